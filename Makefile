@@ -1,0 +1,69 @@
+# ШНОР-портал — the README's contract: make setup | demo | test | lint | bench
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBIAN_STAMP := $(VENV)/.debian-packages
+
+# Tests run against the real local services; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shnor_portal
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef
+
+.PHONY: help setup demo test lint format bench messages services clean
+
+help:
+	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
+	@echo "make demo   — embedded demo: SQLite, eager Celery, load_demo, http://127.0.0.1:8000"
+	@echo "make test   — PostgreSQL + Redis, lint, migrations check, the whole test suite"
+	@echo "make lint   — ruff and djhtml"
+	@echo "make bench  — benchmarks of bench/ (results go to README)"
+
+setup: $(DEBIAN_STAMP) $(STAMP) messages
+
+$(DEBIAN_STAMP): scripts/debian-packages.sh
+	@bash scripts/debian-packages.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) scripts/check_python.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+messages: $(STAMP)
+	@env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv -v 0
+
+demo: setup
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 1
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo "ШНОР-портал: http://127.0.0.1:8000  (логины и пароль — README.md, раздел «Демо»)"
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+services:
+	@bash scripts/services.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+test: setup services lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: setup services
+	$(TEST_ENV) $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

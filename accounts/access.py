@@ -1,0 +1,243 @@
+"""The one place that answers «may this user see / change this object?».
+
+Every view, queryset and form of the portal asks here. Querysets start from the user's scope
+(`schools_visible_to`), single objects come through `get_*_for` helpers: an object outside the
+user's scope is a 404 (ids must not leak), a visible object the user may not change is a 403.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from registry.models import Listing, Municipality, Region, School
+
+from .models import Role
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's role assignments open, as sets of ids."""
+
+    roles: frozenset[str]
+    is_admin: bool = False
+    regions_read: frozenset[int] = frozenset()
+    municipalities_read: frozenset[int] = frozenset()
+    municipalities_edit: frozenset[int] = frozenset()
+    principal_schools: frozenset[int] = frozenset()
+    mentor_schools: frozenset[int] = frozenset()
+    mentee_schools: frozenset[int] = frozenset()
+
+    @property
+    def own_schools(self) -> frozenset[int]:
+        return self.principal_schools | self.mentor_schools | self.mentee_schools
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    def school_q(self, prefix: str = "") -> Q:
+        """Condition on School rows (or rows reaching a school through `prefix`) within read scope."""
+        if self.is_admin:
+            return Q()
+        pk = f"{prefix}pk" if not prefix else f"{prefix}id"
+        return (
+            Q(**{f"{prefix}municipality__region_id__in": self.regions_read})
+            | Q(**{f"{prefix}municipality_id__in": self.municipalities_read})
+            | Q(**{f"{pk}__in": self.own_schools})
+        )
+
+    def can_view_school(self, school: School) -> bool:
+        return (
+            self.is_admin
+            or school.municipality_id in self.municipalities_read
+            or school.pk in self.own_schools
+            or (bool(self.regions_read) and school.municipality.region_id in self.regions_read)
+        )
+
+    def can_change_school(self, school: School) -> bool:
+        return self.is_admin or school.municipality_id in self.municipalities_edit
+
+    def can_view_municipality(self, municipality: Municipality) -> bool:
+        return (
+            self.is_admin
+            or municipality.pk in self.municipalities_read
+            or municipality.region_id in self.regions_read
+        )
+
+    def can_change_municipality(self, municipality: Municipality) -> bool:
+        return self.is_admin or municipality.pk in self.municipalities_edit
+
+
+ANONYMOUS = Scope(roles=frozenset())
+
+
+def scope_of(user, *, today: dt.date | None = None) -> Scope:
+    """The user's scope, computed once per request object (two queries at most)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_shnor_scope", None)
+    if cached is not None and today is None:
+        return cached
+
+    regions, municipalities_read, municipalities_edit = set(), set(), set()
+    principal, mentor = set(), set()
+    roles = set()
+    is_admin = user.is_superuser
+    for role, region_id, municipality_id, school_id in user.role_assignments.values_list(
+        "role", "region_id", "municipality_id", "school_id"
+    ):
+        roles.add(role)
+        if role == Role.ADMIN:
+            is_admin = True
+        elif role == Role.REGIONAL_COORDINATOR and region_id:
+            regions.add(region_id)
+        elif role == Role.INSPECTOR:
+            if region_id:
+                regions.add(region_id)
+            if municipality_id:
+                municipalities_read.add(municipality_id)
+        elif role == Role.MUNICIPAL_COORDINATOR and municipality_id:
+            municipalities_read.add(municipality_id)
+            municipalities_edit.add(municipality_id)
+        elif role == Role.PRINCIPAL and school_id:
+            principal.add(school_id)
+        elif role == Role.MENTOR and school_id:
+            mentor.add(school_id)
+    if is_admin:
+        roles.add(Role.ADMIN)
+
+    mentees: set[int] = set()
+    if mentor:
+        from support.models import Pairing  # support builds on accounts; import late to keep the graph acyclic
+
+        mentees = set(
+            Pairing.objects.active_on(today or timezone.localdate())
+            .filter(mentor_id__in=mentor)
+            .values_list("mentee_id", flat=True)
+        )
+
+    scope = Scope(
+        roles=frozenset(roles),
+        is_admin=is_admin,
+        regions_read=frozenset(regions),
+        municipalities_read=frozenset(municipalities_read),
+        municipalities_edit=frozenset(municipalities_edit),
+        principal_schools=frozenset(principal),
+        mentor_schools=frozenset(mentor),
+        mentee_schools=frozenset(mentees),
+    )
+    if today is None:
+        user._shnor_scope = scope
+    return scope
+
+
+# --- Querysets: everything a list shows starts here.
+
+
+def schools_visible_to(user):
+    scope = scope_of(user)
+    if not scope.roles and not scope.is_admin:
+        return School.objects.none()
+    return School.objects.filter(scope.school_q())
+
+
+def schools_editable_by(user):
+    scope = scope_of(user)
+    if scope.is_admin:
+        return School.objects.all()
+    return School.objects.filter(municipality_id__in=scope.municipalities_edit)
+
+
+def municipalities_visible_to(user):
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Municipality.objects.all()
+    if not scope.roles:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(
+        Q(region_id__in=scope.regions_read)
+        | Q(pk__in=scope.municipalities_read)
+        | Q(schools__in=scope.own_schools)
+    ).distinct()
+
+
+def municipalities_editable_by(user):
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Municipality.objects.all()
+    return Municipality.objects.filter(pk__in=scope.municipalities_edit)
+
+
+def regions_visible_to(user):
+    return Region.objects.filter(pk__in=municipalities_visible_to(user).values("region_id"))
+
+
+def listings_visible_to(user):
+    scope = scope_of(user)
+    if not scope.roles and not scope.is_admin:
+        return Listing.objects.none()
+    return Listing.objects.filter(scope.school_q(prefix="school__"))
+
+
+# --- Single objects: 404 outside the scope, 403 when visible but read-only.
+
+
+def _decide(user, obj, visible: bool, changeable: bool, action: str):
+    if not visible:
+        raise Http404
+    if action == CHANGE and not changeable:
+        raise PermissionDenied
+    return obj
+
+
+def get_school_for(user, code: str, action: str = VIEW) -> School:
+    school = School.objects.select_related("municipality__region").filter(code=code).first()
+    if school is None:
+        raise Http404
+    scope = scope_of(user)
+    return _decide(user, school, scope.can_view_school(school), scope.can_change_school(school), action)
+
+
+def get_municipality_for(user, code: str, action: str = VIEW) -> Municipality:
+    municipality = Municipality.objects.select_related("region").filter(code=code).first()
+    if municipality is None:
+        raise Http404
+    scope = scope_of(user)
+    return _decide(
+        user, municipality, scope.can_view_municipality(municipality),
+        scope.can_change_municipality(municipality), action,
+    )
+
+
+def get_listing_for(user, pk: int, action: str = VIEW) -> Listing:
+    listing = Listing.objects.select_related("school__municipality__region").filter(pk=pk).first()
+    if listing is None:
+        raise Http404
+    scope = scope_of(user)
+    return _decide(
+        user, listing, scope.can_view_school(listing.school), scope.can_change_school(listing.school), action
+    )
+
+
+def can(user, action: str, obj) -> bool:
+    """Boolean form for templates and forms: may `user` do `action` on `obj`?"""
+    scope = scope_of(user)
+    if isinstance(obj, Listing):
+        obj = obj.school
+    if isinstance(obj, School):
+        return scope.can_change_school(obj) if action == CHANGE else scope.can_view_school(obj)
+    if isinstance(obj, Municipality):
+        return scope.can_change_municipality(obj) if action == CHANGE else scope.can_view_municipality(obj)
+    from support.models import Pairing
+
+    if isinstance(obj, Pairing):
+        if action == CHANGE:
+            return scope.can_change_school(obj.mentee)
+        return scope.can_view_school(obj.mentee) or scope.can_view_school(obj.mentor)
+    raise TypeError(f"No access rule for {type(obj).__name__}")

@@ -1,0 +1,18 @@
+from .access import scope_of
+from .models import Role
+
+
+def navigation(request):
+    """Which menu entries the signed-in user gets; access itself is still checked by every view."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_of(user)
+    return {
+        "nav": {
+            "registry": bool(scope.roles),
+            "admin": user.is_staff,
+            "is_coordinator": scope.has(Role.MUNICIPAL_COORDINATOR) or scope.is_admin,
+        },
+        "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
+    }

@@ -1,0 +1,63 @@
+"""What each role sees first: a few numbers and the schools that need attention, all from SQL."""
+
+from django.db.models import Prefetch
+
+from registry.academic_year import AcademicYear
+from registry.filters import default_year
+from registry.models import Listing, Municipality, School, Status
+from registry.selectors import status_counts, status_counts_by_municipality
+
+from .access import listings_visible_to, municipalities_visible_to, scope_of, schools_visible_to
+from .models import Role
+
+ATTENTION = (Status.SHNOR, Status.SHFNSU, Status.RISK_ZONE, Status.STABLE_LOW)
+
+
+def _schools_with_year(queryset, year: AcademicYear):
+    from support.models import Pairing
+
+    return queryset.select_related("municipality").prefetch_related(
+        Prefetch("listings", queryset=Listing.objects.in_year(year.start_year).order_by("status"),
+                 to_attr="year_listings"),
+        Prefetch("mentored_by", queryset=Pairing.objects.select_related("mentor").order_by("start"),
+                 to_attr="year_mentors"),
+    )
+
+
+def dashboard_context(user) -> dict:
+    scope = scope_of(user)
+    year = AcademicYear(default_year(user))
+    visible_listings = listings_visible_to(user)
+    context = {"year": year, "scope": scope, "roles": scope.roles}
+
+    if scope.is_admin or scope.regions_read or scope.municipalities_read:
+        counts = status_counts(visible_listings, year)
+        context["status_counts"] = [(Status(s).label, counts[s], s) for s in Status.values]
+        municipalities = list(municipalities_visible_to(user).select_related("region"))
+        if len(municipalities) > 1:
+            per_municipality = status_counts_by_municipality(visible_listings, year)
+            context["municipality_rows"] = [
+                (m, per_municipality.get(m.pk, dict.fromkeys(Status.values, 0))) for m in municipalities
+            ]
+        attention_ids = visible_listings.in_year(year.start_year).filter(status__in=ATTENTION).values("school_id")
+        context["attention_schools"] = _schools_with_year(
+            schools_visible_to(user).filter(pk__in=attention_ids).order_by("municipality__name", "short_name"), year
+        )[:50]
+
+    if scope.principal_schools:
+        context["own_schools"] = _schools_with_year(
+            School.objects.filter(pk__in=scope.principal_schools).order_by("short_name"), year
+        )
+    if scope.mentor_schools:
+        from support.models import Pairing
+
+        context["mentee_pairings"] = (
+            Pairing.objects.filter(mentor_id__in=scope.mentor_schools, mentee_id__in=scope.mentee_schools)
+            .select_related("mentor", "mentee__municipality")
+            .order_by("mentee__short_name")
+        )
+    context["edit_municipalities"] = (
+        Municipality.objects.filter(pk__in=scope.municipalities_edit) if not scope.is_admin else None
+    )
+    context["role_labels"] = [Role(role).label for role in Role.values if role in scope.roles]
+    return context

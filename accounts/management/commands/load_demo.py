@@ -1,0 +1,32 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from shnor_portal.demo import Tally
+
+# Each app contributes a `load(tally, stdout)` in its demo module; order follows the dependencies.
+DEMO_LOADERS = ["registry.demo", "support.demo", "accounts.demo"]
+
+
+class Command(BaseCommand):
+    help = "Loads the demo world of shared/DEMO.md (idempotent, deterministic) and prints the demo logins."
+
+    def handle(self, *args, **options):
+        tally = Tally()
+        logins = []
+        with transaction.atomic():
+            for path in DEMO_LOADERS:
+                result = importlib.import_module(path).load(tally)
+                if path == "accounts.demo":
+                    logins = result
+        if tally.created or tally.updated:
+            for label, count in sorted(tally.created.items()):
+                self.stdout.write(f"создано: {label} — {count}")
+            for label, count in sorted(tally.updated.items()):
+                self.stdout.write(f"обновлено: {label} — {count}")
+        else:
+            self.stdout.write("Демо-данные уже загружены, изменений нет.")
+        self.stdout.write("\nДемо-логины (пароль у всех одинаковый, см. README):")
+        for username, description in logins:
+            self.stdout.write(f"  {username:<24} {description}")

@@ -1,0 +1,36 @@
+from django.utils.translation import gettext as _
+
+from shnor_portal.xlsx import Column, build_workbook
+
+
+def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
+    """The registry list exactly as filtered on screen (prefetched `year_listings`/`year_mentors`)."""
+    columns = [
+        Column(_("Code"), 16),
+        Column(_("School"), 40),
+        Column(_("Municipality"), 24),
+        Column(_("Type"), 18),
+        Column(_("Settlement"), 22),
+        Column(_("Statuses"), 30),
+        Column(_("Basis"), 50),
+        Column(_("Support model"), 20),
+        Column(_("Mentor school"), 34),
+    ]
+
+    def rows():
+        for school in schools:
+            listings = school.year_listings
+            yield [
+                school.code,
+                school.short_name,
+                school.municipality.name,
+                school.get_type_display(),
+                f"{school.settlement}{' (' + _('rural') + ')' if school.is_rural else ''}",
+                "; ".join(f"{item.get_status_display()} ({item.period_label})" for item in listings),
+                "; ".join(dict.fromkeys(item.basis_label for item in listings if item.basis_label)),
+                "; ".join(dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)),
+                "; ".join(dict.fromkeys(pairing.mentor.short_name for pairing in school.year_mentors)),
+            ]
+
+    title = _("Registry of schools, %(year)s") % {"year": year_label}
+    return build_workbook(title, columns, rows(), subtitle=filters_label)

@@ -1,0 +1,61 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import municipalities_editable_by
+
+from .models import Listing, School
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "municipality", "code", "short_name", "name", "type", "settlement", "is_rural",
+            "address", "director", "phone", "email", "website",
+        ]
+        widgets = {"name": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A coordinator can only place a school in a municipality they edit.
+        self.fields["municipality"].queryset = municipalities_editable_by(user)
+        if self.instance.pk:
+            # The code is used in imports and URLs: it does not change once the school exists.
+            self.fields["code"].disabled = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("municipality", css_class="col-md-6"), Column("code", css_class="col-md-3"),
+                Column("type", css_class="col-md-3")),
+            "short_name",
+            "name",
+            Row(Column("settlement", css_class="col-md-8"), Column("is_rural", css_class="col-md-4 pt-md-4")),
+            "address",
+            Row(Column("director", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            Row(Column("email", css_class="col-md-6"), Column("website", css_class="col-md-6")),
+            Submit("save", _("Save")),
+        )
+
+
+class ListingForm(forms.ModelForm):
+    class Meta:
+        model = Listing
+        fields = ["status", "start", "end", "basis", "basis_number", "basis_date", "support_model", "note"]
+        widgets = {"start": DATE_INPUT, "end": DATE_INPUT, "basis_date": DATE_INPUT}
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("status", css_class="col-md-4"), Column("start", css_class="col-md-4"),
+                Column("end", css_class="col-md-4")),
+            "basis",
+            Row(Column("basis_number", css_class="col-md-4"), Column("basis_date", css_class="col-md-4"),
+                Column("support_model", css_class="col-md-4")),
+            "note",
+            Submit("save", _("Save")),
+        )

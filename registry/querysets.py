@@ -1,0 +1,47 @@
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+from .academic_year import AcademicYear
+
+
+def overlapping(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Rows whose [start, end] period (end may be open) overlaps [start, end]."""
+    return Q(**{f"{prefix}start__lte": end}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start})
+    )
+
+
+class SchoolQuerySet(models.QuerySet):
+    def in_municipality(self, municipality):
+        return self.filter(municipality=municipality)
+
+    def listed_as(self, status: str, year: int | None = None):
+        """Schools with a listing of `status` during the academic year starting in `year` (any time if None)."""
+        condition = Q(listings__status=status)
+        if year is not None:
+            ay = AcademicYear(year)
+            condition &= overlapping(ay.start, ay.end, prefix="listings__")
+        return self.filter(condition).distinct()
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(short_name__icontains=text)
+            | Q(code__icontains=text)
+            | Q(settlement__icontains=text)
+            | Q(director__icontains=text)
+        )
+
+
+class ListingQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        ay = AcademicYear(year)
+        return self.filter(overlapping(ay.start, ay.end))
+
+    def active_on(self, day: dt.date):
+        return self.filter(overlapping(day, day))

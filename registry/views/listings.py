@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import CHANGE, get_listing_for, get_school_for
+
+from ..forms import ListingForm
+
+
+def _listings_url(school):
+    return reverse("registry:school-tab", kwargs={"code": school.code, "tab": "listings"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_create(request, code):
+    school = get_school_for(request.user, code, CHANGE)
+    form = ListingForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Listing added."))
+        return redirect(_listings_url(school))
+    return render(request, "registry/listing/form.html", {"form": form, "school": school, "listing": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_update(request, pk):
+    listing = get_listing_for(request.user, pk, CHANGE)
+    form = ListingForm(request.POST or None, instance=listing, school=listing.school)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Listing saved."))
+        return redirect(_listings_url(listing.school))
+    return render(
+        request, "registry/listing/form.html", {"form": form, "school": listing.school, "listing": listing}
+    )
+
+
+@login_required
+@require_POST
+def listing_delete(request, pk):
+    listing = get_listing_for(request.user, pk, CHANGE)
+    school = listing.school
+    listing.delete()
+    messages.success(request, _("Listing deleted; it stays in the history of changes."))
+    return redirect(_listings_url(school))

@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import CHANGE, can, get_school_for, municipalities_editable_by, schools_visible_to
+from shnor_portal.pagination import paginate
+from shnor_portal.xlsx import xlsx_response
+
+from ..exports import registry_workbook
+from ..filters import SchoolFilter
+from ..forms import SchoolForm
+from ..history import school_history
+from ..selectors import listings_of_school
+
+TABS = ("profile", "listings", "mentoring", "history")
+
+
+@login_required
+def school_list(request):
+    school_filter = SchoolFilter(request.GET, user=request.user, queryset=schools_visible_to(request.user))
+    schools = school_filter.qs
+    year = school_filter.selected_year
+    year_label = year.label if year else _("all years")
+    if request.GET.get("export") == "xlsx":
+        filters_label = _("Filters: %(filters)s") % {"filters": _describe_filters(school_filter) or _("none")}
+        content = registry_workbook(schools, year_label, filters_label)
+        return xlsx_response(f"registry-{year.start_year if year else 'all'}.xlsx", content)
+    page, query = paginate(request, schools, settings.REGISTRY_PAGE_SIZE)
+    context = {
+        "filter": school_filter,
+        "page": page,
+        "query": query,
+        "year_label": year_label,
+        "can_create": municipalities_editable_by(request.user).exists(),
+        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
+    }
+    template = "registry/school/_table.html" if request.htmx else "registry/school/list.html"
+    return render(request, template, context)
+
+
+def _describe_filters(school_filter) -> str:
+    if not school_filter.form.is_valid():
+        return ""
+    parts = []
+    for name, field in school_filter.form.fields.items():
+        value = school_filter.form.cleaned_data.get(name)
+        if value in (None, "") or name == "year":
+            continue
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            value = dict(field.choices).get(value if not isinstance(value, bool) else str(value).lower(), value)
+        parts.append(f"{field.label}: {value}")
+    return "; ".join(parts)
+
+
+@login_required
+def school_detail(request, code, tab="profile"):
+    if tab not in TABS:
+        raise Http404
+    school = get_school_for(request.user, code)
+    context = {
+        "school": school,
+        "tab": tab,
+        "can_change": can(request.user, CHANGE, school),
+    }
+    if tab in ("profile", "listings"):
+        context["listings"] = listings_of_school(school)
+    if tab in ("profile", "mentoring"):
+        from support.models import Pairing
+
+        context["mentors"] = Pairing.objects.filter(mentee=school).select_related("mentor").order_by("-start")
+        context["mentees"] = Pairing.objects.filter(mentor=school).select_related("mentee").order_by("-start")
+    if tab == "history":
+        context["history"] = school_history(school)
+    template = f"registry/school/_tab_{tab}.html" if request.htmx else "registry/school/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_create(request):
+    if not municipalities_editable_by(request.user).exists():
+        raise PermissionDenied
+    form = SchoolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        school = form.save()
+        messages.success(request, _("School «%(school)s» added to the registry.") % {"school": school})
+        return redirect(school)
+    return render(request, "registry/school/form.html", {"form": form, "school": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_update(request, code):
+    school = get_school_for(request.user, code, CHANGE)
+    form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(school)
+    return render(request, "registry/school/form.html", {"form": form, "school": school})

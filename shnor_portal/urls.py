@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import dashboard
+
+from .health import healthz
+
+admin.site.site_header = "ШНОР-портал"
+admin.site.site_title = "ШНОР-портал"
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("registry/", include("registry.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

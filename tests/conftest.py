@@ -1,0 +1,122 @@
+"""Shared fixtures: a small world of two regions and the personas of STYLE.md habit 2."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role
+from registry.models import Municipality, Region, School, Status
+from shnor_portal.celery import app as celery_app
+
+from .factories import ListingFactory, MunicipalityFactory, PairingFactory, RegionFactory, SchoolFactory, user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    """Unit tests run tasks eagerly; tests/test_celery_worker.py proves the real broker path."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@dataclass
+class World:
+    region: Region
+    other_region: Region
+    municipality: Municipality
+    neighbour: Municipality  # same region, another municipality
+    far: Municipality  # another region
+    school: School  # supported school (ШНОР) of `municipality`
+    mentor_school: School
+    second_school: School  # another school of `municipality`, neither mentor nor mentee
+    neighbour_school: School
+    far_school: School
+
+
+@pytest.fixture
+def world(db) -> World:
+    region = RegionFactory(code="hmao", name="Ханты-Мансийский автономный округ – Югра")
+    other_region = RegionFactory(code="tula", name="Тульская область")
+    municipality = MunicipalityFactory(code="oktyabrsky", name="Октябрьский район", region=region)
+    neighbour = MunicipalityFactory(code="berezovsky", name="Берёзовский район", region=region)
+    far = MunicipalityFactory(code="dubensky", name="Дубенский район", region=other_region)
+    school = SchoolFactory(code="chemashi", short_name="МКОУ «Чемашинская СОШ»", municipality=municipality)
+    mentor_school = SchoolFactory(
+        code="peregrebnoe-1", short_name="МКОУ «Перегребинская СОШ №1»", municipality=municipality
+    )
+    second_school = SchoolFactory(code="andra", short_name="МКОУ «Андринская СОШ»", municipality=municipality)
+    neighbour_school = SchoolFactory(code="berezovo", short_name="МБОУ «Берёзовская СОШ»", municipality=neighbour)
+    far_school = SchoolFactory(code="novopavshino", short_name="МКОУ Новопавшинская ООШ", municipality=far)
+    ListingFactory(school=school, status=Status.SHNOR, start=dt.date(2019, 12, 2), end=dt.date(2020, 8, 31),
+                   basis="приказ №1576 от 02.12.2019", basis_number="1576", basis_date=dt.date(2019, 12, 2))
+    ListingFactory(school=mentor_school, status=Status.MENTOR, start=dt.date(2020, 5, 15), end=None,
+                   basis="приказ №426-од от 15.05.2020", basis_number="426-од", basis_date=dt.date(2020, 5, 15))
+    ListingFactory(school=far_school, status=Status.SHNOR, start=dt.date(2024, 2, 7), end=dt.date(2024, 12, 31))
+    PairingFactory(mentor=mentor_school, mentee=school)
+    return World(region, other_region, municipality, neighbour, far, school, mentor_school, second_school,
+                 neighbour_school, far_school)
+
+
+@pytest.fixture
+def coordinator(world):
+    return user_with_role(Role.MUNICIPAL_COORDINATOR, "coordinator", municipality=world.municipality)
+
+
+@pytest.fixture
+def other_coordinator(world):
+    return user_with_role(Role.MUNICIPAL_COORDINATOR, "other-coordinator", municipality=world.far)
+
+
+@pytest.fixture
+def principal(world):
+    return user_with_role(Role.PRINCIPAL, "principal", school=world.school)
+
+
+@pytest.fixture
+def mentor(world):
+    user = user_with_role(Role.MENTOR, "mentor", school=world.mentor_school)
+    user.role_assignments.create(role=Role.PRINCIPAL, school=world.mentor_school)
+    return user
+
+
+@pytest.fixture
+def inspector(world):
+    return user_with_role(Role.INSPECTOR, "inspector", municipality=world.municipality)
+
+
+@pytest.fixture
+def regional(world):
+    return user_with_role(Role.REGIONAL_COORDINATOR, "regional", region=world.region)
+
+
+@pytest.fixture
+def administrator(world):
+    user = user_with_role(Role.ADMIN, "administrator")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def outsider(world):
+    from .factories import UserFactory
+
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a persona in and return the test client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
