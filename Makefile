@@ -12,7 +12,7 @@ DEBIAN_STAMP := $(VENV)/.debian-packages
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shnor_portal
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef
+	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
 .PHONY: help setup demo test lint format bench messages services clean
 

@@ -15,6 +15,8 @@ from .factories import ListingFactory, MunicipalityFactory, PairingFactory, Regi
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     """Unit tests run tasks eagerly; tests/test_celery_worker.py proves the real broker path."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(code, tab=None):
+    if tab:
+        return reverse("registry:school-tab", kwargs={"code": code, "tab": tab})
+    return reverse("registry:school-detail", kwargs={"code": code})
+
+
+@pytest.mark.parametrize("tab", [None, "listings", "mentoring", "history"])
+def test_it_shows_every_tab_to_a_coordinator(client_for, coordinator, tab):
+    response = client_for(coordinator).get(detail("chemashi", tab))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "МКОУ «Чемашинская СОШ»" in body
+    assert "Редактировать" in body
+
+
+def test_it_shows_statuses_with_basis_and_the_mentor(client_for, principal):
+    body = client_for(principal).get(detail("chemashi")).content.decode()
+    assert "приказ №1576 от 02.12.2019" in body
+    assert "02.12.2019 – 31.08.2020" in body
+    assert "МКОУ «Перегребинская СОШ №1»" in body
+    assert "Редактировать" not in body  # a principal reads the registry card
+
+
+@pytest.mark.parametrize("persona", ["other_coordinator", "outsider", "principal"])
+def test_it_answers_404_outside_the_scope(client_for, request, persona):
+    user = request.getfixturevalue(persona)
+    assert client_for(user).get(detail("andra")).status_code == 404
+    assert client_for(user).get(detail("andra", "history")).status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_school_or_tab(client_for, coordinator):
+    client = client_for(coordinator)
+    assert client.get(detail("no-such-school")).status_code == 404
+    assert client.get(detail("chemashi", "nonsense")).status_code == 404
+
+
+def test_it_lets_a_mentor_read_a_mentee(client_for, mentor):
+    assert client_for(mentor).get(detail("chemashi")).status_code == 200
+
+
+def test_it_returns_a_tab_fragment_to_htmx(client_for, coordinator):
+    response = client_for(coordinator).get(detail("chemashi", "listings"), headers={"HX-Request": "true"})
+    assert "breadcrumb" not in response.content.decode()

@@ -1,0 +1,120 @@
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from registry.models import Status
+from tests.factories import ListingFactory, PairingFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("registry:school-list")
+
+
+def codes_on(response):
+    return [school.code for school in response.context["page"].object_list]
+
+
+def test_it_lists_only_the_coordinators_municipality(client_for, coordinator):
+    response = client_for(coordinator).get(URL, {"year": "all"})
+    assert response.status_code == 200
+    assert set(codes_on(response)) == {"chemashi", "peregrebnoe-1", "andra"}
+    assert "Реестр школ" in response.content.decode()
+
+
+def test_it_filters_by_status_within_the_academic_year(client_for, coordinator):
+    client = client_for(coordinator)
+    assert codes_on(client.get(URL, {"year": "2019", "status": Status.SHNOR})) == ["chemashi"]
+    # The listing ended on 31.08.2020: in 2020/2021 Чемашинская is no longer ШНОР.
+    assert codes_on(client.get(URL, {"year": "2020", "status": Status.SHNOR})) == []
+    assert set(codes_on(client.get(URL, {"year": "2020", "status": "none"}))) == {"chemashi", "andra"}
+
+
+def test_it_filters_by_municipality_code_and_searches(client_for, regional, world):
+    client = client_for(regional)
+    assert codes_on(client.get(URL, {"municipality": "berezovsky", "year": "all"})) == ["berezovo"]
+    assert codes_on(client.get(URL, {"q": "чемаш", "year": "all"})) == ["chemashi"]
+    # A municipality outside the scope is not a valid choice, so it filters nothing in and nothing leaks.
+    response = client.get(URL, {"municipality": "dubensky", "year": "all"})
+    assert "novopavshino" not in codes_on(response)
+    assert response.context["filter"].form.errors["municipality"]
+
+
+def test_it_shows_statuses_and_mentors_of_the_selected_year(client_for, coordinator):
+    response = client_for(coordinator).get(URL, {"year": "2019"})
+    chemashi = next(s for s in response.context["page"].object_list if s.code == "chemashi")
+    assert [listing.status for listing in chemashi.year_listings] == [Status.SHNOR]
+    assert [pairing.mentor.code for pairing in chemashi.year_mentors] == ["peregrebnoe-1"]
+    body = response.content.decode()
+    assert "приказ №1576 от 02.12.2019" in body
+    assert "МКОУ «Перегребинская СОШ №1»" in body
+
+
+def test_it_defaults_to_the_latest_year_with_listings(client_for, other_coordinator):
+    response = client_for(other_coordinator).get(URL)
+    # The listing runs 07.02.2024–31.12.2024: its latest academic year is 2024/2025.
+    assert response.context["filter"].selected_year.start_year == 2024
+    assert codes_on(response) == ["novopavshino"]
+
+
+def test_it_tells_nothing_found_apart_from_no_data(client_for, coordinator, outsider):
+    found_nothing = client_for(coordinator).get(URL, {"q": "нет такой школы"})
+    assert "Ничего не найдено" in found_nothing.content.decode()
+    empty = client_for(outsider).get(URL)
+    assert "пока нет школ" in empty.content.decode()
+
+
+def test_it_exports_exactly_the_filtered_list(client_for, coordinator):
+    response = client_for(coordinator).get(URL, {"year": "2019", "status": Status.SHNOR, "export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert "2019/2020" in sheet["A1"].value
+    header = [cell.value for cell in sheet[4]]
+    assert header[:2] == ["Код", "Школа"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
+    assert [row[0] for row in rows] == ["chemashi"]
+    assert rows[0][8] == "МКОУ «Перегребинская СОШ №1»"
+    assert sheet.freeze_panes == "A5"
+
+
+def test_it_defuses_formula_like_text_in_exports(client_for, coordinator, world):
+    SchoolFactory(code="evil", short_name="=HYPERLINK(\"http://x\")", municipality=world.municipality)
+    response = client_for(coordinator).get(URL, {"q": "evil", "year": "all", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["B5"].value.startswith("'=")
+    assert sheet["B5"].data_type == "s"
+
+
+def test_it_paginates_and_keeps_filters_in_page_links(client_for, coordinator, world, settings):
+    settings.REGISTRY_PAGE_SIZE = 2
+    response = client_for(coordinator).get(URL, {"year": "all", "type": "sosh"})
+    assert response.context["page"].paginator.num_pages == 2
+    assert "type=sosh" in response.context["query"] and "page" not in response.context["query"]
+    second = client_for(coordinator).get(URL, {"year": "all", "type": "sosh", "page": 2})
+    assert len(codes_on(second)) == 1
+
+
+def test_it_returns_only_the_table_to_htmx(client_for, coordinator):
+    response = client_for(coordinator).get(URL, {"year": "all"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<table" in body and "<nav class=\"navbar" not in body
+
+
+def test_it_needs_a_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_it_renders_a_thousand_schools_in_a_bounded_number_of_queries(
+    client_for, administrator, world, django_assert_max_num_queries, settings
+):
+    settings.REGISTRY_PAGE_SIZE = 1000
+    schools = SchoolFactory.create_batch(300, municipality=world.municipality)
+    for school in schools[:100]:
+        ListingFactory(school=school, start=dt.date(2020, 9, 1))
+        PairingFactory(mentor=world.mentor_school, mentee=school)
+    client = client_for(administrator)
+    with django_assert_max_num_queries(14):
+        response = client.get(URL, {"year": "2020"})
+    assert len(response.context["page"].object_list) == 305
