@@ -114,7 +114,9 @@ def scope_of(user, *, today: dt.date | None = None) -> Scope:
 
     mentees: set[int] = set()
     if mentor:
-        from support.models import Pairing  # support builds on accounts; import late to keep the graph acyclic
+        from support.models import (
+            Pairing,
+        )  # support builds on accounts; import late to keep the graph acyclic
 
         mentees = set(
             Pairing.objects.active_on(today or timezone.localdate())
@@ -210,8 +212,11 @@ def get_municipality_for(user, code: str, action: str = VIEW) -> Municipality:
         raise Http404
     scope = scope_of(user)
     return _decide(
-        user, municipality, scope.can_view_municipality(municipality),
-        scope.can_change_municipality(municipality), action,
+        user,
+        municipality,
+        scope.can_view_municipality(municipality),
+        scope.can_change_municipality(municipality),
+        action,
     )
 
 

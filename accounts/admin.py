@@ -26,6 +26,10 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         return ", ".join(str(a) for a in user.role_assignments.all())
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            "role_assignments__region", "role_assignments__municipality", "role_assignments__school"
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "role_assignments__region", "role_assignments__municipality", "role_assignments__school"
+            )
         )

@@ -7,7 +7,7 @@ from registry.filters import default_year
 from registry.models import Listing, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
-from .access import listings_visible_to, municipalities_visible_to, scope_of, schools_visible_to
+from .access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
 from .models import Role
 
 ATTENTION = (Status.SHNOR, Status.SHFNSU, Status.RISK_ZONE, Status.STABLE_LOW)
@@ -17,10 +17,16 @@ def _schools_with_year(queryset, year: AcademicYear):
     from support.models import Pairing
 
     return queryset.select_related("municipality").prefetch_related(
-        Prefetch("listings", queryset=Listing.objects.in_year(year.start_year).order_by("status"),
-                 to_attr="year_listings"),
-        Prefetch("mentored_by", queryset=Pairing.objects.select_related("mentor").order_by("start"),
-                 to_attr="year_mentors"),
+        Prefetch(
+            "listings",
+            queryset=Listing.objects.in_year(year.start_year).order_by("status"),
+            to_attr="year_listings",
+        ),
+        Prefetch(
+            "mentored_by",
+            queryset=Pairing.objects.select_related("mentor").order_by("start"),
+            to_attr="year_mentors",
+        ),
     )
 
 
@@ -39,9 +45,14 @@ def dashboard_context(user) -> dict:
             context["municipality_rows"] = [
                 (m, per_municipality.get(m.pk, dict.fromkeys(Status.values, 0))) for m in municipalities
             ]
-        attention_ids = visible_listings.in_year(year.start_year).filter(status__in=ATTENTION).values("school_id")
+        attention_ids = (
+            visible_listings.in_year(year.start_year).filter(status__in=ATTENTION).values("school_id")
+        )
         context["attention_schools"] = _schools_with_year(
-            schools_visible_to(user).filter(pk__in=attention_ids).order_by("municipality__name", "short_name"), year
+            schools_visible_to(user)
+            .filter(pk__in=attention_ids)
+            .order_by("municipality__name", "short_name"),
+            year,
         )[:50]
 
     if scope.principal_schools:

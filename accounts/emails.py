@@ -13,12 +13,13 @@ def send_portal_email(
     if not recipients:
         return
     transaction.on_commit(
-        lambda: send_email.delay(recipients, " ".join(subject.splitlines()).strip(), body, html_body), using=using
+        lambda: send_email.delay(recipients, " ".join(subject.splitlines()).strip(), body, html_body),
+        using=using,
     )
 
 
 def send_templated_email(to: list[str], template_prefix: str, context: dict) -> None:
-    """Render `<prefix>_subject.txt`, `<prefix>.txt` and optionally `<prefix>.html` and enqueue the message."""
+    """Render `<prefix>_subject.txt` and `<prefix>.txt` and enqueue the message."""
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     body = render_to_string(f"{template_prefix}.txt", context)
     send_portal_email(to, subject, body)

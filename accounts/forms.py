@@ -1,4 +1,9 @@
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.template import loader
 
 from .emails import send_portal_email
@@ -12,11 +17,19 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset whose letter is sent by a Celery task after the request's transaction commits."""
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
     ):
         subject = loader.render_to_string(subject_template_name, context)
         body = loader.render_to_string(email_template_name, context)
-        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        html = (
+            loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        )
         send_portal_email([to_email], subject, body, html)
 
 

@@ -54,7 +54,11 @@ class RoleAssignment(models.Model):
         "registry.Region", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     municipality = models.ForeignKey(
-        "registry.Municipality", models.CASCADE, null=True, blank=True, related_name="+",
+        "registry.Municipality",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("municipality"),
     )
     school = models.ForeignKey(
@@ -78,7 +82,8 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user}: {self.get_role_display()} — {self.scope or _('whole installation')}"
+        scope = self.scope or _("whole installation")
+        return f"{self.user}: {self.get_role_display()} — {scope}"
 
     @property
     def scope(self):
@@ -93,7 +98,12 @@ class RoleAssignment(models.Model):
             names = {"region": _("region"), "municipality": _("municipality"), "school": _("school")}
             raise ValidationError(
                 _("The role «%(role)s» needs a scope: %(scopes)s.")
-                % {"role": self.get_role_display(), "scopes": " / ".join(str(names[n]) for n in sorted(allowed))}
+                % {
+                    "role": self.get_role_display(),
+                    "scopes": " / ".join(str(names[n]) for n in sorted(allowed)),
+                }
             )
         if not allowed and given:
-            raise ValidationError(_("The administrator role covers the whole installation and takes no scope."))
+            raise ValidationError(
+                _("The administrator role covers the whole installation and takes no scope.")
+            )

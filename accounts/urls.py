@@ -21,7 +21,8 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html", success_url="/accounts/password/reset/complete/"
+            template_name="accounts/password_reset_confirm.html",
+            success_url="/accounts/password/reset/complete/",
         ),
         name="password_reset_confirm",
     ),

@@ -13,7 +13,11 @@ def load(tally) -> None:
         municipalities[item["code"]] = upsert(
             Municipality,
             {"code": item["code"]},
-            {"region": regions[item["region"]], "name": item["name"], "short_name": item.get("short_name", "")},
+            {
+                "region": regions[item["region"]],
+                "name": item["name"],
+                "short_name": item.get("short_name", ""),
+            },
             tally,
         )
     schools = {}

@@ -3,6 +3,12 @@ from django.utils.translation import gettext as _
 from shnor_portal.xlsx import Column, build_workbook
 
 
+def _settlement(school) -> str:
+    if school.is_rural:
+        return _("%(settlement)s (rural)") % {"settlement": school.settlement or "—"}
+    return school.settlement
+
+
 def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
     """The registry list exactly as filtered on screen (prefetched `year_listings`/`year_mentors`)."""
     columns = [
@@ -25,10 +31,12 @@ def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
                 school.short_name,
                 school.municipality.name,
                 school.get_type_display(),
-                f"{school.settlement}{' (' + _('rural') + ')' if school.is_rural else ''}",
+                _settlement(school),
                 "; ".join(f"{item.get_status_display()} ({item.period_label})" for item in listings),
                 "; ".join(dict.fromkeys(item.basis_label for item in listings if item.basis_label)),
-                "; ".join(dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)),
+                "; ".join(
+                    dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)
+                ),
                 "; ".join(dict.fromkeys(pairing.mentor.short_name for pairing in school.year_mentors)),
             ]
 

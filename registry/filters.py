@@ -49,13 +49,17 @@ class SchoolFilter(django_filters.FilterSet):
     )
     year = django_filters.ChoiceFilter(label=_("Academic year"), method="filter_year", empty_label=None)
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=[("none", _("not listed")), *Status.choices], method="filter_status",
+        label=_("Status"),
+        choices=[("none", _("not listed")), *Status.choices],
+        method="filter_status",
         empty_label=_("any status"),
     )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=SchoolType.choices, empty_label=_("any type"))
     is_rural = django_filters.BooleanFilter(
         label=_("Location"),
-        widget=forms.Select(choices=[("", _("urban and rural")), ("true", _("rural")), ("false", _("urban"))]),
+        widget=forms.Select(
+            choices=[("", _("urban and rural")), ("true", _("rural")), ("false", _("urban"))]
+        ),
     )
 
     class Meta:
@@ -71,7 +75,9 @@ class SchoolFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["municipality"].queryset = municipalities_visible_to(user)
         self.filters["year"].extra["choices"] = year_choices(user)
-        if self.filters["year"].extra["choices"] and data["year"] not in dict(self.filters["year"].extra["choices"]):
+        if self.filters["year"].extra["choices"] and data["year"] not in dict(
+            self.filters["year"].extra["choices"]
+        ):
             # A year outside the offered range is still a valid question: offer it.
             if data["year"].isdigit() and 1990 <= int(data["year"]) <= 2100:
                 y = int(data["year"])

@@ -14,8 +14,18 @@ class SchoolForm(forms.ModelForm):
     class Meta:
         model = School
         fields = [
-            "municipality", "code", "short_name", "name", "type", "settlement", "is_rural",
-            "address", "director", "phone", "email", "website",
+            "municipality",
+            "code",
+            "short_name",
+            "name",
+            "type",
+            "settlement",
+            "is_rural",
+            "address",
+            "director",
+            "phone",
+            "email",
+            "website",
         ]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
         field_classes = {"website": forms.URLField}
@@ -30,9 +40,13 @@ class SchoolForm(forms.ModelForm):
             # The code is used in imports and URLs: it does not change once the school exists.
             self.fields["code"].disabled = True
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
         self.helper.layout = Layout(
-            Row(Column("municipality", css_class="col-md-6"), Column("code", css_class="col-md-3"),
-                Column("type", css_class="col-md-3")),
+            Row(
+                Column("municipality", css_class="col-md-6"),
+                Column("code", css_class="col-md-3"),
+                Column("type", css_class="col-md-3"),
+            ),
             "short_name",
             "name",
             Row(Column("settlement", css_class="col-md-8"), Column("is_rural", css_class="col-md-4 pt-md-4")),
@@ -53,12 +67,19 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.school = school
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
         self.helper.layout = Layout(
-            Row(Column("status", css_class="col-md-4"), Column("start", css_class="col-md-4"),
-                Column("end", css_class="col-md-4")),
+            Row(
+                Column("status", css_class="col-md-4"),
+                Column("start", css_class="col-md-4"),
+                Column("end", css_class="col-md-4"),
+            ),
             "basis",
-            Row(Column("basis_number", css_class="col-md-4"), Column("basis_date", css_class="col-md-4"),
-                Column("support_model", css_class="col-md-4")),
+            Row(
+                Column("basis_number", css_class="col-md-4"),
+                Column("basis_date", css_class="col-md-4"),
+                Column("support_model", css_class="col-md-4"),
+            ),
             "note",
             Submit("save", _("Save")),
         )

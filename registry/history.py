@@ -18,7 +18,7 @@ class HistoryEntry:
 
 
 def _entries(records, subject_of):
-    """Turn historical records of several objects into entries, diffing each against its predecessor in memory."""
+    """Historical records of several objects as entries, each diffed in memory against its predecessor."""
     by_object: dict[int, list] = {}
     for record in records:
         by_object.setdefault(record.id, []).append(record)
@@ -31,7 +31,9 @@ def _entries(records, subject_of):
                 delta = new.diff_against(old, foreign_keys_are_objs=False)
                 for change in delta.changes:
                     field = new.instance_type._meta.get_field(change.field)
-                    changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
+                    changes.append(
+                        (str(field.verbose_name), _display(field, change.old), _display(field, change.new))
+                    )
                 if not changes:
                     continue
             yield HistoryEntry(
@@ -62,14 +64,22 @@ def school_history(school, limit: int = 200) -> list[HistoryEntry]:
 
     school_records = School.history.filter(id=school.pk).select_related("history_user")
     listing_records = Listing.history.filter(school_id=school.pk).select_related("history_user")
-    pairing_records = (
-        Pairing.history.filter(mentee_id=school.pk).select_related("history_user", "mentor", "mentee")
-        | Pairing.history.filter(mentor_id=school.pk).select_related("history_user", "mentor", "mentee")
-    )
+    pairing_records = Pairing.history.filter(mentee_id=school.pk).select_related(
+        "history_user", "mentor", "mentee"
+    ) | Pairing.history.filter(mentor_id=school.pk).select_related("history_user", "mentor", "mentee")
     entries = [
         *_entries(school_records, lambda r: _("School card")),
-        *_entries(listing_records, lambda r: f"{_('Listing')}: {r.get_status_display()} ({r.start:%d.%m.%Y})"),
-        *_entries(pairing_records, lambda r: f"{_('Pairing')}: {r.mentor_id and r.mentor} → {r.mentee_id and r.mentee}"),
+        *_entries(
+            listing_records,
+            lambda r: (
+                _("Listing: %(status)s (from %(start)s)")
+                % {"status": r.get_status_display(), "start": r.start.strftime("%d.%m.%Y")}
+            ),
+        ),
+        *_entries(
+            pairing_records,
+            lambda r: _("Pairing: %(mentor)s → %(mentee)s") % {"mentor": r.mentor, "mentee": r.mentee},
+        ),
     ]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -32,7 +32,9 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -115,13 +117,20 @@ class Listing(models.Model):
     school = models.ForeignKey(School, models.CASCADE, related_name="listings", verbose_name=_("school"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     start = models.DateField(_("listed from"))
-    end = models.DateField(_("listed until"), null=True, blank=True, help_text=_("Empty while the listing is open."))
+    end = models.DateField(
+        _("listed until"), null=True, blank=True, help_text=_("Empty while the listing is open.")
+    )
     basis = models.CharField(
-        _("basis"), max_length=500, blank=True, help_text=_("As written in the order, e.g. «приказ №1576 от 02.12.2019».")
+        _("basis"),
+        max_length=500,
+        blank=True,
+        help_text=_("As written in the order, e.g. «приказ №1576 от 02.12.2019»."),
     )
     basis_number = models.CharField(_("order number"), max_length=50, blank=True)
     basis_date = models.DateField(_("order date"), null=True, blank=True)
-    support_model = models.CharField(_("support model"), max_length=16, choices=SupportModel.choices, blank=True)
+    support_model = models.CharField(
+        _("support model"), max_length=16, choices=SupportModel.choices, blank=True
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = ListingQuerySet.as_manager()
@@ -149,7 +158,9 @@ class Listing(models.Model):
     @property
     def period_label(self) -> str:
         start = self.start.strftime("%d.%m.%Y")
-        return f"{start} – {self.end.strftime('%d.%m.%Y')}" if self.end else f"{_('since')} {start}"
+        if self.end:
+            return f"{start} – {self.end.strftime('%d.%m.%Y')}"
+        return _("since %(date)s") % {"date": start}
 
     @property
     def basis_label(self) -> str:
@@ -159,7 +170,7 @@ class Listing(models.Model):
         if self.basis_number:
             parts.append(f"№{self.basis_number}")
         if self.basis_date:
-            parts.append(f"{_('of')} {self.basis_date.strftime('%d.%m.%Y')}")
+            parts.append(_("of %(date)s") % {"date": self.basis_date.strftime("%d.%m.%Y")})
         return " ".join(parts)
 
     def clean(self):
@@ -176,6 +187,10 @@ class Listing(models.Model):
             )
             if clash.exists():
                 raise ValidationError(
-                    {"start": _("The school already has this status for an overlapping period: %(period)s.")
-                     % {"period": clash.first().period_label}}
+                    {
+                        "start": _(
+                            "The school already has this status for an overlapping period: %(period)s."
+                        )
+                        % {"period": clash.first().period_label}
+                    }
                 )

@@ -18,7 +18,7 @@ class SchoolQuerySet(models.QuerySet):
         return self.filter(municipality=municipality)
 
     def listed_as(self, status: str, year: int | None = None):
-        """Schools with a listing of `status` during the academic year starting in `year` (any time if None)."""
+        """Schools listed as `status` during the academic year starting in `year` (at any time if None)."""
         condition = Q(listings__status=status)
         if year is not None:
             ay = AcademicYear(year)

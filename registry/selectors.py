@@ -25,10 +25,7 @@ def status_counts_by_municipality(listings, year: AcademicYear) -> dict[int, dic
         listings.in_year(year.start_year)
         .values("school__municipality_id")
         .annotate(
-            **{
-                status: Count("school", filter=Q(status=status), distinct=True)
-                for status in Status.values
-            }
+            **{status: Count("school", filter=Q(status=status), distinct=True) for status in Status.values}
         )
         .order_by()
     )

@@ -11,7 +11,11 @@ def load(tally) -> None:
     for item in data["pairings"]:
         upsert(
             Pairing,
-            {"mentor": schools[item["mentor"]], "mentee": schools[item["mentee"]], "start": as_date(item["start"])},
+            {
+                "mentor": schools[item["mentor"]],
+                "mentee": schools[item["mentee"]],
+                "start": as_date(item["start"]),
+            },
             {
                 "end": as_date(item.get("end")),
                 "agreement_number": str(item.get("agreement_number") or ""),

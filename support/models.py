@@ -12,8 +12,12 @@ from .querysets import PairingQuerySet
 class Pairing(models.Model):
     """A mentor school supporting another school under an agreement (сетевое взаимодействие)."""
 
-    mentor = models.ForeignKey(School, models.PROTECT, related_name="mentoring", verbose_name=_("mentor school"))
-    mentee = models.ForeignKey(School, models.PROTECT, related_name="mentored_by", verbose_name=_("supported school"))
+    mentor = models.ForeignKey(
+        School, models.PROTECT, related_name="mentoring", verbose_name=_("mentor school")
+    )
+    mentee = models.ForeignKey(
+        School, models.PROTECT, related_name="mentored_by", verbose_name=_("supported school")
+    )
     agreement_number = models.CharField(_("agreement number"), max_length=50, blank=True)
     agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
     basis = models.CharField(_("basis order"), max_length=500, blank=True)
@@ -30,11 +34,13 @@ class Pairing(models.Model):
         verbose_name_plural = _("pairings")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(mentor=F("mentee")), name="pairing_two_different_schools",
+                condition=~Q(mentor=F("mentee")),
+                name="pairing_two_different_schools",
                 violation_error_message=_("A school cannot mentor itself."),
             ),
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="pairing_end_not_before_start",
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="pairing_end_not_before_start",
                 violation_error_message=_("The pairing cannot end before it starts."),
             ),
         ]
@@ -48,7 +54,7 @@ class Pairing(models.Model):
         if self.agreement_number:
             parts.append(f"№{self.agreement_number}")
         if self.agreement_date:
-            parts.append(f"{_('of')} {self.agreement_date.strftime('%d.%m.%Y')}")
+            parts.append(_("of %(date)s") % {"date": self.agreement_date.strftime("%d.%m.%Y")})
         return " ".join(parts)
 
     def clean(self):

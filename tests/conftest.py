@@ -9,14 +9,23 @@ from accounts.models import Role
 from registry.models import Municipality, Region, School, Status
 from shnor_portal.celery import app as celery_app
 
-from .factories import ListingFactory, MunicipalityFactory, PairingFactory, RegionFactory, SchoolFactory, user_with_role
+from .factories import (
+    ListingFactory,
+    MunicipalityFactory,
+    PairingFactory,
+    RegionFactory,
+    SchoolFactory,
+    user_with_role,
+)
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     """Unit tests run tasks eagerly; tests/test_celery_worker.py proves the real broker path."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -54,16 +63,44 @@ def world(db) -> World:
         code="peregrebnoe-1", short_name="МКОУ «Перегребинская СОШ №1»", municipality=municipality
     )
     second_school = SchoolFactory(code="andra", short_name="МКОУ «Андринская СОШ»", municipality=municipality)
-    neighbour_school = SchoolFactory(code="berezovo", short_name="МБОУ «Берёзовская СОШ»", municipality=neighbour)
+    neighbour_school = SchoolFactory(
+        code="berezovo", short_name="МБОУ «Берёзовская СОШ»", municipality=neighbour
+    )
     far_school = SchoolFactory(code="novopavshino", short_name="МКОУ Новопавшинская ООШ", municipality=far)
-    ListingFactory(school=school, status=Status.SHNOR, start=dt.date(2019, 12, 2), end=dt.date(2020, 8, 31),
-                   basis="приказ №1576 от 02.12.2019", basis_number="1576", basis_date=dt.date(2019, 12, 2))
-    ListingFactory(school=mentor_school, status=Status.MENTOR, start=dt.date(2020, 5, 15), end=None,
-                   basis="приказ №426-од от 15.05.2020", basis_number="426-од", basis_date=dt.date(2020, 5, 15))
-    ListingFactory(school=far_school, status=Status.SHNOR, start=dt.date(2024, 2, 7), end=dt.date(2024, 12, 31))
+    ListingFactory(
+        school=school,
+        status=Status.SHNOR,
+        start=dt.date(2019, 12, 2),
+        end=dt.date(2020, 8, 31),
+        basis="приказ №1576 от 02.12.2019",
+        basis_number="1576",
+        basis_date=dt.date(2019, 12, 2),
+    )
+    ListingFactory(
+        school=mentor_school,
+        status=Status.MENTOR,
+        start=dt.date(2020, 5, 15),
+        end=None,
+        basis="приказ №426-од от 15.05.2020",
+        basis_number="426-од",
+        basis_date=dt.date(2020, 5, 15),
+    )
+    ListingFactory(
+        school=far_school, status=Status.SHNOR, start=dt.date(2024, 2, 7), end=dt.date(2024, 12, 31)
+    )
     PairingFactory(mentor=mentor_school, mentee=school)
-    return World(region, other_region, municipality, neighbour, far, school, mentor_school, second_school,
-                 neighbour_school, far_school)
+    return World(
+        region,
+        other_region,
+        municipality,
+        neighbour,
+        far,
+        school,
+        mentor_school,
+        second_school,
+        neighbour_school,
+        far_school,
+    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from accounts.models import Role, RoleAssignment, User
 from registry.models import Listing, Municipality, Region, School, SchoolType, Status
 from support.models import Pairing
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class RegionFactory(DjangoModelFactory):
@@ -37,7 +37,9 @@ class SchoolFactory(DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     code = factory.Sequence(lambda n: f"school-{n}")
     short_name = factory.Sequence(lambda n: f"МКОУ «СОШ №{n}»")
-    name = factory.LazyAttribute(lambda o: f"Муниципальное казённое общеобразовательное учреждение {o.short_name}")
+    name = factory.LazyAttribute(
+        lambda o: f"Муниципальное казённое общеобразовательное учреждение {o.short_name}"
+    )
     type = SchoolType.SOSH
     settlement = "с. Тестовое"
     is_rural = True

@@ -37,7 +37,9 @@ def school_list(request):
         "query": query,
         "year_label": year_label,
         "can_create": municipalities_editable_by(request.user).exists(),
-        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
+        "filtered": any(
+            request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")
+        ),
     }
     template = "registry/school/_table.html" if request.htmx else "registry/school/list.html"
     return render(request, template, context)
@@ -52,7 +54,9 @@ def _describe_filters(school_filter) -> str:
         if value in (None, "") or name == "year":
             continue
         if hasattr(field, "choices") and not hasattr(value, "pk"):
-            value = dict(field.choices).get(value if not isinstance(value, bool) else str(value).lower(), value)
+            value = dict(field.choices).get(
+                value if not isinstance(value, bool) else str(value).lower(), value
+            )
         parts.append(f"{field.label}: {value}")
     return "; ".join(parts)
 

@@ -46,7 +46,10 @@ def test_it_lets_a_regional_coordinator_read_the_whole_region_and_change_nothing
         get_school_for(regional, "chemashi", CHANGE)
     with pytest.raises(Http404):
         get_school_for(regional, "novopavshino")
-    assert set(municipalities_visible_to(regional).values_list("code", flat=True)) == {"oktyabrsky", "berezovsky"}
+    assert set(municipalities_visible_to(regional).values_list("code", flat=True)) == {
+        "oktyabrsky",
+        "berezovsky",
+    }
 
 
 def test_it_lets_an_inspector_read_their_municipality_only(world, inspector):
@@ -107,7 +110,9 @@ def test_it_gives_a_user_without_roles_nothing(world, outsider):
 
 def test_it_combines_several_roles_of_one_user(world, principal):
     RoleAssignment.objects.create(user=principal, role=Role.INSPECTOR, municipality=world.far)
-    principal = type(principal).objects.get(pk=principal.pk)  # a fresh object: the scope is cached per instance
+    principal = type(principal).objects.get(
+        pk=principal.pk
+    )  # a fresh object: the scope is cached per instance
     assert visible_codes(principal) == {"chemashi", "novopavshino"}
 
 

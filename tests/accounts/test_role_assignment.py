@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_requires_the_scope_kind_that_the_role_needs(world):
     user = UserFactory()
-    with pytest.raises(ValidationError, match="нужна область|needs a scope"):
+    with pytest.raises(ValidationError, match="нужна область действия"):
         RoleAssignment(user=user, role=Role.PRINCIPAL, municipality=world.municipality).full_clean()
     RoleAssignment(user=user, role=Role.PRINCIPAL, school=world.school).full_clean()
     RoleAssignment(user=user, role=Role.INSPECTOR, region=world.region).full_clean()

@@ -79,7 +79,7 @@ def test_it_exports_exactly_the_filtered_list(client_for, coordinator):
 
 
 def test_it_defuses_formula_like_text_in_exports(client_for, coordinator, world):
-    SchoolFactory(code="evil", short_name="=HYPERLINK(\"http://x\")", municipality=world.municipality)
+    SchoolFactory(code="evil", short_name='=HYPERLINK("http://x")', municipality=world.municipality)
     response = client_for(coordinator).get(URL, {"q": "evil", "year": "all", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["B5"].value.startswith("'=")
@@ -98,7 +98,7 @@ def test_it_paginates_and_keeps_filters_in_page_links(client_for, coordinator, w
 def test_it_returns_only_the_table_to_htmx(client_for, coordinator):
     response = client_for(coordinator).get(URL, {"year": "all"}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert "<table" in body and "<nav class=\"navbar" not in body
+    assert "<table" in body and '<nav class="navbar' not in body
 
 
 def test_it_needs_a_login(client):

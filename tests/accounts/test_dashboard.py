@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_it_logs_in_through_the_real_form_and_lands_on_the_dashboard(client, coordinator):
+    page = client.get(reverse("login"))
+    assert "Вход в портал" in page.content.decode()
+    response = client.post(
+        reverse("login"), {"username": "coordinator", "password": "correct-horse-battery-staple"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    body = response.content.decode()
+    assert "Муниципальный координатор" in body and "Школы на сопровождении" in body
+
+
+def test_it_shows_a_wrong_password_error_in_russian(client, coordinator):
+    response = client.post(reverse("login"), {"username": "coordinator", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Пожалуйста, введите правильные имя пользователя и пароль" in response.content.decode()
+
+
+def test_it_shows_the_coordinator_the_counts_and_schools_of_the_municipality(client_for, coordinator, world):
+    from registry.academic_year import AcademicYear
+    from tests.factories import ListingFactory
+
+    year = AcademicYear.current()
+    ListingFactory(school=world.second_school, status="shfnsu", start=year.start, end=year.end)
+    response = client_for(coordinator).get("/")
+    assert response.context["year"] == year
+    counts = {status: count for _label, count, status in response.context["status_counts"]}
+    assert counts["mentor"] == 1 and counts["shfnsu"] == 1 and counts["shnor"] == 0
+    assert [s.code for s in response.context["attention_schools"]] == ["andra"]
+    body = response.content.decode()
+    assert "МКОУ «Андринская СОШ»" in body
+    assert "Новопавшинская" not in body
+
+
+def test_it_compares_municipalities_for_the_regional_coordinator(client_for, regional):
+    response = client_for(regional).get("/")
+    names = [m.name for m, _counts in response.context["municipality_rows"]]
+    assert names == ["Берёзовский район", "Октябрьский район"]
+
+
+def test_it_shows_a_principal_only_their_school(client_for, principal):
+    response = client_for(principal).get("/")
+    assert "status_counts" not in response.context
+    assert [s.code for s in response.context["own_schools"]] == ["chemashi"]
+    assert "Моя школа" in response.content.decode()
+
+
+def test_it_shows_a_mentor_the_schools_it_mentors(client_for, mentor):
+    response = client_for(mentor).get("/")
+    assert [p.mentee.code for p in response.context["mentee_pairings"]] == ["chemashi"]
+    assert "Школы, которые я курирую" in response.content.decode()
+
+
+def test_it_tells_a_user_without_roles_to_ask_the_administrator(client_for, outsider):
+    assert "Вам пока не назначены роли" in client_for(outsider).get("/").content.decode()
+
+
+def test_it_renders_the_dashboard_in_a_bounded_number_of_queries(
+    client_for, administrator, django_assert_max_num_queries
+):
+    client = client_for(administrator)
+    with django_assert_max_num_queries(16):
+        client.get("/")
