@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from registry.academic_year import AcademicYear
-from registry.filters import default_year
+from registry.filters import default_year, year_choices
 from registry.models import Listing, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
@@ -30,17 +30,17 @@ def _schools_with_year(queryset, year: AcademicYear):
     )
 
 
-def dashboard_context(user) -> dict:
+def dashboard_context(user, year: int | None = None) -> dict:
     scope = scope_of(user)
-    year = AcademicYear(default_year(user))
+    year = AcademicYear(year if year is not None else default_year(user))
     visible_listings = listings_visible_to(user)
-    context = {"year": year, "scope": scope, "roles": scope.roles}
+    context = {"year": year, "scope": scope, "roles": scope.roles, "year_choices": year_choices(user)[:-1]}
 
     if scope.is_admin or scope.regions_read or scope.municipalities_read:
         counts = status_counts(visible_listings, year)
         context["status_counts"] = [(Status(s).label, counts[s], s) for s in Status.values]
         municipalities = list(municipalities_visible_to(user).select_related("region"))
-        if len(municipalities) > 1:
+        if scope.is_admin or scope.regions_read:
             per_municipality = status_counts_by_municipality(visible_listings, year)
             context["municipality_rows"] = [
                 (m, per_municipality.get(m.pk, dict.fromkeys(Status.values, 0))) for m in municipalities

@@ -9,7 +9,9 @@ from .forms import LoginForm, QueuedPasswordResetForm
 
 @login_required
 def dashboard(request):
-    return render(request, "accounts/dashboard.html", dashboard_context(request.user))
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else None
+    return render(request, "accounts/dashboard.html", dashboard_context(request.user, year))
 
 
 class LoginView(auth_views.LoginView):

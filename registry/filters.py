@@ -23,7 +23,10 @@ def year_choices(user) -> list[tuple[str, str]]:
 
 
 def default_year(user) -> int:
-    """The latest academic year that has listings in the user's scope (the current one at most)."""
+    """The last academic year of the most recently started listing in the user's scope (the current one at most).
+
+    It lands on the year a department last changed its registry, which is what a coordinator opens the list for.
+    """
     today = timezone.localdate()
     current = AcademicYear.current()
     latest = (

@@ -173,6 +173,16 @@ class Listing(models.Model):
             parts.append(_("of %(date)s") % {"date": self.basis_date.strftime("%d.%m.%Y")})
         return " ".join(parts)
 
+    @property
+    def basis_short(self) -> str:
+        """«приказ №1576 от 02.12.2019» for narrow columns; the full text stays in `basis`."""
+        if self.basis_number and self.basis_date:
+            return _("order №%(number)s of %(date)s") % {
+                "number": self.basis_number,
+                "date": self.basis_date.strftime("%d.%m.%Y"),
+            }
+        return self.basis_label
+
     def clean(self):
         if self.end and self.start and self.end < self.start:
             raise ValidationError({"end": _("The listing cannot end before it starts.")})

@@ -71,3 +71,19 @@ def test_it_renders_the_dashboard_in_a_bounded_number_of_queries(
     client = client_for(administrator)
     with django_assert_max_num_queries(16):
         client.get("/")
+
+
+def test_it_switches_the_academic_year(client_for, coordinator):
+    response = client_for(coordinator).get("/", {"year": "2019"})
+    assert response.context["year"].label == "2019/2020"
+    assert [s.code for s in response.context["attention_schools"]] == ["chemashi"]
+    assert client_for(coordinator).get("/", {"year": "nonsense"}).status_code == 200
+
+
+def test_it_shows_the_regional_table_even_for_one_municipality(client_for, world):
+    from accounts.models import Role
+    from tests.factories import user_with_role
+
+    user = user_with_role(Role.REGIONAL_COORDINATOR, "tula-coordinator", region=world.other_region)
+    rows = client_for(user).get("/").context["municipality_rows"]
+    assert [(m.code, counts["shnor"]) for m, counts in rows] == [("dubensky", 1)]

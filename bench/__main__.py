@@ -1,0 +1,51 @@
+"""Benchmarks of ШНОР-портал: `make bench` (PostgreSQL from DATABASE_URL; a throwaway test database).
+
+Prints one line per measurement; README records the latest figures with the machine they ran on.
+"""
+
+import os
+import statistics
+import sys
+import time
+import warnings
+
+import django
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shnor_portal.settings")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        from bench import registry_list
+
+        registry_list.run(print)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+def timed(function, repeat: int = 5) -> tuple[float, float]:
+    """Median and best wall time of `repeat` calls, in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
