@@ -6,7 +6,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEBIAN_STAMP := $(VENV)/.debian-packages
 
 # Tests run against the real local services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shnor_portal
@@ -14,7 +13,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: help setup demo test lint format bench messages services clean
+.PHONY: help setup debian-packages demo test lint format bench messages services clean
 
 help:
 	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
@@ -23,11 +22,11 @@ help:
 	@echo "make lint   — ruff and djhtml"
 	@echo "make bench  — benchmarks of bench/ (results go to README)"
 
-setup: $(DEBIAN_STAMP) $(STAMP) messages
+setup: debian-packages $(STAMP) messages
 
-$(DEBIAN_STAMP): scripts/debian-packages.sh
+# Checking is quick (dpkg-query), so it runs every time: a package removed later is noticed.
+debian-packages:
 	@bash scripts/debian-packages.sh
-	@mkdir -p $(VENV) && touch $@
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) scripts/check_python.py

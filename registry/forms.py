@@ -30,7 +30,7 @@ class SchoolForm(forms.ModelForm):
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
         field_classes = {"website": forms.URLField}
 
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

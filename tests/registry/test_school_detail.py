@@ -47,3 +47,11 @@ def test_it_lets_a_mentor_read_a_mentee(client_for, mentor):
 def test_it_returns_a_tab_fragment_to_htmx(client_for, coordinator):
     response = client_for(coordinator).get(detail("chemashi", "listings"), headers={"HX-Request": "true"})
     assert "breadcrumb" not in response.content.decode()
+
+
+def test_it_explains_404_and_403_in_russian(client_for, other_coordinator, inspector):
+    not_found = client_for(other_coordinator).get(detail("chemashi"))
+    assert "Страница не найдена" in not_found.content.decode()
+    forbidden = client_for(inspector).get(reverse("registry:school-update", kwargs={"code": "chemashi"}))
+    assert forbidden.status_code == 403
+    assert "Доступ запрещён" in forbidden.content.decode()
