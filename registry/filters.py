@@ -23,9 +23,9 @@ def year_choices(user) -> list[tuple[str, str]]:
 
 
 def default_year(user) -> int:
-    """The last academic year of the most recently started listing in the user's scope (the current one at most).
+    """The last academic year of the most recently started listing in the user's scope (at most the current one).
 
-    It lands on the year a department last changed its registry, which is what a coordinator opens the list for.
+    That is the year a department last changed its registry: what a coordinator opens the list for.
     """
     today = timezone.localdate()
     current = AcademicYear.current()

@@ -110,7 +110,7 @@ MATRIX = [
 
 def resolve(world, name, kwargs):
     if "listing" in kwargs:
-        kwargs = {"pk": getattr(world, "school").listings.first().pk}
+        kwargs = {"pk": world.school.listings.first().pk}
     return reverse(name, kwargs=kwargs)
 
 
