@@ -23,7 +23,7 @@ def year_choices(user) -> list[tuple[str, str]]:
 
 
 def default_year(user) -> int:
-    """The last academic year of the most recently started listing in the user's scope (at most the current one).
+    """The last academic year of the latest-starting listing in the user's scope (at most the current one).
 
     That is the year a department last changed its registry: what a coordinator opens the list for.
     """
