@@ -65,9 +65,7 @@ class Scope:
 
     def can_view_municipality(self, municipality: Municipality) -> bool:
         return (
-            self.is_admin
-            or municipality.pk in self.municipalities_read
-            or municipality.region_id in self.regions_read
+            self.is_admin or municipality.pk in self.municipalities_read or municipality.region_id in self.regions_read
         )
 
     def can_change_municipality(self, municipality: Municipality) -> bool:
@@ -163,9 +161,7 @@ def municipalities_visible_to(user):
     if not scope.roles:
         return Municipality.objects.none()
     return Municipality.objects.filter(
-        Q(region_id__in=scope.regions_read)
-        | Q(pk__in=scope.municipalities_read)
-        | Q(schools__in=scope.own_schools)
+        Q(region_id__in=scope.regions_read) | Q(pk__in=scope.municipalities_read) | Q(schools__in=scope.own_schools)
     ).distinct()
 
 

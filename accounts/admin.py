@@ -29,7 +29,5 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                "role_assignments__region", "role_assignments__municipality", "role_assignments__school"
-            )
+            .prefetch_related("role_assignments__region", "role_assignments__municipality", "role_assignments__school")
         )

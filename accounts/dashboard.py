@@ -1,33 +1,12 @@
 """What each role sees first: a few numbers and the schools that need attention, all from SQL."""
 
-from django.db.models import Prefetch
-
 from registry.academic_year import AcademicYear
-from registry.filters import default_year, year_choices
-from registry.models import Listing, Municipality, School, Status
+from registry.filters import default_year, with_year, year_choices
+from registry.models import SUPPORT_STATUSES, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
 from .access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
 from .models import Role
-
-ATTENTION = (Status.SHNOR, Status.SHFNSU, Status.RISK_ZONE, Status.STABLE_LOW)
-
-
-def _schools_with_year(queryset, year: AcademicYear):
-    from support.models import Pairing
-
-    return queryset.select_related("municipality").prefetch_related(
-        Prefetch(
-            "listings",
-            queryset=Listing.objects.in_year(year.start_year).order_by("status"),
-            to_attr="year_listings",
-        ),
-        Prefetch(
-            "mentored_by",
-            queryset=Pairing.objects.select_related("mentor").order_by("start"),
-            to_attr="year_mentors",
-        ),
-    )
 
 
 def dashboard_context(user, year: int | None = None) -> dict:
@@ -46,17 +25,15 @@ def dashboard_context(user, year: int | None = None) -> dict:
                 (m, per_municipality.get(m.pk, dict.fromkeys(Status.values, 0))) for m in municipalities
             ]
         attention_ids = (
-            visible_listings.in_year(year.start_year).filter(status__in=ATTENTION).values("school_id")
+            visible_listings.in_year(year.start_year).filter(status__in=SUPPORT_STATUSES).values("school_id")
         )
-        context["attention_schools"] = _schools_with_year(
-            schools_visible_to(user)
-            .filter(pk__in=attention_ids)
-            .order_by("municipality__name", "short_name"),
+        context["attention_schools"] = with_year(
+            schools_visible_to(user).filter(pk__in=attention_ids).order_by("municipality__name", "short_name"),
             year,
         )[:50]
 
     if scope.principal_schools:
-        context["own_schools"] = _schools_with_year(
+        context["own_schools"] = with_year(
             School.objects.filter(pk__in=scope.principal_schools).order_by("short_name"), year
         )
     if scope.mentor_schools:

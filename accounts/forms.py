@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -25,11 +28,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        # Links point at the portal's public address, not at whatever Host header the request carried.
+        base = urlsplit(settings.PORTAL_BASE_URL)
+        context = {**context, "protocol": base.scheme, "domain": base.netloc}
         subject = loader.render_to_string(subject_template_name, context)
         body = loader.render_to_string(email_template_name, context)
-        html = (
-            loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        )
+        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
         send_portal_email([to_email], subject, body, html)
 
 

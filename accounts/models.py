@@ -104,6 +104,4 @@ class RoleAssignment(models.Model):
                 }
             )
         if not allowed and given:
-            raise ValidationError(
-                _("The administrator role covers the whole installation and takes no scope.")
-            )
+            raise ValidationError(_("The administrator role covers the whole installation and takes no scope."))

@@ -16,8 +16,7 @@ SCHOOLS = 1000
 def build_region():
     region = Region.objects.create(code="bench", name="Регион для замеров")
     municipalities = [
-        Municipality.objects.create(region=region, code=f"bench-{n:02d}", name=f"Район №{n:02d}")
-        for n in range(20)
+        Municipality.objects.create(region=region, code=f"bench-{n:02d}", name=f"Район №{n:02d}") for n in range(20)
     ]
     schools = School.objects.bulk_create(
         School(
@@ -42,8 +41,7 @@ def build_region():
         for n, school in enumerate(schools)
     )
     Pairing.objects.bulk_create(
-        Pairing(mentor=schools[n - 1], mentee=schools[n], start=dt.date(2024, 9, 1))
-        for n in range(1, SCHOOLS, 4)
+        Pairing(mentor=schools[n - 1], mentee=schools[n], start=dt.date(2024, 9, 1)) for n in range(1, SCHOOLS, 4)
     )
     user = User.objects.create_user("bench-regional", password="bench-password-123")  # noqa: S106
     RoleAssignment.objects.create(user=user, role=Role.REGIONAL_COORDINATOR, region=region)

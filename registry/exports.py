@@ -34,9 +34,7 @@ def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
                 _settlement(school),
                 "; ".join(f"{item.get_status_display()} ({item.period_label})" for item in listings),
                 "; ".join(dict.fromkeys(item.basis_label for item in listings if item.basis_label)),
-                "; ".join(
-                    dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)
-                ),
+                "; ".join(dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)),
                 "; ".join(dict.fromkeys(pairing.mentor.short_name for pairing in school.year_mentors)),
             ]
 

@@ -1,13 +1,15 @@
 import django_filters
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import listings_visible_to, municipalities_visible_to
+from shnor_portal.params import parse_year
 
 from .academic_year import AcademicYear
-from .models import Listing, School, SchoolType, Status
+from .models import SUPPORT_STATUSES, Listing, School, SchoolType, Status
 from .querysets import overlapping
 
 ALL_YEARS = "all"
@@ -23,24 +25,20 @@ def year_choices(user) -> list[tuple[str, str]]:
 
 
 def default_year(user) -> int:
-    """The last academic year of the latest-starting listing in the user's scope (at most the current one).
+    """The latest academic year in which a school of the user's scope was under support (at most the current one).
 
-    That is the year a department last changed its registry: what a coordinator opens the list for.
+    «Under support» means listed as ШНОР, ШФНСУ, зона риска or stably low results: the registry a coordinator
+    opens the list for. Without such listings, the latest year with any listing; without any, the current year.
     """
     today = timezone.localdate()
-    current = AcademicYear.current()
-    latest = (
-        listings_visible_to(user)
-        .filter(start__lte=today)
-        .order_by("-start")
-        .values_list("start", "end")
-        .first()
+    listings = listings_visible_to(user).filter(start__lte=today)
+    last_day = Max(Least(Coalesce("end", Value(today)), Value(today)))
+    found = listings.aggregate(
+        supported=Max(Least(Coalesce("end", Value(today)), Value(today)), filter=Q(status__in=SUPPORT_STATUSES)),
+        any=last_day,
     )
-    if latest is None:
-        return current.start_year
-    start, end = latest
-    open_until = min(end or today, today)
-    return min(AcademicYear.containing(max(start, open_until)).start_year, current.start_year)
+    day = found["supported"] or found["any"]
+    return AcademicYear.containing(day).start_year if day else AcademicYear.current().start_year
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -60,9 +58,7 @@ class SchoolFilter(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=SchoolType.choices, empty_label=_("any type"))
     is_rural = django_filters.BooleanFilter(
         label=_("Location"),
-        widget=forms.Select(
-            choices=[("", _("urban and rural")), ("true", _("rural")), ("false", _("urban"))]
-        ),
+        widget=forms.Select(choices=[("", _("urban and rural")), ("true", _("rural")), ("false", _("urban"))]),
     )
 
     class Meta:
@@ -72,26 +68,24 @@ class SchoolFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user
         data = data.copy() if data is not None else {}
-        self.year_default = default_year(user)
-        if not data.get("year"):
-            data["year"] = str(self.year_default)
+        asked = parse_year(data.get("year"))
+        if data.get("year") != ALL_YEARS and asked is None:
+            # No year, or one that is not a year at all: show the default rather than an error.
+            asked = default_year(user)
+            data["year"] = str(asked)
         super().__init__(data, *args, **kwargs)
         self.filters["municipality"].queryset = municipalities_visible_to(user)
-        self.filters["year"].extra["choices"] = year_choices(user)
-        if self.filters["year"].extra["choices"] and data["year"] not in dict(
-            self.filters["year"].extra["choices"]
-        ):
+        choices = year_choices(user)
+        if asked is not None and str(asked) not in dict(choices):
             # A year outside the offered range is still a valid question: offer it.
-            if data["year"].isdigit() and 1990 <= int(data["year"]) <= 2100:
-                y = int(data["year"])
-                self.filters["year"].extra["choices"].insert(0, (str(y), AcademicYear(y).label))
+            choices.insert(0, (str(asked), AcademicYear(asked).label))
+        self.filters["year"].extra["choices"] = choices
 
     @property
     def selected_year(self) -> AcademicYear | None:
-        value = self.form.cleaned_data.get("year") if self.form.is_valid() else None
-        if value in (None, "", ALL_YEARS):
-            return None
-        return AcademicYear(int(value))
+        self.form.is_valid()  # other fields may be invalid; the year is cleaned on its own
+        year = parse_year(self.form.cleaned_data.get("year"))
+        return AcademicYear(year) if year is not None else None
 
     def _year_q(self, prefix: str) -> Q:
         year = self.selected_year
@@ -108,26 +102,23 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_status(self, queryset, name, value):
         if value == "none":
             return queryset.exclude(pk__in=Listing.objects.filter(self._year_q("")).values("school_id"))
-        return queryset.filter(
-            pk__in=Listing.objects.filter(self._year_q(""), status=value).values("school_id")
-        )
+        return queryset.filter(pk__in=Listing.objects.filter(self._year_q(""), status=value).values("school_id"))
 
     @property
     def qs(self):
-        from support.models import Pairing
+        return with_year(super().qs, self.selected_year).order_by("municipality__name", "short_name")
 
-        year = self.selected_year
-        listings = Listing.objects.order_by("start", "status")
-        pairings = Pairing.objects.select_related("mentor").order_by("start")
-        if year is not None:
-            listings = listings.in_year(year.start_year)
-            pairings = pairings.filter(overlapping(year.start, year.end))
-        return (
-            super()
-            .qs.select_related("municipality")
-            .prefetch_related(
-                Prefetch("listings", queryset=listings, to_attr="year_listings"),
-                Prefetch("mentored_by", queryset=pairings, to_attr="year_mentors"),
-            )
-            .order_by("municipality__name", "short_name")
-        )
+
+def with_year(schools, year: AcademicYear | None):
+    """Schools with `year_listings` and `year_mentors` of `year` (all years if None) prefetched: three queries."""
+    from support.models import Pairing
+
+    listings = Listing.objects.order_by("start", "status")
+    pairings = Pairing.objects.select_related("mentor").order_by("start")
+    if year is not None:
+        listings = listings.in_year(year.start_year)
+        pairings = pairings.filter(overlapping(year.start, year.end))
+    return schools.select_related("municipality").prefetch_related(
+        Prefetch("listings", queryset=listings, to_attr="year_listings"),
+        Prefetch("mentored_by", queryset=pairings, to_attr="year_mentors"),
+    )

@@ -14,6 +14,13 @@ code_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     _("Use lowercase Latin letters, digits and single hyphens, e.g. «sherkaly» or «sh-18»."),
 )
+# Words that are parts of the portal's URLs (/registry/schools/new/) and so cannot be codes.
+RESERVED_CODES = frozenset({"new", "edit", "export", "import"})
+
+
+def not_reserved(value: str) -> None:
+    if value in RESERVED_CODES:
+        raise ValidationError(_("«%(code)s» is reserved by the portal; choose another code."), params={"code": value})
 
 
 class Region(models.Model):
@@ -32,9 +39,7 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(
-        Region, models.PROTECT, related_name="municipalities", verbose_name=_("region")
-    )
+    region = models.ForeignKey(Region, models.PROTECT, related_name="municipalities", verbose_name=_("region"))
     code = models.SlugField(_("code"), max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -66,7 +71,7 @@ class School(models.Model):
     municipality = models.ForeignKey(
         Municipality, models.PROTECT, related_name="schools", verbose_name=_("municipality")
     )
-    code = models.SlugField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    code = models.SlugField(_("code"), max_length=40, unique=True, validators=[code_validator, not_reserved])
     name = models.CharField(_("full name"), max_length=400)
     short_name = models.CharField(_("short name"), max_length=200)
     type = models.CharField(_("type"), max_length=24, choices=SchoolType.choices, default=SchoolType.SOSH)
@@ -104,6 +109,10 @@ class Status(models.TextChoices):
     EFFECTIVE = "effective", _("moved to effective mode")
 
 
+# Statuses that mean the school itself receives support (the others describe helpers and outcomes).
+SUPPORT_STATUSES = (Status.SHNOR, Status.SHFNSU, Status.RISK_ZONE, Status.STABLE_LOW)
+
+
 class SupportModel(models.TextChoices):
     PRACTICE = "practice", _("practice-oriented")
     BASIC = "basic", _("basic")
@@ -117,9 +126,7 @@ class Listing(models.Model):
     school = models.ForeignKey(School, models.CASCADE, related_name="listings", verbose_name=_("school"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     start = models.DateField(_("listed from"))
-    end = models.DateField(
-        _("listed until"), null=True, blank=True, help_text=_("Empty while the listing is open.")
-    )
+    end = models.DateField(_("listed until"), null=True, blank=True, help_text=_("Empty while the listing is open."))
     basis = models.CharField(
         _("basis"),
         max_length=500,
@@ -128,9 +135,7 @@ class Listing(models.Model):
     )
     basis_number = models.CharField(_("order number"), max_length=50, blank=True)
     basis_date = models.DateField(_("order date"), null=True, blank=True)
-    support_model = models.CharField(
-        _("support model"), max_length=16, choices=SupportModel.choices, blank=True
-    )
+    support_model = models.CharField(_("support model"), max_length=16, choices=SupportModel.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = ListingQuerySet.as_manager()
@@ -198,9 +203,7 @@ class Listing(models.Model):
             if clash.exists():
                 raise ValidationError(
                     {
-                        "start": _(
-                            "The school already has this status for an overlapping period: %(period)s."
-                        )
+                        "start": _("The school already has this status for an overlapping period: %(period)s.")
                         % {"period": clash.first().period_label}
                     }
                 )

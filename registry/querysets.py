@@ -8,9 +8,7 @@ from .academic_year import AcademicYear
 
 def overlapping(start: dt.date, end: dt.date, prefix: str = "") -> Q:
     """Rows whose [start, end] period (end may be open) overlaps [start, end]."""
-    return Q(**{f"{prefix}start__lte": end}) & (
-        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start})
-    )
+    return Q(**{f"{prefix}start__lte": end}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start}))
 
 
 class SchoolQuerySet(models.QuerySet):

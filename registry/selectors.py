@@ -9,10 +9,7 @@ from .models import Listing, Status
 def status_counts(listings, year: AcademicYear) -> dict[str, int]:
     """Number of distinct schools per status during `year`, one query."""
     rows = (
-        listings.in_year(year.start_year)
-        .values("status")
-        .annotate(schools=Count("school", distinct=True))
-        .order_by()
+        listings.in_year(year.start_year).values("status").annotate(schools=Count("school", distinct=True)).order_by()
     )
     counts = {status: 0 for status in Status.values}
     counts.update({row["status"]: row["schools"] for row in rows})
@@ -24,9 +21,7 @@ def status_counts_by_municipality(listings, year: AcademicYear) -> dict[int, dic
     rows = (
         listings.in_year(year.start_year)
         .values("school__municipality_id")
-        .annotate(
-            **{status: Count("school", filter=Q(status=status), distinct=True) for status in Status.values}
-        )
+        .annotate(**{status: Count("school", filter=Q(status=status), distinct=True) for status in Status.values})
         .order_by()
     )
     return {row.pop("school__municipality_id"): row for row in rows}

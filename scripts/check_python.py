@@ -3,6 +3,4 @@
 import sys
 
 if sys.version_info < (3, 11):
-    sys.exit(
-        f"ШНОР-портал needs Python 3.11 or newer; found {sys.version.split()[0]}. Set PYTHON=/path/to/python3.11."
-    )
+    sys.exit(f"ШНОР-портал needs Python 3.11 or newer; found {sys.version.split()[0]}. Set PYTHON=/path/to/python3.11.")

@@ -20,9 +20,7 @@ def _raw(name: str) -> str | None:
             with open(path, encoding="utf-8") as handle:
                 return handle.read().strip()
         except OSError as exc:
-            raise ImproperlyConfigured(
-                f"{name}_FILE points to {path!r}, which cannot be read: {exc}"
-            ) from exc
+            raise ImproperlyConfigured(f"{name}_FILE points to {path!r}, which cannot be read: {exc}") from exc
     return os.environ.get(name)
 
 

@@ -39,9 +39,7 @@ def safe_cell(value):
     return text
 
 
-def build_workbook(
-    title: str, columns: Sequence[Column], rows: Iterable[Sequence], subtitle: str = ""
-) -> bytes:
+def build_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequence], subtitle: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31].translate(str.maketrans("[]:*?/\\", "       "))

@@ -12,12 +12,8 @@ from .querysets import PairingQuerySet
 class Pairing(models.Model):
     """A mentor school supporting another school under an agreement (сетевое взаимодействие)."""
 
-    mentor = models.ForeignKey(
-        School, models.PROTECT, related_name="mentoring", verbose_name=_("mentor school")
-    )
-    mentee = models.ForeignKey(
-        School, models.PROTECT, related_name="mentored_by", verbose_name=_("supported school")
-    )
+    mentor = models.ForeignKey(School, models.PROTECT, related_name="mentoring", verbose_name=_("mentor school"))
+    mentee = models.ForeignKey(School, models.PROTECT, related_name="mentored_by", verbose_name=_("supported school"))
     agreement_number = models.CharField(_("agreement number"), max_length=50, blank=True)
     agreement_date = models.DateField(_("agreement date"), null=True, blank=True)
     basis = models.CharField(_("basis order"), max_length=500, blank=True)

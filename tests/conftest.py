@@ -63,9 +63,7 @@ def world(db) -> World:
         code="peregrebnoe-1", short_name="МКОУ «Перегребинская СОШ №1»", municipality=municipality
     )
     second_school = SchoolFactory(code="andra", short_name="МКОУ «Андринская СОШ»", municipality=municipality)
-    neighbour_school = SchoolFactory(
-        code="berezovo", short_name="МБОУ «Берёзовская СОШ»", municipality=neighbour
-    )
+    neighbour_school = SchoolFactory(code="berezovo", short_name="МБОУ «Берёзовская СОШ»", municipality=neighbour)
     far_school = SchoolFactory(code="novopavshino", short_name="МКОУ Новопавшинская ООШ", municipality=far)
     ListingFactory(
         school=school,
@@ -85,9 +83,7 @@ def world(db) -> World:
         basis_number="426-од",
         basis_date=dt.date(2020, 5, 15),
     )
-    ListingFactory(
-        school=far_school, status=Status.SHNOR, start=dt.date(2024, 2, 7), end=dt.date(2024, 12, 31)
-    )
+    ListingFactory(school=far_school, status=Status.SHNOR, start=dt.date(2024, 2, 7), end=dt.date(2024, 12, 31))
     PairingFactory(mentor=mentor_school, mentee=school)
     return World(
         region,

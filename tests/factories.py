@@ -37,9 +37,7 @@ class SchoolFactory(DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     code = factory.Sequence(lambda n: f"school-{n}")
     short_name = factory.Sequence(lambda n: f"МКОУ «СОШ №{n}»")
-    name = factory.LazyAttribute(
-        lambda o: f"Муниципальное казённое общеобразовательное учреждение {o.short_name}"
-    )
+    name = factory.LazyAttribute(lambda o: f"Муниципальное казённое общеобразовательное учреждение {o.short_name}")
     type = SchoolType.SOSH
     settlement = "с. Тестовое"
     is_rural = True

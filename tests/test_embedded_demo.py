@@ -99,9 +99,5 @@ def test_a_demo_user_logs_in_and_sees_a_russian_dashboard(embedded):
     dashboard = opener.open(request, timeout=30).read().decode()
     assert "Муниципальный координатор" in dashboard
     assert "Реестр года" in dashboard
-    registry = (
-        opener.open(f"{embedded['base']}/registry/schools/?year=2019&status=shnor", timeout=30)
-        .read()
-        .decode()
-    )
+    registry = opener.open(f"{embedded['base']}/registry/schools/?year=2019&status=shnor", timeout=30).read().decode()
     assert "МКОУ «Чемашинская СОШ»" in registry

@@ -30,11 +30,7 @@ def test_it_answers_503_when_the_broker_is_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert (
-        body["status"] == "error"
-        and body["broker"]["status"] == "error"
-        and body["database"]["status"] == "ok"
-    )
+    assert body["status"] == "error" and body["broker"]["status"] == "error" and body["database"]["status"] == "ok"
 
 
 def test_it_needs_no_login_and_is_never_cached(client):

@@ -60,15 +60,12 @@ def test_it_keeps_the_listing_periods_and_bases_of_the_demo(demo):
         Status.EFFECTIVE,
         Status.CONSULTING,
     }
-    assert (
-        School.objects.listed_as(Status.SHNOR, year=2020).filter(municipality__code="gorodets").count() == 14
-    )
+    assert School.objects.listed_as(Status.SHNOR, year=2020).filter(municipality__code="gorodets").count() == 14
 
 
 def test_it_loads_the_three_oktyabrsky_pairings_with_their_agreements(demo):
     pairs = {
-        (p.mentor.code, p.mentee.code): p.agreement_date
-        for p in Pairing.objects.select_related("mentor", "mentee")
+        (p.mentor.code, p.mentee.code): p.agreement_date for p in Pairing.objects.select_related("mentor", "mentee")
     }
     assert pairs[("nizhne-narykary", "sherkaly")] == dt.date(2020, 6, 19)
     assert pairs[("karymkary", "unyugan-1")] == dt.date(2020, 5, 20)

@@ -73,9 +73,7 @@ def test_it_is_off_by_default_and_then_requires_a_secret_key():
 def test_it_reads_the_secret_key_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("x" * 60 + "\n")
-    values = probe(
-        {"DJANGO_SECRET_KEY_FILE": str(secret), "DJANGO_ALLOWED_HOSTS": "portal.example, 10.0.0.1"}
-    )
+    values = probe({"DJANGO_SECRET_KEY_FILE": str(secret), "DJANGO_ALLOWED_HOSTS": "portal.example, 10.0.0.1"})
     assert values["debug"] is False
     assert values["hosts"] == ["portal.example", "10.0.0.1"]
 
@@ -100,9 +98,7 @@ def test_the_production_profile_passes_check_deploy_without_warnings():
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("raw", "expected"), [("1", True), ("true", True), ("да", True), ("0", False), ("", False)]
-)
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("да", True), ("0", False), ("", False)])
 def test_env_bool_reads_yes_and_no(monkeypatch, raw, expected):
     monkeypatch.setenv("SHNOR_TEST_FLAG", raw)
     assert env_bool("SHNOR_TEST_FLAG") is expected

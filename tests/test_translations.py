@@ -31,9 +31,7 @@ def read_po(path: Path) -> dict[str, list[str]]:
         elif not line.strip() and current is not None:
             msgid = "".join(part.strip('"') for part in current["msgid"][0].split('""'))
             if msgid:
-                entries[msgid] = (
-                    ["fuzzy"] if fuzzy else [s.replace('""', "").strip('"') for s in current["msgstr"]]
-                )
+                entries[msgid] = ["fuzzy"] if fuzzy else [s.replace('""', "").strip('"') for s in current["msgstr"]]
             current, key, fuzzy = None, None, False
     return entries
 

@@ -35,9 +35,7 @@ def listing_update(request, pk):
         form.save()
         messages.success(request, _("Listing saved."))
         return redirect(_listings_url(listing.school))
-    return render(
-        request, "registry/listing/form.html", {"form": form, "school": listing.school, "listing": listing}
-    )
+    return render(request, "registry/listing/form.html", {"form": form, "school": listing.school, "listing": listing})
 
 
 @login_required

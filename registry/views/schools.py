@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import CHANGE, can, get_school_for, municipalities_editable_by, schools_visible_to
+from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
@@ -37,12 +38,9 @@ def school_list(request):
         "query": query,
         "year_label": year_label,
         "can_create": municipalities_editable_by(request.user).exists(),
-        "filtered": any(
-            request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")
-        ),
+        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
     }
-    template = "registry/school/_table.html" if request.htmx else "registry/school/list.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "registry/school/list.html", "registry/school/_table.html", context)
 
 
 def _describe_filters(school_filter) -> str:
@@ -54,9 +52,7 @@ def _describe_filters(school_filter) -> str:
         if value in (None, "") or name == "year":
             continue
         if hasattr(field, "choices") and not hasattr(value, "pk"):
-            value = dict(field.choices).get(
-                value if not isinstance(value, bool) else str(value).lower(), value
-            )
+            value = dict(field.choices).get(value if not isinstance(value, bool) else str(value).lower(), value)
         parts.append(f"{field.label}: {value}")
     return "; ".join(parts)
 
@@ -80,8 +76,7 @@ def school_detail(request, code, tab="profile"):
         context["mentees"] = Pairing.objects.filter(mentor=school).select_related("mentee").order_by("-start")
     if tab == "history":
         context["history"] = school_history(school)
-    template = f"registry/school/_tab_{tab}.html" if request.htmx else "registry/school/detail.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)
 
 
 @login_required

@@ -110,9 +110,7 @@ def test_it_gives_a_user_without_roles_nothing(world, outsider):
 
 def test_it_combines_several_roles_of_one_user(world, principal):
     RoleAssignment.objects.create(user=principal, role=Role.INSPECTOR, municipality=world.far)
-    principal = type(principal).objects.get(
-        pk=principal.pk
-    )  # a fresh object: the scope is cached per instance
+    principal = type(principal).objects.get(pk=principal.pk)  # a fresh object: the scope is cached per instance
     assert visible_codes(principal) == {"chemashi", "novopavshino"}
 
 

@@ -87,3 +87,10 @@ def test_it_shows_the_regional_table_even_for_one_municipality(client_for, world
     user = user_with_role(Role.REGIONAL_COORDINATOR, "tula-coordinator", region=world.other_region)
     rows = client_for(user).get("/").context["municipality_rows"]
     assert [(m.code, counts["shnor"]) for m, counts in rows] == [("dubensky", 1)]
+
+
+def test_it_shows_only_the_mentors_of_the_selected_year(client_for, principal):
+    before_pairing = client_for(principal).get("/", {"year": "2018"})
+    assert [list(s.year_mentors) for s in before_pairing.context["own_schools"]] == [[]]
+    during = client_for(principal).get("/", {"year": "2020"})
+    assert [[p.mentor.code for p in s.year_mentors] for s in during.context["own_schools"]] == [["peregrebnoe-1"]]

@@ -8,8 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_sends_the_reset_letter_through_a_task_after_commit(
-    client, coordinator, django_capture_on_commit_callbacks
+    client, coordinator, django_capture_on_commit_callbacks, settings
 ):
+    settings.PORTAL_BASE_URL = "https://portal.example.ru"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("password-reset"), {"email": coordinator.email})
         assert response.status_code == 302
@@ -20,22 +21,22 @@ def test_it_sends_the_reset_letter_through_a_task_after_commit(
     letter = mail.outbox[0]
     assert letter.to == [coordinator.email]
     assert letter.subject == "ШНОР-портал: восстановление пароля"
-    assert "/accounts/password/reset/" in letter.body and "Ваш логин: coordinator" in letter.body
+    assert "https://portal.example.ru/accounts/password/reset/" in letter.body
+    assert "Ваш логин: coordinator" in letter.body
 
 
 def test_it_completes_the_reset_with_the_link_from_the_letter(
-    client, coordinator, django_capture_on_commit_callbacks
+    client, coordinator, django_capture_on_commit_callbacks, settings
 ):
+    settings.PORTAL_BASE_URL = "http://portal.example.ru"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("password-reset"), {"email": coordinator.email})
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
-    path = link.split("testserver", 1)[1].strip()
+    path = link.split("portal.example.ru", 1)[1].strip()
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     new_password = "Новый-пароль-2026!"
-    done = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
-    )
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302
     coordinator.refresh_from_db()
     assert coordinator.check_password(new_password)

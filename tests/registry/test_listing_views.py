@@ -46,9 +46,7 @@ def test_it_refuses_an_overlapping_listing_of_the_same_status(client_for, coordi
 
 
 def test_it_requires_a_basis(client_for, coordinator, world):
-    response = client_for(coordinator).post(
-        create_url("chemashi"), {**VALID, "basis": "", "basis_number": ""}
-    )
+    response = client_for(coordinator).post(create_url("chemashi"), {**VALID, "basis": "", "basis_number": ""})
     assert response.status_code == 200
     assert response.context["form"].errors["basis"]
 

@@ -55,3 +55,57 @@ def test_it_explains_404_and_403_in_russian(client_for, other_coordinator, inspe
     forbidden = client_for(inspector).get(reverse("registry:school-update", kwargs={"code": "chemashi"}))
     assert forbidden.status_code == 403
     assert "Доступ запрещён" in forbidden.content.decode()
+
+
+def test_it_serves_the_full_page_to_an_htmx_history_restore(client_for, coordinator):
+    response = client_for(coordinator).get(
+        detail("chemashi", "listings"), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "breadcrumb" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_renders_the_school_page_and_history_in_a_bounded_number_of_queries(
+    client_for, coordinator, world, django_assert_max_num_queries
+):
+    from tests.factories import ListingFactory
+
+    client = client_for(coordinator)
+    for n in range(15):
+        ListingFactory(school=world.school, status="risk_zone", start=f"{2000 + n}-01-01", end=f"{2000 + n}-06-30")
+    for n in range(10):
+        client.post(
+            reverse("registry:school-update", kwargs={"code": "chemashi"}),
+            {
+                "municipality": world.municipality.pk,
+                "code": "chemashi",
+                "short_name": world.school.short_name,
+                "name": world.school.name,
+                "type": "sosh",
+                "settlement": f"с. Вариант {n}",
+                "director": f"Директор {n}",
+            },
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get(detail("chemashi")).status_code == 200
+    with django_assert_max_num_queries(12):
+        response = client.get(detail("chemashi", "history"))
+    assert "с. Вариант 9" in response.content.decode()
+
+
+def test_it_shows_names_not_ids_for_changed_links_in_the_history(client_for, administrator, world):
+    client = client_for(administrator)
+    client.post(
+        reverse("registry:school-update", kwargs={"code": "chemashi"}),
+        {
+            "municipality": world.neighbour.pk,
+            "code": "chemashi",
+            "short_name": world.school.short_name,
+            "name": world.school.name,
+            "type": "sosh",
+            "settlement": "с. Тестовое",
+            "is_rural": "on",
+        },
+    )
+    history = client.get(detail("chemashi", "history"))
+    assert history.context["history"][0].changes == [("муниципалитет", "Октябрьский район", "Берёзовский район")]

@@ -31,9 +31,7 @@ def form_data(school, **changes):
 
 def test_it_lets_the_coordinator_edit_and_records_who_did_it(client_for, coordinator, world):
     client = client_for(coordinator)
-    response = client.post(
-        edit_url("chemashi"), form_data(world.school, director="Петров П. П.", code="hacked")
-    )
+    response = client.post(edit_url("chemashi"), form_data(world.school, director="Петров П. П.", code="hacked"))
     assert response.status_code == 302
     world.school.refresh_from_db()
     assert world.school.director == "Петров П. П."
@@ -52,12 +50,8 @@ def test_it_shows_errors_next_to_the_field(client_for, coordinator, world):
     assert "Введите правильный адрес электронной почты" in body
 
 
-def test_it_refuses_to_move_a_school_to_a_municipality_the_coordinator_does_not_edit(
-    client_for, coordinator, world
-):
-    response = client_for(coordinator).post(
-        edit_url("chemashi"), form_data(world.school, municipality=world.far.pk)
-    )
+def test_it_refuses_to_move_a_school_to_a_municipality_the_coordinator_does_not_edit(client_for, coordinator, world):
+    response = client_for(coordinator).post(edit_url("chemashi"), form_data(world.school, municipality=world.far.pk))
     assert response.status_code == 200
     world.school.refresh_from_db()
     assert world.school.municipality == world.municipality
@@ -74,9 +68,7 @@ def test_it_forbids_read_only_users_to_change(client_for, request, world, person
 
 
 def test_it_answers_404_to_another_municipalitys_coordinator(client_for, other_coordinator, world):
-    assert (
-        client_for(other_coordinator).post(edit_url("chemashi"), form_data(world.school)).status_code == 404
-    )
+    assert client_for(other_coordinator).post(edit_url("chemashi"), form_data(world.school)).status_code == 404
 
 
 def test_it_creates_a_school_in_the_coordinators_municipality(client_for, coordinator, world):
