@@ -13,7 +13,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: help setup debian-packages demo test lint format bench messages services clean
+.PHONY: help setup debian-packages demo test lint format bench messages services lock clean
 
 help:
 	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
@@ -28,11 +28,12 @@ setup: debian-packages $(STAMP) messages
 debian-packages:
 	@bash scripts/debian-packages.sh
 
-$(STAMP): pyproject.toml
+# Debian packages first (order-only: they do not make the venv stale), python3-venv among them.
+$(STAMP): pyproject.toml requirements.lock | debian-packages
 	@$(PYTHON) scripts/check_python.py
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	@touch $@
 
 messages: $(STAMP)
@@ -45,7 +46,7 @@ demo: setup
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 services:
-	@bash scripts/services.sh
+	@bash scripts/services.sh "$(TEST_DATABASE_URL)"
 
 lint: setup
 	$(BIN)/ruff check .
@@ -63,6 +64,11 @@ test: setup services lint
 
 bench: setup services
 	$(TEST_ENV) $(BIN)/python -m bench
+
+# Re-pin every transitive dependency after changing pyproject.toml: make lock (then commit requirements.lock).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import CHANGE, get_listing_for, get_school_for
 
 from ..forms import ListingForm
+from ..services.listings import save_listing_form
 
 
 def _listings_url(school):
@@ -19,8 +20,7 @@ def _listings_url(school):
 def listing_create(request, code):
     school = get_school_for(request.user, code, CHANGE)
     form = ListingForm(request.POST or None, school=school)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and save_listing_form(form):
         messages.success(request, _("Listing added."))
         return redirect(_listings_url(school))
     return render(request, "registry/listing/form.html", {"form": form, "school": school, "listing": None})
@@ -31,8 +31,7 @@ def listing_create(request, code):
 def listing_update(request, pk):
     listing = get_listing_for(request.user, pk, CHANGE)
     form = ListingForm(request.POST or None, instance=listing, school=listing.school)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and save_listing_form(form):
         messages.success(request, _("Listing saved."))
         return redirect(_listings_url(listing.school))
     return render(request, "registry/listing/form.html", {"form": form, "school": listing.school, "listing": listing})
