@@ -59,7 +59,7 @@ format: setup
 	$(BIN)/djhtml templates
 
 test: setup services lint
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	$(TEST_ENV) DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: setup services
