@@ -19,6 +19,8 @@ from .models import Role
 
 VIEW = "view"
 CHANGE = "change"
+# The school's own yearly profile, risk profile and SWOT: its principal edits them too.
+CHANGE_PROFILE = "change_profile"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,16 @@ class Scope:
 
     def can_change_school(self, school: School) -> bool:
         return self.is_admin or school.municipality_id in self.municipalities_edit
+
+    def can_change_profile(self, school: School) -> bool:
+        return self.can_change_school(school) or school.pk in self.principal_schools
+
+    def can(self, action: str, school: School) -> bool:
+        if action == CHANGE_PROFILE:
+            return self.can_change_profile(school)
+        if action == CHANGE:
+            return self.can_change_school(school)
+        return self.can_view_school(school)
 
     def can_view_municipality(self, municipality: Municipality) -> bool:
         return (
@@ -189,7 +201,7 @@ def listings_visible_to(user):
 def _decide(user, obj, visible: bool, changeable: bool, action: str):
     if not visible:
         raise Http404
-    if action == CHANGE and not changeable:
+    if action != VIEW and not changeable:
         raise PermissionDenied
     return obj
 
@@ -199,7 +211,7 @@ def get_school_for(user, code: str, action: str = VIEW) -> School:
     if school is None:
         raise Http404
     scope = scope_of(user)
-    return _decide(user, school, scope.can_view_school(school), scope.can_change_school(school), action)
+    return _decide(user, school, scope.can_view_school(school), scope.can(action, school), action)
 
 
 def get_municipality_for(user, code: str, action: str = VIEW) -> Municipality:
@@ -232,7 +244,7 @@ def can(user, action: str, obj) -> bool:
     if isinstance(obj, Listing):
         obj = obj.school
     if isinstance(obj, School):
-        return scope.can_change_school(obj) if action == CHANGE else scope.can_view_school(obj)
+        return scope.can(action, obj)
     if isinstance(obj, Municipality):
         return scope.can_change_municipality(obj) if action == CHANGE else scope.can_view_municipality(obj)
     from support.models import Pairing

@@ -51,3 +51,54 @@ def load(tally) -> None:
             },
             tally,
         )
+
+
+LEVELS = {"primary": "primary", "basic": "basic", "secondary": "secondary", "total": "total"}
+SWOT_KINDS = {"strengths": "strength", "weaknesses": "weakness", "opportunities": "opportunity", "threats": "threat"}
+
+
+def load_profiles(tally) -> None:
+    """Yearly profiles of seed 004 (fixtures/demo/profiles.yaml): ИОР, staff as published, results, SWOT."""
+    from .profiles import LevelResult, SchoolYearProfile, SwotItem
+
+    data = read_fixture("profiles.yaml")
+    schools = School.objects.in_bulk({item["school"] for item in data["profiles"]}, field_name="code")
+    for item in data["profiles"]:
+        school = schools[item["school"]]
+        values = {
+            "ior": _decimal(item.get("ior"), "0.001"),
+            "ior_note": item.get("ior_note") or "",
+            "source": item.get("source") or "",
+            "staff_published_pct": {k: float(v) for k, v in (item.get("staff_pct") or {}).items() if v is not None},
+        }
+        contingent = item.get("contingent") or {}
+        values.update({f"pupils_{level}": contingent.get(level) for level in ("primary", "basic", "secondary")})
+        social = item.get("social") or {}
+        values.update(
+            {name: social.get(name) for name in ("large_families", "foster", "sop", "disabled_ovz", "non_native")}
+        )
+        profile = upsert(SchoolYearProfile, {"school": school, "year": item["year"]}, values, tally)
+        for level, pct in (item.get("results_by_level_pct") or {}).items():
+            upsert(
+                LevelResult,
+                {"profile": profile, "level": LEVELS[level]},
+                {
+                    "success_pct_published": _decimal(pct.get("success"), "0.1"),
+                    "quality_pct_published": _decimal(pct.get("quality"), "0.1"),
+                },
+                tally,
+            )
+        for key, kind in SWOT_KINDS.items():
+            for position, text in enumerate((item.get("swot") or {}).get(key) or [], start=1):
+                upsert(
+                    SwotItem,
+                    {"school": school, "year": item["year"], "kind": kind, "position": position},
+                    {"text": text},
+                    tally,
+                )
+
+
+def _decimal(value, places: str):
+    from decimal import Decimal
+
+    return None if value is None else Decimal(str(value)).quantize(Decimal(places))

@@ -207,3 +207,23 @@ class Listing(models.Model):
                         % {"period": clash.first().period_label}
                     }
                 )
+
+
+# Yearly profiles live in their own module; importing them here registers the models with the app.
+from .profiles import LevelResult, RiskAssessment, RiskFactor, SchoolYearProfile, SwotItem  # noqa: E402
+
+__all__ = [
+    "SUPPORT_STATUSES",
+    "LevelResult",
+    "Listing",
+    "Municipality",
+    "Region",
+    "RiskAssessment",
+    "RiskFactor",
+    "School",
+    "SchoolType",
+    "SchoolYearProfile",
+    "Status",
+    "SupportModel",
+    "SwotItem",
+]

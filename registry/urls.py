@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import listings, schools
+from .views import listings, profiles, schools
 
 app_name = "registry"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("schools/<slug:code>/", schools.school_detail, name="school-detail"),
     path("schools/<slug:code>/edit/", schools.school_update, name="school-update"),
     path("schools/<slug:code>/listings/new/", listings.listing_create, name="listing-create"),
+    path("schools/<slug:code>/years/<int:year>/edit/", profiles.year_profile_edit, name="year-profile-edit"),
+    path("schools/<slug:code>/years/<int:year>/risks/edit/", profiles.risk_profile_edit, name="risk-profile-edit"),
+    path("schools/<slug:code>/years/<int:year>/swot/edit/", profiles.swot_edit, name="swot-edit"),
+    path("schools/<slug:code>/years/<int:year>/copy/", profiles.year_copy, name="year-copy"),
     path("schools/<slug:code>/<str:tab>/", schools.school_detail, name="school-tab"),
     path("listings/<int:pk>/edit/", listings.listing_update, name="listing-update"),
     path("listings/<int:pk>/delete/", listings.listing_delete, name="listing-delete"),

@@ -7,18 +7,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import CHANGE, can, get_school_for, municipalities_editable_by, schools_visible_to
+from accounts.access import CHANGE, CHANGE_PROFILE, can, get_school_for, municipalities_editable_by, schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..charts import line_chart
 from ..exports import registry_workbook
 from ..filters import SchoolFilter
 from ..forms import SchoolForm
 from ..history import school_history
-from ..selectors import listings_of_school
+from ..selectors import ior_points, listings_of_school, risk_grid
+from .profiles import year_tab_context
 
-TABS = ("profile", "listings", "mentoring", "history")
+TABS = ("profile", "year", "risks", "swot", "listings", "mentoring", "history")
 
 
 @login_required
@@ -66,6 +68,7 @@ def school_detail(request, code, tab="profile"):
         "school": school,
         "tab": tab,
         "can_change": can(request.user, CHANGE, school),
+        "can_change_profile": can(request.user, CHANGE_PROFILE, school),
     }
     if tab in ("profile", "listings"):
         context["listings"] = listings_of_school(school)
@@ -76,6 +79,11 @@ def school_detail(request, code, tab="profile"):
         context["mentees"] = Pairing.objects.filter(mentor=school).select_related("mentee").order_by("-start")
     if tab == "history":
         context["history"] = school_history(school)
+    if tab == "profile":
+        context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
+        context["risk_years"], context["risk_rows"] = risk_grid(school)
+    if tab in ("year", "risks", "swot"):
+        context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)
 
 

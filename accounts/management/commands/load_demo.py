@@ -7,6 +7,8 @@ from shnor_portal.demo import Tally
 
 # Each app contributes a `load(tally, stdout)` in its demo module; order follows the dependencies.
 DEMO_LOADERS = ["registry.demo", "support.demo", "accounts.demo"]
+# Data that builds on the registry: (module, function).
+EXTRA_LOADERS = [("registry.demo", "load_profiles")]
 
 
 class Command(BaseCommand):
@@ -20,6 +22,8 @@ class Command(BaseCommand):
                 result = importlib.import_module(path).load(tally)
                 if path == "accounts.demo":
                     logins = result
+            for path, function in EXTRA_LOADERS:
+                getattr(importlib.import_module(path), function)(tally)
         if tally.created or tally.updated:
             for label, count in sorted(tally.created.items()):
                 self.stdout.write(f"создано: {label} — {count}")
