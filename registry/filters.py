@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Max, Prefetch, Q, Value
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,15 @@ def default_year(user) -> int:
     return AcademicYear.containing(day).start_year if day else AcademicYear.current().start_year
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Schools without a value (no ИОР yet) go to the end whichever way the column is sorted."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map[param.lstrip("-")]
+        return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+
+
 class SchoolFilter(django_filters.FilterSet):
     """The registry list's filters; the list view paginates and exports exactly `filter.qs`."""
 
@@ -56,6 +65,12 @@ class SchoolFilter(django_filters.FilterSet):
         empty_label=_("any status"),
     )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=SchoolType.choices, empty_label=_("any type"))
+    sort = NullsLastOrderingFilter(
+        label=_("Sort by"),
+        fields=(("short_name", "name"), ("municipality__name", "municipality"), ("ior", "ior")),
+        field_labels={"name": _("name"), "municipality": _("municipality"), "ior": _("ИОР")},
+        empty_label=_("municipality and name"),
+    )
     is_rural = django_filters.BooleanFilter(
         label=_("Location"),
         widget=forms.Select(choices=[("", _("urban and rural")), ("true", _("rural")), ("false", _("urban"))]),
@@ -63,7 +78,7 @@ class SchoolFilter(django_filters.FilterSet):
 
     class Meta:
         model = School
-        fields = ["q", "municipality", "year", "status", "type", "is_rural"]
+        fields = ["q", "municipality", "year", "status", "type", "is_rural", "sort"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user
@@ -80,6 +95,8 @@ class SchoolFilter(django_filters.FilterSet):
             # A year outside the offered range is still a valid question: offer it.
             choices.insert(0, (str(asked), AcademicYear(asked).label))
         self.filters["year"].extra["choices"] = choices
+        # Annotated before filtering so that sorting by ИОР works on the same figures the table shows.
+        self.queryset = with_profile_figures(self.queryset, AcademicYear(asked) if asked is not None else None)
 
     @property
     def selected_year(self) -> AcademicYear | None:
@@ -106,7 +123,10 @@ class SchoolFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        return with_year(super().qs, self.selected_year).order_by("municipality__name", "short_name")
+        schools = super().qs
+        # Ties (and schools without ИОР) keep a stable, readable order.
+        schools = schools.order_by(*schools.query.order_by, "municipality__name", "short_name")
+        return with_year(schools, self.selected_year)
 
 
 def with_year(schools, year: AcademicYear | None):
@@ -121,4 +141,33 @@ def with_year(schools, year: AcademicYear | None):
     return schools.select_related("municipality").prefetch_related(
         Prefetch("listings", queryset=listings, to_attr="year_listings"),
         Prefetch("mentored_by", queryset=pairings, to_attr="year_mentors"),
+    )
+
+
+def with_profile_figures(schools, year: AcademicYear | None):
+    """Annotate `ior`, `ior_previous` (the year before) and `risks_high` / `risks_medium` of `year`, in SQL."""
+    from .profiles import RiskAssessment, RiskLevel, SchoolYearProfile
+
+    if year is None:
+        none = Value(None, output_field=DecimalField(max_digits=4, decimal_places=3))
+        return schools.annotate(ior=none, ior_previous=none, risks_high=Value(0), risks_medium=Value(0))
+
+    def ior_of(y):
+        return Subquery(SchoolYearProfile.objects.filter(school=OuterRef("pk"), year=y).values("ior")[:1])
+
+    def risks(level):
+        counted = (
+            RiskAssessment.objects.filter(school=OuterRef("pk"), year=year.start_year, level=level)
+            .order_by()
+            .values("school")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted[:1]), Value(0))
+
+    return schools.annotate(
+        ior=ior_of(year.start_year),
+        ior_previous=ior_of(year.start_year - 1),
+        risks_high=risks(RiskLevel.HIGH),
+        risks_medium=risks(RiskLevel.MEDIUM),
     )

@@ -30,7 +30,7 @@ class Column:
 def safe_cell(value):
     """A value as it should land in a cell: dates stay dates, formula-like text is defused."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, (int, float, dt.date, dt.datetime)):
         return value
     text = str(value)

@@ -112,3 +112,13 @@ def test_the_admin_demo_user_sees_everything_and_reaches_django_admin(demo):
     assert client.login(username="admin", password=PASSWORD)
     assert client.get("/admin/").status_code == 200
     assert client.get("/registry/schools/sh-18/").status_code == 200
+
+
+def test_it_loads_the_seed_profiles_of_the_oktyabrsky_shnor(demo):
+    from registry.profiles import SchoolYearProfile, SwotItem
+
+    ior = dict(SchoolYearProfile.objects.filter(school__code="chemashi").values_list("year", "ior"))
+    assert {year: str(value) for year, value in ior.items()} == {2017: "0.472", 2018: "0.473", 2019: "0.406"}
+    unyugan = SchoolYearProfile.objects.get(school__code="unyugan-1", year=2019)
+    assert unyugan.staff_published_pct["higher_ed"] == 95.2 and unyugan.teachers_total is None
+    assert SwotItem.objects.filter(school__code="sherkaly", year=2019, kind="strength").exists()

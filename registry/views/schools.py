@@ -46,16 +46,18 @@ def school_list(request):
 
 
 def _describe_filters(school_filter) -> str:
+    """The active filters in words, for the export's subtitle: «Статус: ШНОР; Поиск: чемаш»."""
     if not school_filter.form.is_valid():
         return ""
     parts = []
     for name, field in school_filter.form.fields.items():
         value = school_filter.form.cleaned_data.get(name)
-        if value in (None, "") or name == "year":
+        if value in (None, "", []) or name == "year":
             continue
-        if hasattr(field, "choices") and not hasattr(value, "pk"):
-            value = dict(field.choices).get(value if not isinstance(value, bool) else str(value).lower(), value)
-        parts.append(f"{field.label}: {value}")
+        choices = {str(key): label for key, label in getattr(field, "choices", [])}
+        values = value if isinstance(value, list) else [value]
+        shown = [str(v) if hasattr(v, "pk") else str(choices.get(str(v).lower(), v)) for v in values]
+        parts.append(f"{field.label}: {', '.join(shown)}")
     return "; ".join(parts)
 
 

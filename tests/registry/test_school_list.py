@@ -74,7 +74,7 @@ def test_it_exports_exactly_the_filtered_list(client_for, coordinator):
     assert header[:2] == ["Код", "Школа"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
     assert [row[0] for row in rows] == ["chemashi"]
-    assert rows[0][8] == "МКОУ «Перегребинская СОШ №1»"
+    assert rows[0][11] == "МКОУ «Перегребинская СОШ №1»"
     assert sheet.freeze_panes == "A5"
 
 
@@ -118,3 +118,24 @@ def test_it_renders_a_thousand_schools_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(URL, {"year": "2020"})
     assert len(response.context["page"].object_list) == 305
+
+
+def test_it_shows_ior_with_its_trend_and_risks_and_sorts_by_ior(client_for, coordinator, world):
+    from registry.profiles import RiskAssessment, RiskFactor, SchoolYearProfile
+
+    SchoolYearProfile.objects.create(school=world.school, year=2018, ior="0.473")
+    SchoolYearProfile.objects.create(school=world.school, year=2019, ior="0.406")
+    SchoolYearProfile.objects.create(school=world.second_school, year=2019, ior="0.600")
+    for factor in RiskFactor.objects.filter(code__in=["RF01", "RF02"]):
+        RiskAssessment.objects.create(school=world.school, year=2019, factor=factor, level="high")
+    client = client_for(coordinator)
+    response = client.get(URL, {"year": "2019", "sort": "-ior"})
+    assert codes_on(response) == ["andra", "chemashi", "peregrebnoe-1"]  # no ИОР goes last
+    assert codes_on(client.get(URL, {"year": "2019", "sort": "ior"}))[:2] == ["chemashi", "andra"]
+    body = response.content.decode()
+    assert "0,406" in body and "▼" in body and "2 высоких" in body
+    sheet = load_workbook(
+        io.BytesIO(client.get(URL, {"year": "2019", "sort": "-ior", "export": "xlsx"}).content)
+    ).active
+    chemashi = [cell.value for cell in sheet[6]]
+    assert chemashi[0] == "chemashi" and chemashi[6:9] == [0.406, 0.473, "2 высоких"]
