@@ -60,7 +60,7 @@ class SchoolForm(forms.ModelForm):
 class ListingForm(forms.ModelForm):
     class Meta:
         model = Listing
-        fields = ["status", "start", "end", "basis", "basis_number", "basis_date", "support_model", "note"]
+        fields = ["status", "start", "end", "basis", "basis_number", "basis_date", "support_model", "end_basis", "note"]
         widgets = {"start": DATE_INPUT, "end": DATE_INPUT, "basis_date": DATE_INPUT}
 
     def __init__(self, *args, school: School, **kwargs):
@@ -80,6 +80,31 @@ class ListingForm(forms.ModelForm):
                 Column("basis_date", css_class="col-md-4"),
                 Column("support_model", css_class="col-md-4"),
             ),
+            "end_basis",
             "note",
             Submit("save", _("Save")),
         )
+
+
+class ExcludeForm(forms.Form):
+    """Exclude a school from the registry: the listing ends on a date, by an order."""
+
+    end = forms.DateField(label=_("excluded from"), widget=DATE_INPUT, help_text=_("The last day of the listing."))
+    end_basis = forms.CharField(
+        label=_("basis of exclusion"),
+        max_length=500,
+        help_text=_("The order that ended the listing, e.g. «приказ №210 от 31.08.2021»."),
+    )
+
+    def __init__(self, *args, listing: Listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.listing = listing
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(Submit("save", _("Exclude")))
+
+    def clean_end(self):
+        end = self.cleaned_data["end"]
+        if end < self.listing.start:
+            raise forms.ValidationError(_("The listing cannot end before it starts."))
+        return end

@@ -136,6 +136,12 @@ class Listing(models.Model):
     basis_number = models.CharField(_("order number"), max_length=50, blank=True)
     basis_date = models.DateField(_("order date"), null=True, blank=True)
     support_model = models.CharField(_("support model"), max_length=16, choices=SupportModel.choices, blank=True)
+    end_basis = models.CharField(
+        _("basis of exclusion"),
+        max_length=500,
+        blank=True,
+        help_text=_("The order that ended the listing, e.g. «приказ №210 от 31.08.2021»."),
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = ListingQuerySet.as_manager()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("schools/<slug:code>/<str:tab>/", schools.school_detail, name="school-tab"),
     path("listings/<int:pk>/edit/", listings.listing_update, name="listing-update"),
     path("listings/<int:pk>/delete/", listings.listing_delete, name="listing-delete"),
+    path("listings/<int:pk>/exclude/", listings.listing_exclude, name="listing-exclude"),
 ]

@@ -14,3 +14,14 @@ def save_listing_form(form) -> Listing | None:
         if not form.is_valid():
             return None
         return form.save()
+
+
+def exclude_listing(listing: Listing, end, end_basis: str) -> Listing:
+    """End a listing on `end` by the order `end_basis`; the history records who did it."""
+    with transaction.atomic():
+        School.objects.select_for_update().filter(pk=listing.school_id).exists()
+        listing.end = end
+        listing.end_basis = end_basis.strip()
+        listing.full_clean()
+        listing.save(update_fields=["end", "end_basis"])
+    return listing

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import CHANGE, get_listing_for, get_school_for
 
-from ..forms import ListingForm
-from ..services.listings import save_listing_form
+from ..forms import ExcludeForm, ListingForm
+from ..services.listings import exclude_listing, save_listing_form
 
 
 def _listings_url(school):
@@ -45,3 +45,25 @@ def listing_delete(request, pk):
     listing.delete()
     messages.success(request, _("Listing deleted; it stays in the history of changes."))
     return redirect(_listings_url(school))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_exclude(request, pk):
+    listing = get_listing_for(request.user, pk, CHANGE)
+    form = ExcludeForm(request.POST or None, listing=listing)
+    if request.method == "POST" and form.is_valid():
+        exclude_listing(listing, form.cleaned_data["end"], form.cleaned_data["end_basis"])
+        messages.success(
+            request,
+            _("«%(school)s» is excluded: %(status)s until %(end)s.")
+            % {
+                "school": listing.school,
+                "status": listing.get_status_display(),
+                "end": listing.end.strftime("%d.%m.%Y"),
+            },
+        )
+        return redirect(_listings_url(listing.school))
+    return render(
+        request, "registry/listing/exclude.html", {"form": form, "school": listing.school, "listing": listing}
+    )

@@ -91,3 +91,45 @@ def test_it_answers_404_outside_the_scope(client_for, other_coordinator, world):
     assert client.post(create_url("chemashi"), VALID).status_code == 404
     assert client.post(reverse("registry:listing-delete", kwargs={"pk": listing.pk})).status_code == 404
     assert client.get(reverse("registry:listing-update", kwargs={"pk": listing.pk})).status_code == 404
+
+
+def test_it_excludes_a_school_with_basis_and_records_who_did_it(client_for, coordinator, world):
+    listing = world.mentor_school.listings.get()
+    url = reverse("registry:listing-exclude", kwargs={"pk": listing.pk})
+    response = client_for(coordinator).post(url, {"end": "2021-08-31", "end_basis": "приказ №210 от 31.08.2021"})
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert (listing.end, listing.end_basis) == (dt.date(2021, 8, 31), "приказ №210 от 31.08.2021")
+    record = listing.history.first()
+    assert record.history_user == coordinator and record.end == dt.date(2021, 8, 31)
+    page = client_for(coordinator).get(
+        reverse("registry:school-tab", kwargs={"code": "peregrebnoe-1", "tab": "listings"})
+    )
+    assert "исключена: приказ №210 от 31.08.2021" in page.content.decode()
+    history = client_for(coordinator).get(
+        reverse("registry:school-tab", kwargs={"code": "peregrebnoe-1", "tab": "history"})
+    )
+    assert "основание исключения" in history.content.decode()
+
+
+def test_it_refuses_an_exclusion_before_the_start_or_without_basis(client_for, coordinator, world):
+    listing = world.mentor_school.listings.get()
+    url = reverse("registry:listing-exclude", kwargs={"pk": listing.pk})
+    response = client_for(coordinator).post(url, {"end": "2019-01-01", "end_basis": ""})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["end"] == ["Дата окончания не может быть раньше даты начала."] and errors["end_basis"]
+    listing.refresh_from_db()
+    assert listing.end is None
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("inspector", 403), ("mentor", 403), ("principal", 404), ("other_coordinator", 404)]
+)
+def test_only_the_coordinator_excludes(client_for, request, world, persona, status):
+    listing = world.mentor_school.listings.get()
+    url = reverse("registry:listing-exclude", kwargs={"pk": listing.pk})
+    client = client_for(request.getfixturevalue(persona))
+    assert client.post(url, {"end": "2021-08-31", "end_basis": "приказ"}).status_code == status
+    listing.refresh_from_db()
+    assert listing.end is None
