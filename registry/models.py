@@ -216,6 +216,7 @@ class Listing(models.Model):
 
 
 # Yearly profiles live in their own module; importing them here registers the models with the app.
+from .imports.records import RegistryImport  # noqa: E402
 from .profiles import LevelResult, RiskAssessment, RiskFactor, SchoolYearProfile, SwotItem  # noqa: E402
 
 __all__ = [
@@ -224,6 +225,7 @@ __all__ = [
     "Listing",
     "Municipality",
     "Region",
+    "RegistryImport",
     "RiskAssessment",
     "RiskFactor",
     "School",

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import listings, profiles, schools
+from .views import imports, listings, profiles, schools
 
 app_name = "registry"
 
 urlpatterns = [
     path("schools/", schools.school_list, name="school-list"),
     path("schools/new/", schools.school_create, name="school-create"),
+    path("import/", imports.import_upload, name="import"),
+    path("import/template.xlsx", imports.import_template, name="import-template"),
+    path("import/<uuid:pk>/", imports.import_detail, name="import-detail"),
+    path("import/<uuid:pk>/confirm/", imports.import_confirm, name="import-confirm"),
     path("schools/<slug:code>/", schools.school_detail, name="school-detail"),
     path("schools/<slug:code>/edit/", schools.school_update, name="school-update"),
     path("schools/<slug:code>/listings/new/", listings.listing_create, name="listing-create"),

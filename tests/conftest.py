@@ -20,12 +20,13 @@ from .factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_eager(settings):
+def _fast_and_eager(settings, tmp_path):
     """Unit tests run tasks eagerly; tests/test_celery_worker.py proves the real broker path."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test never land in the project folder
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
