@@ -284,19 +284,17 @@ def _read_profiles(book, rows, codes, own):
     for number, values in _rows(book, PROFILES, rows):
         if not (_require(book, PROFILES, number, values, "code") and _require(book, PROFILES, number, values, "year")):
             continue
+        before = len(book.problems)
         code = _school_code(book, PROFILES, number, values["code"], codes)
         year = _year(book, PROFILES, number, values["year"])
-        if code is None or year is None:
-            continue
-        if (code, year) in book.profiles:
+        if code is not None and year is not None and (code, year) in book.profiles:
             book.problem(
                 PROFILES,
                 number,
                 _header_of(PROFILES, "code"),
                 _("The school «%(code)s» and year %(year)s appear twice on this sheet.") % {"code": code, "year": year},
             )
-            continue
-        before = len(book.problems)
+        # The rest of the row is checked too, so that one upload reports every problem of the file.
         record = {key: _count(book, PROFILES, number, key, values.get(key)) for key in PROFILE_COUNTS}
         record["ior"] = _ior(book, number, values.get("ior"))
         record["ior_note"] = str(values.get("ior_note") or "")[:300]

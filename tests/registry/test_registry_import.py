@@ -337,3 +337,9 @@ def test_the_filled_template_imports(client_for, coordinator, world):
     book.save(buffer)
     record = upload(client, buffer.getvalue(), world.municipality)
     assert record.state == "checked", record.problems
+
+
+def test_it_reports_every_problem_of_a_row_at_once(client_for, coordinator, world):
+    sheets = {PROFILES: [headers(PROFILES), row(PROFILES, code="nope", year="двадцатый", teachers_total=-1, ior=2)]}
+    record = upload(client_for(coordinator), workbook(sheets), world.municipality)
+    assert [p["column"] for p in record.problems] == ["Код школы", "Учебный год", "Педагогов всего", "ИОР (0–1)"]
