@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
-def test_principal_fills_in_the_profile_and_copies_it_forward(live_server, page, sign_in, principal, world, output_path):
+def test_principal_fills_in_the_profile_and_copies_it_forward(
+    live_server, page, sign_in, principal, world, output_path
+):
     sign_in("principal")
     page.get_by_role("link", name="МКОУ «Чемашинская СОШ»").first.click()
     page.get_by_role("link", name="Профиль года").click()
