@@ -1,0 +1,160 @@
+"""Assessment campaigns and their results: per participant where the source has them, per school × class
+where only aggregated statistics exist (SPEC §2.4, IMPORT_FORMATS.md)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import School
+
+
+class Procedure(models.TextChoices):
+    VPR = "ВПР", "ВПР"
+    NIKO = "НИКО", "НИКО"
+    RDR = "РДР", "РДР"
+    MDR = "МДР", "МДР"
+    OGE = "ОГЭ", "ОГЭ"
+    GVE9 = "ГВЭ-9", "ГВЭ-9"
+    EGE = "ЕГЭ", "ЕГЭ"
+    GVE11 = "ГВЭ-11", "ГВЭ-11"
+
+
+# Procedures whose results are marks 2–5 (ЕГЭ gives a test score; its базовая математика a mark).
+MARKED = {Procedure.VPR, Procedure.NIKO, Procedure.RDR, Procedure.MDR, Procedure.OGE, Procedure.GVE9}
+PRIMARY_SCORE_REQUIRED = {Procedure.VPR, Procedure.OGE, Procedure.RDR}
+
+
+class Subject(models.Model):
+    """A subject of the reference list with the spellings real files use for it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    synonyms = models.TextField(_("spelling variants"), blank=True, help_text=_("One per line."))
+    ege_min_score = models.PositiveSmallIntegerField(_("ЕГЭ minimum test score (certificate)"), null=True, blank=True)
+    marked_at_ege = models.BooleanField(_("ЕГЭ gives a mark (базовый уровень)"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+
+    def __str__(self):
+        return self.name
+
+
+class MaxScore(models.Model):
+    """Maximum primary score of a (procedure, year, subject, grade); a file's column overrides it per row."""
+
+    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.ForeignKey(Subject, models.CASCADE, verbose_name=_("subject"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    max_score = models.PositiveSmallIntegerField(_("maximum primary score"))
+
+    class Meta:
+        verbose_name = _("maximum primary score")
+        verbose_name_plural = _("maximum primary scores")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "year", "subject", "grade"], name="one_max_score_per_work")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} {self.year} {self.subject} {self.grade}: {self.max_score}"
+
+
+class Campaign(models.Model):
+    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.ForeignKey(Subject, models.PROTECT, related_name="campaigns", verbose_name=_("subject"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+
+    class Meta:
+        ordering = ["-year", "procedure", "subject__name", "grade"]
+        verbose_name = _("assessment campaign")
+        verbose_name_plural = _("assessment campaigns")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "year", "subject", "grade"], name="one_campaign_per_work")
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} {self.year}. {self.subject}, {self.grade} класс"
+
+
+class ResultImport(models.Model):
+    """One results file: kept with who imported it, when, what it held and how it ended."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", _("checked, waiting for confirmation")
+        REJECTED = "rejected", _("has problems")
+        COMMITTED = "committed", _("committed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to="result-imports/")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    shape = models.CharField(_("shape"), max_length=12, blank=True)
+    rows = models.PositiveIntegerField(_("data rows"), default=0)
+    problems = models.JSONField(_("problems"), default=list)
+    summary = models.JSONField(_("summary"), default=dict)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("results import")
+        verbose_name_plural = _("results imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+class ParticipantResult(models.Model):
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="participants")
+    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+    class_name = models.CharField(max_length=10, blank=True)
+    participant = models.CharField(max_length=64)
+    primary_score = models.PositiveSmallIntegerField(null=True)
+    max_score = models.PositiveSmallIntegerField(null=True)
+    mark = models.PositiveSmallIntegerField(null=True)
+    test_score = models.PositiveSmallIntegerField(null=True)
+    journal_mark = models.PositiveSmallIntegerField(null=True)
+    source = models.ForeignKey(ResultImport, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "participant"], name="one_result_per_participant"),
+        ]
+        indexes = [models.Index(fields=["campaign", "school"])]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.participant}"
+
+
+class AggregatedResult(models.Model):
+    """Statistics of a school (or one of its classes) in a campaign when participants are not known."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="aggregates")
+    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+    class_name = models.CharField(max_length=10, blank=True)
+    participants = models.PositiveIntegerField()
+    marks_2 = models.PositiveIntegerField()
+    marks_3 = models.PositiveIntegerField()
+    marks_4 = models.PositiveIntegerField()
+    marks_5 = models.PositiveIntegerField()
+    mean_primary = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    lowered = models.PositiveIntegerField(null=True)
+    confirmed = models.PositiveIntegerField(null=True)
+    raised = models.PositiveIntegerField(null=True)
+    source = models.ForeignKey(ResultImport, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school", "class_name"], name="one_aggregate_per_class"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.school} {self.class_name}".strip()

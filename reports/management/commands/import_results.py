@@ -1,0 +1,71 @@
+import sys
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from registry.models import School
+from reports.assessments.commit import commit_results
+from reports.assessments.models import ResultImport
+from reports.assessments.reader import Supplied, read_results
+
+
+class Command(BaseCommand):
+    help = "Imports an assessment results file (.xlsx or .csv) exactly as the web wizard does."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--procedure")
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--subject")
+        parser.add_argument("--grade", type=int)
+        parser.add_argument("--dry-run", action="store_true", help="check the file only, write nothing")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Файл не найден: {path}")
+        supplied = Supplied(options["procedure"], options["year"], options["subject"], options["grade"])
+        # The command line works for the whole installation: every school of the registry is in scope.
+        schools = dict(School.objects.values_list("code", "pk"))
+        parsed = read_results(path, allowed_schools=schools, supplied=supplied)
+        if not parsed.ok:
+            self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
+            for problem in parsed.problems:
+                place = ", ".join(
+                    part
+                    for part in (
+                        f"лист «{problem.sheet}»" if problem.sheet else "",
+                        f"строка {problem.row}" if problem.row else "",
+                        f"столбец «{problem.column}»" if problem.column else "",
+                        f"значение «{problem.value}»" if problem.value else "",
+                    )
+                    if part
+                )
+                self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
+            sys.exit(1)
+        kind = "протокол участников" if parsed.shape == "protocol" else "статистика по отметкам"
+        self.stdout.write(
+            f"Файл {path.name}: {kind}, строк с результатами — {parsed.rows}, кампаний — {len(parsed.campaigns)}, "
+            f"школ — {len(parsed.schools)}."
+        )
+        for info in parsed.campaigns.values():
+            self.stdout.write(f"  {info['procedure']} {info['year']}. {info['subject']}, {info['grade']} класс")
+        if parsed.unknown_columns:
+            self.stdout.write("Неизвестные столбцы пропущены: " + ", ".join(parsed.unknown_columns))
+        if options["dry_run"]:
+            self.stdout.write("Проверка прошла успешно; ничего не записано (--dry-run).")
+            return
+        record = ResultImport(
+            original_name=path.name[:255], state=ResultImport.State.COMMITTED, shape=parsed.shape, rows=parsed.rows
+        )
+        with path.open("rb") as handle:
+            record.file.save(f"{record.pk}{path.suffix.lower()[:5]}", File(handle), save=False)
+        record.save()
+        summary = commit_results(parsed, source=record)
+        record.summary = summary
+        record.save(update_fields=["summary"])
+        self.stdout.write(
+            f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
+            f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
+        )
