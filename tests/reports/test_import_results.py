@@ -228,3 +228,21 @@ def test_an_xlsx_with_entity_declarations_is_refused(demo, tmp_path):
         archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><workbook/>')
     code, _out, err = run("import_results", str(path))
     assert code == 1 and "XML" in err
+
+
+def test_generate_region_creates_schools_idempotently_and_writes_an_importable_file(db, tmp_path):
+    from registry.models import School
+
+    out = tmp_path / "synthetic.csv"
+    assert (
+        run("generate_region", "--schools", "7", "--participants", "300", "--year", "2024", "--out", str(out))[0] == 0
+    )
+    assert (
+        run("generate_region", "--schools", "7", "--participants", "300", "--year", "2024", "--out", str(out))[0] == 0
+    )
+    assert School.objects.filter(municipality__code="synthetic").count() == 7
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 301 and lines[0].startswith("Год;Процедура;Предмет;Параллель;Код ОО")
+    code, _out, err = run("import_results", str(out))
+    assert code == 0, err
+    assert ParticipantResult.objects.count() == 300

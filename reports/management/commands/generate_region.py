@@ -1,0 +1,104 @@
+import csv
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from registry.models import Municipality, Region, School
+
+SUBJECTS = ("Русский язык", "Математика")
+GRADES = (4, 5, 6, 7, 8)
+# Maximum primary scores of ВПР by subject and grade (2024 editions), for plausible synthetic scores.
+MAXIMUM = {
+    ("Русский язык", 4): 38,
+    ("Русский язык", 5): 45,
+    ("Русский язык", 6): 51,
+    ("Русский язык", 7): 47,
+    ("Русский язык", 8): 51,
+    ("Математика", 4): 20,
+    ("Математика", 5): 20,
+    ("Математика", 6): 16,
+    ("Математика", 7): 19,
+    ("Математика", 8): 25,
+}
+HEADER = [
+    "Год",
+    "Процедура",
+    "Предмет",
+    "Параллель",
+    "Код ОО",
+    "Класс",
+    "Код участника",
+    "Первичный балл",
+    "Максимальный балл",
+    "Отметка",
+    "Отметка по журналу",
+]
+
+
+def mark_for(score: int, maximum: int) -> int:
+    share = score / maximum
+    return 2 if share < 0.3 else 3 if share < 0.55 else 4 if share < 0.8 else 5
+
+
+class Command(BaseCommand):
+    help = "Creates the municipality «synthetic» with N schools and writes M ВПР protocol rows to a CSV (benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schools", type=int, required=True)
+        parser.add_argument("--participants", type=int, required=True)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--out", required=True)
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, schools, participants, year, out, seed, **options):
+        if schools < 1 or participants < 0:
+            raise CommandError("--schools must be at least 1 and --participants 0 or more.")
+        with transaction.atomic():
+            region, _ = Region.objects.get_or_create(code="synthetic", defaults={"name": "Синтетический регион"})
+            municipality, _ = Municipality.objects.get_or_create(
+                code="synthetic", defaults={"name": "Синтетический район", "region": region}
+            )
+            existing = set(School.objects.filter(code__startswith="syn-").values_list("code", flat=True))
+            School.objects.bulk_create(
+                [
+                    School(
+                        municipality=municipality,
+                        code=code,
+                        short_name=f"МБОУ «Синтетическая СОШ №{n}»",
+                        name=f"Муниципальное бюджетное общеобразовательное учреждение «Синтетическая СОШ №{n}»",
+                    )
+                    for n in range(1, schools + 1)
+                    if (code := f"syn-{n:05d}") not in existing
+                ],
+                batch_size=2000,
+            )
+        rng = random.Random(seed)  # noqa: S311 — synthetic scores, not secrets
+        works = [(subject, grade) for subject in SUBJECTS for grade in GRADES]
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(HEADER)
+            for index in range(participants):
+                subject, grade = works[index % len(works)]
+                school = (index // len(works)) % schools + 1
+                maximum = MAXIMUM[(subject, grade)]
+                score = min(maximum, max(0, round(rng.gauss(maximum * 0.55, maximum * 0.2))))
+                mark = mark_for(score, maximum)
+                journal = min(5, max(2, mark + rng.choice((-1, 0, 0, 0, 1))))
+                letter = "абв"[index % 3]
+                writer.writerow(
+                    [
+                        year,
+                        "ВПР",
+                        subject,
+                        grade,
+                        f"syn-{school:05d}",
+                        f"{grade}{letter}",
+                        f"S{year}-{index + 1:08d}",
+                        score,
+                        maximum,
+                        mark,
+                        journal,
+                    ]
+                )
+        self.stdout.write(f"Муниципалитет synthetic: школ — {schools}; в {out} записано строк — {participants}.")
