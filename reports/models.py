@@ -3,6 +3,8 @@ from .assessments.models import (  # noqa: F401 — models of the reports app li
     Campaign,
     MaxScore,
     ParticipantResult,
+    Recalculation,
     ResultImport,
+    SchoolAggregate,
     Subject,
 )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,10 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Count, F, Max, Q, Sum
 
-from .models import AggregatedResult, ParticipantResult, Procedure
+from .models import AggregatedResult, ParticipantResult, Procedure, SchoolAggregate
 
 
 def pct(numerator: int, denominator: int) -> float | None:
@@ -19,19 +20,19 @@ def mean(total, count: int) -> float | None:
     return float((Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-KEY = ("school__code", "campaign__subject__name", "campaign__grade")
+GROUP = ("campaign_id", "school_id")
 
 
 def _participant_groups(filters: Q):
     return (
         ParticipantResult.objects.filter(filters)
-        .values(*KEY)
+        .values(*GROUP)
         .annotate(
-            n=Count("id"),
-            m2=Count("id", filter=Q(mark=2)),
-            m3=Count("id", filter=Q(mark=3)),
-            m4=Count("id", filter=Q(mark=4)),
-            m5=Count("id", filter=Q(mark=5)),
+            participants=Count("id"),
+            marks_2=Count("id", filter=Q(mark=2)),
+            marks_3=Count("id", filter=Q(mark=3)),
+            marks_4=Count("id", filter=Q(mark=4)),
+            marks_5=Count("id", filter=Q(mark=5)),
             mark_sum=Sum("mark"),
             marked=Count("mark"),
             lowered=Count("id", filter=Q(mark__lt=F("journal_mark"))),
@@ -40,8 +41,8 @@ def _participant_groups(filters: Q):
             tested=Count("test_score"),
             test_sum=Sum("test_score"),
             test_max=Max("test_score"),
-            below=Count("id", filter=Q(test_score__lt=F("campaign__subject__ege_min_score"))),
-            has_minimum=Max("campaign__subject__ege_min_score"),
+            below_min=Count("id", filter=Q(test_score__lt=F("campaign__subject__ege_min_score"))),
+            minimum=Max("campaign__subject__ege_min_score"),
         )
         .order_by()
     )
@@ -50,13 +51,13 @@ def _participant_groups(filters: Q):
 def _aggregate_groups(filters: Q):
     return (
         AggregatedResult.objects.filter(filters)
-        .values(*KEY)
+        .values(*GROUP)
         .annotate(
-            n=Sum("participants"),
-            m2=Sum("marks_2"),
-            m3=Sum("marks_3"),
-            m4=Sum("marks_4"),
-            m5=Sum("marks_5"),
+            participants=Sum("participants"),
+            marks_2=Sum("marks_2"),
+            marks_3=Sum("marks_3"),
+            marks_4=Sum("marks_4"),
+            marks_5=Sum("marks_5"),
             lowered=Sum("lowered"),
             confirmed=Sum("confirmed"),
             raised=Sum("raised"),
@@ -65,68 +66,86 @@ def _aggregate_groups(filters: Q):
     )
 
 
-def results_rows(*, municipality, year: int, procedure: str) -> list[dict]:
-    """The rows of `results --json` (SPEC §5): two grouped queries whatever the number of schools."""
-    filters = Q(campaign__year=year, campaign__procedure=procedure, school__municipality=municipality)
+COUNTS = (
+    "participants",
+    "marks_2",
+    "marks_3",
+    "marks_4",
+    "marks_5",
+    "mark_sum",
+    "marked",
+    "lowered",
+    "confirmed",
+    "raised",
+    "tested",
+    "test_sum",
+    "below_min",
+)
+
+
+@transaction.atomic
+def recalculate(campaign_ids, school_ids=None) -> int:
+    """Rebuild the stored aggregates of the campaigns (and schools): a delete and two grouped queries.
+
+    Running it twice gives the same rows; returns how many campaign × school aggregates now exist for the scope.
+    """
+    filters = Q(campaign_id__in=list(campaign_ids))
+    if school_ids is not None:
+        filters &= Q(school_id__in=list(school_ids))
     totals: dict[tuple, dict] = {}
-    counted = (
-        "n",
-        "m2",
-        "m3",
-        "m4",
-        "m5",
-        "mark_sum",
-        "marked",
-        "lowered",
-        "confirmed",
-        "raised",
-        "tested",
-        "test_sum",
-        "below",
-    )
     for group in _participant_groups(filters):
-        key = tuple(group[k] for k in KEY)
-        totals[key] = {name: group[name] or 0 for name in counted}
-        totals[key]["test_max"] = group["test_max"]
-        totals[key]["has_minimum"] = group["has_minimum"] is not None
+        row = totals[(group["campaign_id"], group["school_id"])] = {name: group[name] or 0 for name in COUNTS}
+        row["test_max"] = group["test_max"]
+        row["has_minimum"] = group["minimum"] is not None
     for group in _aggregate_groups(filters):
-        key = tuple(group[k] for k in KEY)
-        row = totals.setdefault(key, {name: 0 for name in counted} | {"test_max": None, "has_minimum": False})
-        for name in ("n", "m2", "m3", "m4", "m5", "lowered", "confirmed", "raised"):
+        row = totals.setdefault(
+            (group["campaign_id"], group["school_id"]),
+            dict.fromkeys(COUNTS, 0) | {"test_max": None, "has_minimum": False},
+        )
+        for name in ("participants", "marks_2", "marks_3", "marks_4", "marks_5", "lowered", "confirmed", "raised"):
             row[name] += group[name] or 0
-        row["mark_sum"] += (
-            2 * (group["m2"] or 0) + 3 * (group["m3"] or 0) + 4 * (group["m4"] or 0) + 5 * (group["m5"] or 0)
+        marks = [group[f"marks_{m}"] or 0 for m in (2, 3, 4, 5)]
+        row["mark_sum"] += sum(m * n for m, n in zip((2, 3, 4, 5), marks, strict=True))
+        row["marked"] += sum(marks)
+    SchoolAggregate.objects.filter(filters).delete()
+    SchoolAggregate.objects.bulk_create(
+        [SchoolAggregate(campaign_id=c, school_id=s, **values) for (c, s), values in totals.items()], batch_size=2000
+    )
+    return len(totals)
+
+
+def results_rows(*, municipality, year: int, procedure: str) -> list[dict]:
+    """The rows of `results --json` (SPEC §5), from the stored aggregates: one query."""
+    aggregates = (
+        SchoolAggregate.objects.filter(
+            campaign__year=year, campaign__procedure=procedure, school__municipality=municipality
         )
-        row["marked"] += sum(group[m] or 0 for m in ("m2", "m3", "m4", "m5"))
-    rows = []
-    for (school, subject, grade), t in sorted(totals.items()):
-        if procedure == Procedure.EGE:
-            rows.append(
-                {
-                    "school": school,
-                    "subject": subject,
-                    "grade": grade,
-                    "participants": t["n"],
-                    "mean_score": mean(t["test_sum"], t["tested"]),
-                    "max_score": t["test_max"],
-                    "below_min_pct": pct(t["below"], t["tested"]) if t["has_minimum"] else None,
-                }
-            )
-            continue
-        compared = t["lowered"] + t["confirmed"] + t["raised"]
-        rows.append(
-            {
-                "school": school,
-                "subject": subject,
-                "grade": grade,
-                "participants": t["n"],
-                "mean_mark": mean(t["mark_sum"], t["marked"]),
-                "success_pct": pct(t["m3"] + t["m4"] + t["m5"], t["n"]),
-                "quality_pct": pct(t["m4"] + t["m5"], t["n"]),
-                "marks": {"2": t["m2"], "3": t["m3"], "4": t["m4"], "5": t["m5"]},
-                "lowered_pct": pct(t["lowered"], compared),
-                "confirmed_pct": pct(t["confirmed"], compared),
-                "raised_pct": pct(t["raised"], compared),
-            }
-        )
-    return rows
+        .select_related("school", "campaign__subject")
+        .order_by("school__code", "campaign__subject__name", "campaign__grade")
+    )
+    return [row_of(aggregate, procedure) for aggregate in aggregates]
+
+
+def row_of(t: SchoolAggregate, procedure: str) -> dict:
+    head = {
+        "school": t.school.code,
+        "subject": t.campaign.subject.name,
+        "grade": t.campaign.grade,
+        "participants": t.participants,
+    }
+    if procedure == Procedure.EGE:
+        return head | {
+            "mean_score": mean(t.test_sum, t.tested),
+            "max_score": t.test_max,
+            "below_min_pct": pct(t.below_min, t.tested) if t.has_minimum else None,
+        }
+    compared = t.lowered + t.confirmed + t.raised
+    return head | {
+        "mean_mark": mean(t.mark_sum, t.marked),
+        "success_pct": pct(t.marks_3 + t.marks_4 + t.marks_5, t.participants),
+        "quality_pct": pct(t.marks_4 + t.marks_5, t.participants),
+        "marks": {"2": t.marks_2, "3": t.marks_3, "4": t.marks_4, "5": t.marks_5},
+        "lowered_pct": pct(t.lowered, compared),
+        "confirmed_pct": pct(t.confirmed, compared),
+        "raised_pct": pct(t.raised, compared),
+    }

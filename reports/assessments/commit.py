@@ -66,8 +66,10 @@ def commit_results(parsed: Parsed, source=None) -> dict:
             batch_size=BATCH,
         )
     return {
-        "campaigns": len(campaigns),
-        "schools": len(parsed.schools),
+        "campaign_ids": sorted(c.pk for c in campaigns.values()),
+        "school_ids": sorted(parsed.schools),
+        "campaign_count": len(campaigns),
+        "school_count": len(parsed.schools),
         "participant_rows": len(parsed.participants),
         "aggregate_rows": len(parsed.aggregates),
         "replaced_rows": replaced,

@@ -158,3 +158,58 @@ class AggregatedResult(models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.school} {self.class_name}".strip()
+
+
+class SchoolAggregate(models.Model):
+    """Stored aggregates of a campaign × school, recalculated by a task after each import (exact counts)."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="school_aggregates")
+    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+    participants = models.PositiveIntegerField(default=0)
+    marks_2 = models.PositiveIntegerField(default=0)
+    marks_3 = models.PositiveIntegerField(default=0)
+    marks_4 = models.PositiveIntegerField(default=0)
+    marks_5 = models.PositiveIntegerField(default=0)
+    mark_sum = models.PositiveIntegerField(default=0)
+    marked = models.PositiveIntegerField(default=0)
+    lowered = models.PositiveIntegerField(default=0)
+    confirmed = models.PositiveIntegerField(default=0)
+    raised = models.PositiveIntegerField(default=0)
+    tested = models.PositiveIntegerField(default=0)
+    test_sum = models.PositiveIntegerField(default=0)
+    test_max = models.PositiveSmallIntegerField(null=True)
+    below_min = models.PositiveIntegerField(default=0)
+    has_minimum = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "school"], name="one_aggregate_per_school")]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.school}"
+
+
+class Recalculation(models.Model):
+    """A run of the recalculation task: what it covers, how far it got, how it ended."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.ForeignKey(ResultImport, models.CASCADE, null=True, blank=True, related_name="recalculations")
+    campaigns = models.JSONField(default=list)
+    schools = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_state_display()} {self.progress}%"

@@ -5,6 +5,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.models import School
+from reports.assessments.aggregates import recalculate
 from reports.assessments.commit import commit_results
 from reports.assessments.models import ResultImport
 from reports.assessments.reader import Supplied, read_results
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         summary = commit_results(parsed, source=record)
         record.summary = summary
         record.save(update_fields=["summary"])
+        # The command line recalculates at once, so that `results` right after it shows the new numbers.
+        recalculate(summary["campaign_ids"], summary["school_ids"])
         self.stdout.write(
             f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
             f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."

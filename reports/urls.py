@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("results/import/", views.results_upload, name="results-upload"),
+    path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
+    path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
+    path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),
+]

@@ -1,0 +1,103 @@
+"""Results import wizard (upload → preview with every problem → confirm) and its status page."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import municipalities_editable_by, schools_editable_by
+from shnor_portal.htmx import render_page_or_fragment
+from shnor_portal.pagination import paginate
+
+from .assessments.models import Procedure, ResultImport
+from .assessments.reader import Supplied
+from .assessments.services import ImportRefused, check_upload, confirm, retry
+
+
+class ResultsUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Results file (.xlsx or .csv)"))
+    procedure = forms.ChoiceField(
+        label=gettext_lazy("Procedure"),
+        required=False,
+        choices=[("", gettext_lazy("as in the file")), *Procedure.choices],
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2015, max_value=2100)
+    subject = forms.CharField(label=gettext_lazy("Subject"), required=False, max_length=100)
+    grade = forms.IntegerField(label=gettext_lazy("Grade"), required=False, min_value=1, max_value=11)
+
+    def supplied(self) -> Supplied:
+        data = self.cleaned_data
+        return Supplied(data["procedure"] or None, data["year"], data["subject"] or None, data["grade"])
+
+
+def _importer(user):
+    if not municipalities_editable_by(user).exists():
+        raise PermissionDenied
+
+
+def _record_for(user, pk) -> ResultImport:
+    record = ResultImport.objects.select_related("user").filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    if not (user.is_superuser or record.user_id == user.pk):
+        # Another importer's file is visible to coordinators of the same schools only.
+        schools = set(record.summary.get("school_ids", []))
+        if not schools or not schools <= set(schools_editable_by(user).values_list("pk", flat=True)):
+            raise Http404
+    return record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_upload(request):
+    _importer(request.user)
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = check_upload(request.user, form.cleaned_data["file"], form.supplied())
+        return redirect("reports:results-import", pk=record.pk)
+    imports = ResultImport.objects.filter(user=request.user).select_related("user")
+    page, query = paginate(request, imports, 20)
+    return render(request, "reports/results/upload.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+@require_GET
+def results_import(request, pk):
+    record = _record_for(request.user, pk)
+    recalculation = record.recalculations.first()
+    context = {"record": record, "recalculation": recalculation}
+    return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
+
+
+@login_required
+@require_POST
+def results_confirm(request, pk):
+    _importer(request.user)
+    record = _record_for(request.user, pk)
+    try:
+        record = confirm(request.user, record)
+    except ImportRefused:
+        messages.error(request, _("This file has already been committed or has problems."))
+        return redirect("reports:results-import", pk=record.pk)
+    if record.state == ResultImport.State.COMMITTED:
+        messages.success(request, _("The results are written; the aggregates are being recalculated."))
+    else:
+        messages.error(request, _("The registry has changed since the check: the file now has problems."))
+    return redirect("reports:results-import", pk=record.pk)
+
+
+@login_required
+@require_POST
+def results_retry(request, pk):
+    _importer(request.user)
+    record = _record_for(request.user, pk)
+    if record.state != ResultImport.State.COMMITTED:
+        raise Http404
+    retry(record)
+    messages.info(request, _("The recalculation has been started again."))
+    return redirect("reports:results-import", pk=record.pk)

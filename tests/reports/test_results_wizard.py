@@ -1,0 +1,102 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.assessments.aggregates import recalculate, results_rows
+from reports.assessments.models import ParticipantResult, Recalculation, ResultImport, SchoolAggregate
+
+pytestmark = pytest.mark.django_db
+FILE = (
+    "Год;Процедура;Предмет;Параллель;Код ОО;Класс;Код участника;Первичный балл;Отметка;Отметка по журналу\n"
+    "2021;ВПР;Русский язык;5;chemashi;5а;A1;30;4;4\n"
+    "2021;ВПР;Русский язык;5;chemashi;5а;A2;10;2;3\n"
+    "2021;ВПР;Русский язык;5;andra;5а;A3;20;3;3\n"
+)
+
+
+def upload(client, text=FILE, **extra):
+    response = client.post(
+        reverse("reports:results-upload"), {"file": SimpleUploadedFile("vpr.csv", text.encode()), **extra}
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    return ResultImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+
+
+def test_it_previews_commits_and_recalculates_after_commit(
+    client_for, coordinator, world, django_capture_on_commit_callbacks
+):
+    client = client_for(coordinator)
+    record = upload(client)
+    assert record.state == "checked" and record.rows == 3 and not ParticipantResult.objects.exists()
+    page = client.get(reverse("reports:results-import", kwargs={"pk": record.pk})).content.decode()
+    assert "ВПР 2021. Русский язык, 5 класс" in page and "Подтвердить и записать" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    record.refresh_from_db()
+    assert record.state == "committed" and ParticipantResult.objects.count() == 3
+    job = Recalculation.objects.get()
+    assert job.state == "done" and job.progress == 100
+    rows = results_rows(municipality=world.municipality, year=2021, procedure="ВПР")
+    chemashi = next(r for r in rows if r["school"] == "chemashi")
+    assert chemashi["marks"] == {"2": 1, "3": 0, "4": 1, "5": 0} and chemashi["lowered_pct"] == 50.0
+    status = client.get(reverse("reports:results-import", kwargs={"pk": record.pk}), headers={"HX-Request": "true"})
+    assert "последний пересчёт" in status.content.decode()
+
+
+def test_recalculating_twice_gives_the_same_values(client_for, coordinator, world, django_capture_on_commit_callbacks):
+    client = client_for(coordinator)
+    record = upload(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    first = list(
+        SchoolAggregate.objects.order_by("school_id").values("school_id", "participants", "mark_sum", "lowered")
+    )
+    job = Recalculation.objects.get()
+    recalculate(job.campaigns, job.schools)
+    assert (
+        list(SchoolAggregate.objects.order_by("school_id").values("school_id", "participants", "mark_sum", "lowered"))
+        == first
+    )
+
+
+def test_a_failed_recalculation_shows_its_error_and_can_be_retried(
+    client_for, coordinator, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = client_for(coordinator)
+    record = upload(client)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("нет связи с базой")
+
+    monkeypatch.setattr("reports.tasks.recalculate", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    job = Recalculation.objects.get()
+    assert job.state == "failed" and "нет связи с базой" in job.error
+    page = client.get(reverse("reports:results-import", kwargs={"pk": record.pk})).content.decode()
+    assert "нет связи с базой" in page and "Повторить" in page
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-retry", kwargs={"pk": record.pk}))
+    assert Recalculation.objects.filter(state="done").count() == 1
+
+
+def test_schools_outside_the_scope_are_errors_and_nothing_is_written(client_for, coordinator, world):
+    text = FILE + "2021;ВПР;Русский язык;5;novopavshino;5а;A9;20;3;3\n"
+    record = upload(client_for(coordinator), text)
+    assert record.state == "rejected"
+    assert record.problems[0]["row"] == 5 and "вне вашей зоны ответственности" in record.problems[0]["message"]
+    client_for(coordinator).post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    assert not ParticipantResult.objects.exists()
+
+
+def test_only_importers_reach_the_wizard_and_only_their_files(
+    client_for, coordinator, inspector, principal, other_coordinator, world
+):
+    assert client_for(inspector).get(reverse("reports:results-upload")).status_code == 403
+    assert client_for(principal).get(reverse("reports:results-upload")).status_code == 403
+    record = upload(client_for(coordinator))
+    assert (
+        client_for(other_coordinator).get(reverse("reports:results-import", kwargs={"pk": record.pk})).status_code
+        == 404
+    )
