@@ -69,7 +69,7 @@ class YearProfileForm(forms.ModelForm):
             except InvalidOperation:
                 self.add_error(f"{name}_pct", _("Enter a number, e.g. 63,6."))
                 continue
-            if not (0 <= value <= 100):
+            if not value.is_finite() or not (0 <= value <= 100):
                 self.add_error(f"{name}_pct", _("A share must be between 0 and 100 %."))
                 continue
             published[name] = float(value)

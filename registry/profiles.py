@@ -127,6 +127,23 @@ class SchoolYearProfile(models.Model):
         if None not in (self.category_highest, self.category_first, total):
             if self.category_highest + self.category_first > total:
                 errors["category_first"] = _("The highest and first categories together exceed the teachers in total.")
+        for low, high, message in (
+            (
+                "experience_under_5",
+                "experience_over_30",
+                _("Experience under 5 and over 30 years together exceed the teachers in total."),
+            ),
+            ("age_under_30", "age_55_plus", _("Under 30 and 55 and over together exceed the teachers in total.")),
+        ):
+            if None not in (getattr(self, low), getattr(self, high), total) and (
+                getattr(self, low) + getattr(self, high) > total
+            ):
+                errors.setdefault(high, message)
+        pupils = self.pupils_total
+        if pupils is not None:
+            for name, _label in SOCIAL_ROWS:
+                if getattr(self, name) is not None and getattr(self, name) > pupils:
+                    errors[name] = _("More than the pupils of the school (%(n)s).") % {"n": pupils}
         if None not in (self.higher_ed, self.secondary_voc, total) and self.higher_ed + self.secondary_voc > total:
             errors["secondary_voc"] = _(
                 "Higher and secondary vocational education together exceed the teachers in total."
@@ -134,7 +151,7 @@ class SchoolYearProfile(models.Model):
         for name, pct in (self.staff_published_pct or {}).items():
             if name not in STAFF_FIELDS:
                 errors["staff_published_pct"] = _("Unknown staff row «%(row)s».") % {"row": name}
-            elif pct is not None and not (0 <= Decimal(str(pct)) <= 100):
+            elif pct is not None and not (Decimal(str(pct)).is_finite() and 0 <= Decimal(str(pct)) <= 100):
                 errors[name] = _("A share must be between 0 and 100 %.")
         if errors:
             raise ValidationError(errors)

@@ -1,23 +1,27 @@
 """Reading and checking the registry workbook. Nothing here writes: `read_workbook` returns what a commit
 would write plus every problem found, by sheet, row and column, in Russian."""
 
+import copy
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import zip_longest
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from ..models import School, SchoolType, code_validator, not_reserved
 from ..profiles import RiskFactor, RiskLevel, SchoolYearProfile, SwotKind
-from .columns import PROFILES, RISKS, SCHOOLS, SHEETS, SWOT
+from .columns import HELP, PROFILES, RISKS, SCHOOLS, SHEETS, SWOT
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # an .xlsx is a zip: refuse «zip bombs» before parsing any XML
 MAX_ROWS = 5000
+MAX_COUNT = 1_000_000  # more people than any school has; also keeps values inside the database's integers
 YEAR = re.compile(r"^(\d{4})(?:\s*[/–-]\s*(\d{4}))?$")
 
 
@@ -32,6 +36,7 @@ class Problem:
 @dataclass
 class Workbook:
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     schools: dict[str, dict] = field(default_factory=dict)
     profiles: dict[tuple[str, int], dict] = field(default_factory=dict)
     risks: dict[tuple[str, int], dict[int, tuple[str, str]]] = field(default_factory=dict)
@@ -43,6 +48,10 @@ class Workbook:
 
     def problem(self, sheet, row, column, message):
         self.problems.append(Problem(sheet, row, column, str(message)))
+
+    def note(self, message):
+        """Something the importer should know that does not stop the import (a skipped sheet or column)."""
+        self.notes.append(str(message))
 
 
 def read_workbook(content: bytes, municipality) -> Workbook:
@@ -88,23 +97,57 @@ def _open(content: bytes, book: Workbook):
     except Exception:  # zipfile, XML and openpyxl errors all mean «not an .xlsx we can read»
         book.problem("", None, "", _("The file is not an Excel workbook (.xlsx) or is damaged."))
         return None
+    try:
+        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:
+        formulas = None
+    known = {name.lower(): name for name in SHEETS}
     sheets = {}
     try:
         for ws in workbook.worksheets:
-            rows = []
-            for index, row in enumerate(ws.iter_rows(values_only=True)):
-                if index > MAX_ROWS:
-                    book.problem(ws.title, index + 1, "", _("More than %(n)s rows: split the file.") % {"n": MAX_ROWS})
+            name = known.get(ws.title.strip().lower())
+            if name is None:
+                if ws.title.strip().lower() != HELP.lower():
+                    book.note(
+                        _("The sheet «%(sheet)s» is not part of the template and is skipped.") % {"sheet": ws.title}
+                    )
+                continue
+            formula_rows = formulas[ws.title].iter_rows(values_only=True) if formulas else iter(())
+            rows, filled = [], 0
+            for index, (row, raw) in enumerate(zip_longest(ws.iter_rows(values_only=True), formula_rows), start=1):
+                row = row or ()
+                if any(value not in (None, "") for value in row):
+                    filled += 1
+                if filled > MAX_ROWS + 1:
+                    book.problem(name, index, "", _("More than %(n)s rows: split the file.") % {"n": MAX_ROWS})
                     break
+                for column, (value, formula) in enumerate(zip_longest(row, raw or ()), start=1):
+                    if value is None and isinstance(formula, str) and formula.startswith("="):
+                        book.problem(
+                            name,
+                            index,
+                            get_column_letter(column),
+                            _(
+                                "The formula %(formula)s has no computed value: open the file in Excel, "
+                                "save it and upload it again."
+                            )
+                            % {"formula": formula[:60]},
+                        )
                 rows.append(row)
-            sheets[ws.title.strip()] = rows
+            sheets[name] = rows
     finally:
         workbook.close()
+        if formulas is not None:
+            formulas.close()
     return sheets
 
 
 def _rows(book: Workbook, sheet: str, rows: list[tuple]):
-    """(row number, {key: value}) of the data rows, after matching the header row to the sheet's columns."""
+    """(row number, {key: value}) of the data rows, after matching the header row to the sheet's columns.
+
+    Only the columns present in the header are in `values`: a column left out of the file leaves the stored
+    value alone instead of clearing it.
+    """
     columns = SHEETS[sheet]
     if not rows:
         return
@@ -112,12 +155,26 @@ def _rows(book: Workbook, sheet: str, rows: list[tuple]):
     positions = {}
     for column in columns:
         wanted = _header(column.header)
-        if wanted in header:
-            positions[column.key] = header.index(wanted)
+        found = [index for index, name in enumerate(header) if name == wanted]
+        if len(found) > 1:
+            book.problem(sheet, 1, column.header, _("The column appears %(n)s times.") % {"n": len(found)})
+        if found:
+            positions[column.key] = found[0]
         elif column.required:
             book.problem(sheet, 1, column.header, _("Required column is missing."))
+    known = {_header(column.header) for column in columns}
+    for name, raw in zip(header, rows[0], strict=False):
+        if name and name not in known:
+            book.note(
+                _("Sheet «%(sheet)s»: the column «%(column)s» is not in the template and is skipped.")
+                % {"sheet": sheet, "column": raw}
+            )
     if any(column.required and column.key not in positions for column in columns):
         return
+    book.note(
+        _("Sheet «%(sheet)s»: the columns %(columns)s are written; other columns keep their values.")
+        % {"sheet": sheet, "columns": ", ".join(f"«{c.header}»" for c in columns if c.key in positions)}
+    )
     for number, row in enumerate(rows[1:], start=2):
         values = {key: _clean(row[pos]) if pos < len(row) else None for key, pos in positions.items()}
         if all(value in (None, "") for value in values.values()):
@@ -168,10 +225,10 @@ def _year(book, sheet, number, value) -> int | None:
 def _count(book, sheet, number, key, value) -> int | None:
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     book.problem(
         sheet,
         number,
@@ -210,77 +267,89 @@ TRUE = {"да", "yes", "1", "true", "истина", "+"}
 FALSE = {"нет", "no", "0", "false", "ложь", "-", ""}
 
 
+TEXT_FIELDS = ("short_name", "name", "settlement", "address", "director", "phone")
+
+
 def _read_schools(book, rows, municipality, own):
-    taken = {code for code in School.objects.exclude(municipality=municipality).values_list("code", flat=True)}
+    taken = set(School.objects.exclude(municipality=municipality).values_list("code", flat=True))
     for number, values in _rows(book, SCHOOLS, rows):
-        if not all([_require(book, SCHOOLS, number, values, key) for key in ("code", "short_name", "name", "type")]):
-            continue
-        code = str(values["code"]).strip().lower()
-        try:
-            code_validator(code)
-            not_reserved(code)
-        except ValidationError as error:
-            book.problem(SCHOOLS, number, _header_of(SCHOOLS, "code"), " ".join(error.messages))
-            continue
-        if code in taken:
-            book.problem(
-                SCHOOLS,
-                number,
-                _header_of(SCHOOLS, "code"),
-                _("The code «%(code)s» is already used in another municipality.") % {"code": code},
-            )
-            continue
-        if code in book.schools:
-            book.problem(
-                SCHOOLS,
-                number,
-                _header_of(SCHOOLS, "code"),
-                _("The school «%(code)s» appears twice on this sheet.") % {"code": code},
-            )
-            continue
-        school_type = _choice(values["type"], SchoolType.choices)
-        if school_type is None:
-            book.problem(
-                SCHOOLS,
-                number,
-                _header_of(SCHOOLS, "type"),
-                _("Unknown school type «%(value)s»: see the sheet «Справка».") % {"value": values["type"]},
-            )
-            continue
-        rural = str(values.get("is_rural") or "").strip().lower()
-        if rural not in TRUE | FALSE:
-            book.problem(SCHOOLS, number, _header_of(SCHOOLS, "is_rural"), _("Write «да» or «нет»."))
-            continue
-        email = str(values.get("email") or "")
-        if email:
+        before = len(book.problems)
+        for key in ("code", "short_name", "name", "type"):
+            _require(book, SCHOOLS, number, values, key)
+        code = str(values.get("code") or "").strip().lower()
+        if code:
             try:
-                validate_email(email)
-            except ValidationError:
+                code_validator(code)
+                not_reserved(code)
+                if len(code) > School._meta.get_field("code").max_length:
+                    raise ValidationError(_("The code is longer than 40 characters."))
+            except ValidationError as error:
+                book.problem(SCHOOLS, number, _header_of(SCHOOLS, "code"), " ".join(error.messages))
+            if code in taken:
                 book.problem(
                     SCHOOLS,
                     number,
-                    _header_of(SCHOOLS, "email"),
-                    _("«%(value)s» is not an e-mail address.") % {"value": email},
+                    _header_of(SCHOOLS, "code"),
+                    _("The code «%(code)s» is already used in another municipality.") % {"code": code},
                 )
-                continue
-        record = {
-            "short_name": str(values["short_name"])[:200],
-            "name": str(values["name"])[:400],
-            "type": school_type,
-            "settlement": str(values.get("settlement") or "")[:200],
-            "is_rural": rural in TRUE,
-            "address": str(values.get("address") or "")[:400],
-            "director": str(values.get("director") or "")[:200],
-            "phone": str(values.get("phone") or "")[:100],
-            "email": email,
-        }
-        book.schools[code] = record
+            elif code in book.schools:
+                book.problem(
+                    SCHOOLS,
+                    number,
+                    _header_of(SCHOOLS, "code"),
+                    _("The school «%(code)s» appears twice on this sheet.") % {"code": code},
+                )
+        record = {}
+        if values.get("type") is not None:
+            record["type"] = _choice(values["type"], SchoolType.choices)
+            if record["type"] is None:
+                book.problem(
+                    SCHOOLS,
+                    number,
+                    _header_of(SCHOOLS, "type"),
+                    _("Unknown school type «%(value)s»: see the sheet «Справка».") % {"value": values["type"]},
+                )
+        for key in TEXT_FIELDS:
+            if key in values:
+                text = "" if values[key] is None else str(values[key])
+                limit = School._meta.get_field(key).max_length
+                if len(text) > limit:
+                    book.problem(
+                        SCHOOLS, number, _header_of(SCHOOLS, key), _("Longer than %(n)s characters.") % {"n": limit}
+                    )
+                record[key] = text
+        if "is_rural" in values:
+            rural = str(values.get("is_rural") or "").strip().lower()
+            if rural not in TRUE | FALSE:
+                book.problem(SCHOOLS, number, _header_of(SCHOOLS, "is_rural"), _("Write «да» or «нет»."))
+            record["is_rural"] = rural in TRUE
+        if "email" in values:
+            email = str(values.get("email") or "")
+            if email:
+                try:
+                    validate_email(email)
+                    if len(email) > School._meta.get_field("email").max_length:
+                        raise ValidationError("")
+                except ValidationError:
+                    book.problem(
+                        SCHOOLS,
+                        number,
+                        _header_of(SCHOOLS, "email"),
+                        _("«%(value)s» is not an e-mail address.") % {"value": email[:100]},
+                    )
+            record["email"] = email
+        if len(book.problems) == before:
+            book.schools[code] = record
 
 
 PROFILE_COUNTS = [column.key for column in SHEETS[PROFILES] if column.key not in ("code", "year", "ior", "ior_note")]
 
 
 def _read_profiles(book, rows, codes, own):
+    stored = {
+        (profile.school.code, profile.year): profile
+        for profile in SchoolYearProfile.objects.filter(school__in=own.values()).select_related("school")
+    }
     for number, values in _rows(book, PROFILES, rows):
         if not (_require(book, PROFILES, number, values, "code") and _require(book, PROFILES, number, values, "year")):
             continue
@@ -295,14 +364,24 @@ def _read_profiles(book, rows, codes, own):
                 _("The school «%(code)s» and year %(year)s appear twice on this sheet.") % {"code": code, "year": year},
             )
         # The rest of the row is checked too, so that one upload reports every problem of the file.
-        record = {key: _count(book, PROFILES, number, key, values.get(key)) for key in PROFILE_COUNTS}
-        record["ior"] = _ior(book, number, values.get("ior"))
-        record["ior_note"] = str(values.get("ior_note") or "")[:300]
+        record = {key: _count(book, PROFILES, number, key, values.get(key)) for key in PROFILE_COUNTS if key in values}
+        if "ior" in values:
+            record["ior"] = _ior(book, number, values.get("ior"))
+        if "ior_note" in values:
+            record["ior_note"] = str(values.get("ior_note") or "")
+            if len(record["ior_note"]) > 300:
+                book.problem(
+                    PROFILES, number, _header_of(PROFILES, "ior_note"), _("Longer than %(n)s characters.") % {"n": 300}
+                )
         if len(book.problems) > before:
             continue
         # The model's own rules (a part not larger than the whole …), reported against the file's columns.
+        # Columns left out of the file keep their stored values, so the rules see both together.
+        candidate = copy.copy(stored.get((code, year))) or SchoolYearProfile()
+        for key, value in record.items():
+            setattr(candidate, key, value)
         try:
-            SchoolYearProfile(**record).clean()
+            candidate.clean()
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 book.problem(PROFILES, number, _header_of(PROFILES, key), " ".join(messages))
@@ -317,12 +396,12 @@ def _ior(book, number, value):
         ior = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
         ior = None
-    if ior is None or not ior.is_finite() or not (0 <= ior <= 1):
+    if ior is None or not ior.is_finite() or not (0 <= ior <= 1) or ior != ior.quantize(Decimal("0.001")):
         book.problem(
             PROFILES,
             number,
             _header_of(PROFILES, "ior"),
-            _("«%(value)s»: ИОР is a number from 0 to 1, e.g. 0,406.") % {"value": value},
+            _("«%(value)s»: ИОР is a number from 0 to 1 with at most three decimals, e.g. 0,406.") % {"value": value},
         )
         return None
     return ior.quantize(Decimal("0.001"))

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..profiles import LevelResult, RiskAssessment, SchoolYearProfile, SwotItem, SwotKind
+from ..profiles import RiskAssessment, SchoolYearProfile, SwotItem, SwotKind
 
 
 class ProfileError(Exception):
@@ -57,7 +57,7 @@ def save_swot(school, year: int, items: dict[str, list[str]]) -> None:
 
 @transaction.atomic
 def copy_year_forward(school, year: int) -> int:
-    """Copy the profile, level results, risk profile and SWOT of `year` to `year + 1`; returns the new year."""
+    """Copy the profile (without ИОР and results by level), risk profile and SWOT of `year` to `year + 1`."""
     target = year + 1
     if (
         SchoolYearProfile.objects.filter(school=school, year=target).exists()
@@ -73,16 +73,15 @@ def copy_year_forward(school, year: int) -> int:
     if profile is None and not risks and not swot:
         raise ProfileError(_("There is nothing to copy in %(year)s.") % {"year": f"{year}/{year + 1}"})
     if profile is not None:
-        results = list(profile.level_results.all())
+        # The staff and the contingent carry over; outcomes (ИОР, results by level) belong to their own year.
         profile.pk = None
         profile.id = None
         profile._state.adding = True
         profile.year = target
+        profile.ior = None
+        profile.ior_note = ""
+        profile.source = ""
         profile.save()
-        for result in results:
-            result.pk = None
-            result.profile = profile
-        LevelResult.objects.bulk_create(results)
     for risk in risks:
         risk.pk = None
         risk.year = target

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -53,7 +54,15 @@ def listing_exclude(request, pk):
     listing = get_listing_for(request.user, pk, CHANGE)
     form = ExcludeForm(request.POST or None, listing=listing)
     if request.method == "POST" and form.is_valid():
-        exclude_listing(listing, form.cleaned_data["end"], form.cleaned_data["end_basis"])
+        try:
+            exclude_listing(listing, form.cleaned_data["end"], form.cleaned_data["end_basis"])
+        except ValidationError as error:
+            listing.refresh_from_db()
+            for field, errors in error.message_dict.items():
+                form.add_error("end" if field in ("start", "end", "__all__") else field, errors)
+            return render(
+                request, "registry/listing/exclude.html", {"form": form, "school": listing.school, "listing": listing}
+            )
         messages.success(
             request,
             _("«%(school)s» is excluded: %(status)s until %(end)s.")

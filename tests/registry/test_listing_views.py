@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Listing, Status
+from tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +134,14 @@ def test_only_the_coordinator_excludes(client_for, request, world, persona, stat
     assert client.post(url, {"end": "2021-08-31", "end_basis": "приказ"}).status_code == status
     listing.refresh_from_db()
     assert listing.end is None
+
+
+def test_an_exclusion_that_would_overlap_a_later_listing_is_an_error_next_to_the_field(client_for, coordinator, world):
+    first = world.school.listings.get()
+    ListingFactory(school=world.school, start=dt.date(2020, 9, 1), end=dt.date(2021, 8, 31))
+    url = reverse("registry:listing-exclude", kwargs={"pk": first.pk})
+    response = client_for(coordinator).post(url, {"end": "2021-01-01", "end_basis": "приказ №1"})
+    assert response.status_code == 200
+    assert "пересекающийся период" in " ".join(response.context["form"].errors["end"])
+    first.refresh_from_db()
+    assert first.end == dt.date(2020, 8, 31)

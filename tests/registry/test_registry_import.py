@@ -343,3 +343,84 @@ def test_it_reports_every_problem_of_a_row_at_once(client_for, coordinator, worl
     sheets = {PROFILES: [headers(PROFILES), row(PROFILES, code="nope", year="двадцатый", teachers_total=-1, ior=2)]}
     record = upload(client_for(coordinator), workbook(sheets), world.municipality)
     assert [p["column"] for p in record.problems] == ["Код школы", "Учебный год", "Педагогов всего", "ИОР (0–1)"]
+
+
+def test_columns_left_out_of_the_file_keep_their_stored_values(client_for, coordinator, world):
+    SchoolYearProfile.objects.create(school=world.school, year=2019, teachers_total=20, higher_ed=15, ior="0.400")
+    world.school.director = "Петрова А. И."
+    world.school.save()
+    sheets = {
+        PROFILES: [["Код школы", "Учебный год", "ИОР (0–1)"], ["chemashi", 2019, "0,45"]],
+        SCHOOLS: [
+            ["Код школы", "Краткое наименование", "Полное наименование", "Тип"],
+            ["chemashi", "МКОУ «Чемашинская СОШ»", "Полное", "СОШ"],
+        ],
+    }
+    client = client_for(coordinator)
+    record = upload(client, workbook(sheets), world.municipality)
+    assert record.state == "checked", record.problems
+    assert any("другие столбцы сохраняют значения" in note for note in record.outcome["notes"])
+    client.post(reverse("registry:import-confirm", kwargs={"pk": record.pk}))
+    profile = SchoolYearProfile.objects.get(school=world.school, year=2019)
+    assert (profile.teachers_total, profile.higher_ed, str(profile.ior)) == (20, 15, "0.450")
+    world.school.refresh_from_db()
+    assert world.school.director == "Петрова А. И." and world.school.name == "Полное"
+
+
+def test_a_partial_row_is_checked_against_the_stored_values(client_for, coordinator, world):
+    SchoolYearProfile.objects.create(school=world.school, year=2019, teachers_total=10)
+    sheets = {PROFILES: [["Код школы", "Учебный год", "Педагогов: имеют высшее образование"], ["chemashi", 2019, 12]]}
+    record = upload(client_for(coordinator), workbook(sheets), world.municipality)
+    assert record.state == "rejected" and "Больше общей численности педагогов (10)." in record.problems[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "values", "column", "message"),
+    [
+        (PROFILES, {"code": "chemashi", "year": 2019, "teachers_total": "²"}, "Педагогов всего", "не численность"),
+        (PROFILES, {"code": "chemashi", "year": 2019, "teachers_total": 10**10}, "Педагогов всего", "не численность"),
+        (PROFILES, {"code": "chemashi", "year": 2019, "ior": "0,4065"}, "ИОР (0–1)", "не больше трёх знаков"),
+        (SCHOOLS, {"code": "x" * 41, "short_name": "X", "name": "X", "type": "СОШ"}, "Код школы", "длиннее 40"),
+        (
+            SCHOOLS,
+            {
+                "code": "long-mail",
+                "short_name": "X",
+                "name": "X",
+                "type": "СОШ",
+                "email": "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "ru",
+            },
+            "Эл. почта",
+            "не адрес электронной почты",
+        ),
+        (
+            SCHOOLS,
+            {"code": "long-name", "short_name": "X" * 201, "name": "X", "type": "СОШ"},
+            "Краткое наименование",
+            "Длиннее 200 символов",
+        ),
+    ],
+)
+def test_hostile_values_are_problems_not_crashes(client_for, coordinator, world, sheet, values, column, message):
+    record = upload(
+        client_for(coordinator), workbook({sheet: [headers(sheet), row(sheet, **values)]}), world.municipality
+    )
+    assert record.state == "rejected"
+    assert any(p["column"] == column and message in p["message"] for p in record.problems), record.problems
+
+
+def test_a_formula_without_a_computed_value_is_a_problem(client_for, coordinator, world):
+    sheets = {PROFILES: [headers(PROFILES), row(PROFILES, code="chemashi", year=2019, teachers_total="=10+10")]}
+    record = upload(client_for(coordinator), workbook(sheets), world.municipality)
+    assert record.state == "rejected" and "не вычислено" in record.problems[0]["message"]
+    assert not SchoolYearProfile.objects.exists()
+
+
+def test_unknown_sheets_are_skipped_and_sheet_names_ignore_case(client_for, coordinator, world):
+    sheets = {
+        "профили": [headers(PROFILES), row(PROFILES, code="chemashi", year=2019, teachers_total=9)],
+        "Черновик": [["что-то"]] * 6000,
+    }
+    record = upload(client_for(coordinator), workbook(sheets), world.municipality)
+    assert record.state == "checked", record.problems
+    assert any("«Черновик»" in note for note in record.outcome["notes"])

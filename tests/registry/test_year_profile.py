@@ -94,6 +94,10 @@ def test_it_keeps_published_percentages_marked_as_source_data(client_for, coordi
         ({"secondary_voc": "5"}, "secondary_voc", "Высшее и среднее профессиональное образование вместе больше"),
         ({"age_under_30_pct": "120"}, "age_under_30_pct", "Доля должна быть от 0 до 100 %."),
         ({"age_under_30_pct": "много"}, "age_under_30_pct", "Введите число, например 63,6."),
+        ({"age_under_30_pct": "NaN"}, "age_under_30_pct", "Доля должна быть от 0 до 100 %."),
+        ({"experience_under_5": "6", "experience_over_30": "6"}, "experience_over_30", "стажем до 5 и свыше 30 лет"),
+        ({"age_under_30": "6", "age_55_plus": "6"}, "age_55_plus", "до 30 лет и от 55 лет"),
+        ({"large_families": "500"}, "large_families", "Больше, чем обучающихся в школе (101)."),
     ],
 )
 def test_it_refuses_impossible_values_next_to_the_field(client_for, coordinator, world, changes, field, message):
@@ -194,7 +198,8 @@ def test_it_copies_a_year_forward_once(client_for, coordinator, world):
     response = client.post(edit_url(kind="year-copy"), {"tab": "swot"})
     assert response.status_code == 302 and response["Location"] == tab_url("swot", 2020)
     copy = SchoolYearProfile.objects.get(school=world.school, year=2020)
-    assert copy.teachers_total == 11 and copy.level_results.get(level="primary").quality == 12
+    # Staff and contingent carry over; outcomes of the year (ИОР, results by level) do not.
+    assert copy.teachers_total == 11 and copy.ior is None and not copy.level_results.exists()
     assert SwotItem.objects.filter(school=world.school, year=2020).count() == 1
     again = client.post(edit_url(kind="year-copy"), follow=True)
     assert "уже есть данные" in again.content.decode()
