@@ -60,9 +60,15 @@ class SchoolFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(label=_("Academic year"), method="filter_year", empty_label=None)
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("none", _("not listed")), *Status.choices],
+        choices=[
+            ("registry", _("in the registry: ШНОР or ШФНСУ")),
+            ("supported", _("under support: ШНОР, ШФНСУ, risk zone or stably low")),
+            ("listed", _("any status")),
+            ("none", _("not listed")),
+            *Status.choices,
+        ],
         method="filter_status",
-        empty_label=_("any status"),
+        empty_label=_("all schools"),
     )
     type = django_filters.ChoiceFilter(label=_("Type"), choices=SchoolType.choices, empty_label=_("any type"))
     sort = NullsLastOrderingFilter(
@@ -116,10 +122,18 @@ class SchoolFilter(django_filters.FilterSet):
     def filter_year(self, queryset, name, value):
         return queryset  # the year shapes the status filter and the listings shown, not the set of schools
 
+    STATUS_GROUPS = {
+        "registry": (Status.SHNOR, Status.SHFNSU),
+        "supported": SUPPORT_STATUSES,
+        "listed": tuple(Status.values),
+    }
+
     def filter_status(self, queryset, name, value):
+        listings = Listing.objects.filter(self._year_q(""))
         if value == "none":
-            return queryset.exclude(pk__in=Listing.objects.filter(self._year_q("")).values("school_id"))
-        return queryset.filter(pk__in=Listing.objects.filter(self._year_q(""), status=value).values("school_id"))
+            return queryset.exclude(pk__in=listings.values("school_id"))
+        statuses = self.STATUS_GROUPS.get(value, (value,))
+        return queryset.filter(pk__in=listings.filter(status__in=statuses).values("school_id"))
 
     @property
     def qs(self):
