@@ -5,6 +5,8 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("results/", views.results_list, name="results-list"),
+    path("results/campaigns/<int:pk>/", views.campaign_results, name="campaign-results"),
     path("results/import/", views.results_upload, name="results-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),

@@ -4,15 +4,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import municipalities_editable_by, schools_editable_by
+from accounts.access import municipalities_editable_by, schools_editable_by, schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
+from shnor_portal.params import parse_year
+from shnor_portal.xlsx import xlsx_response
 
 from .assessments.models import Procedure, ResultImport
 from .assessments.reader import Supplied
@@ -101,3 +104,105 @@ def results_retry(request, pk):
     retry(record)
     messages.info(request, _("The recalculation has been started again."))
     return redirect("reports:results-import", pk=record.pk)
+
+
+@login_required
+@require_GET
+def results_list(request):
+    """Campaigns with results in the user's scope, newest first, with filters."""
+    from .assessments.models import Campaign
+
+    schools = schools_visible_to(request.user)
+    campaigns = (
+        Campaign.objects.filter(school_aggregates__school__in=schools)
+        .select_related("subject")
+        .annotate(
+            school_count=Count("school_aggregates", distinct=True),
+            total_participants=Sum("school_aggregates__participants"),
+        )
+        .order_by("-year", "procedure", "subject__name", "grade")
+    )
+    year = parse_year(request.GET.get("year"))
+    if year:
+        campaigns = campaigns.filter(year=year)
+    procedure = request.GET.get("procedure")
+    if procedure in Procedure.values:
+        campaigns = campaigns.filter(procedure=procedure)
+    page, query = paginate(request, campaigns, 50)
+    context = {
+        "page": page,
+        "query": query,
+        "year": year,
+        "procedure": procedure,
+        "procedures": Procedure.values,
+        "can_import": municipalities_editable_by(request.user).exists(),
+    }
+    return render(request, "reports/results/list.html", context)
+
+
+@login_required
+@require_GET
+def campaign_results(request, pk):
+    from .assessments.aggregates import campaign_rows
+    from .assessments.models import Campaign
+
+    campaign = Campaign.objects.select_related("subject").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    rows = campaign_rows(campaign, schools_visible_to(request.user))
+    if not rows:
+        raise Http404  # no results of this campaign in the user's scope: as if it did not exist
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(f"results-{campaign.pk}.xlsx", campaign_workbook(campaign, rows))
+    return render(
+        request,
+        "reports/results/campaign.html",
+        {"campaign": campaign, "rows": rows, "ege": campaign.procedure == Procedure.EGE},
+    )
+
+
+def campaign_workbook(campaign, rows) -> bytes:
+    from shnor_portal.xlsx import Column, build_workbook
+
+    if campaign.procedure == Procedure.EGE:
+        columns = [
+            Column(_("School"), 40),
+            Column(_("participants"), 12),
+            Column(_("mean test score"), 12, "0.00"),
+            Column(_("maximum score"), 12),
+            Column(_("below the minimum, %"), 14, "0.0"),
+        ]
+        data = ([s.short_name, r["participants"], r["mean_score"], r["max_score"], r["below_min_pct"]] for s, r in rows)
+    else:
+        columns = [
+            Column(_("School"), 40),
+            Column(_("participants"), 12),
+            Column(_("mean mark"), 10, "0.00"),
+            Column("«2»", 7),
+            Column("«3»", 7),
+            Column("«4»", 7),
+            Column("«5»", 7),
+            Column(_("success, %"), 11, "0.0"),
+            Column(_("quality, %"), 11, "0.0"),
+            Column(_("lowered, %"), 11, "0.0"),
+            Column(_("confirmed, %"), 11, "0.0"),
+            Column(_("raised, %"), 11, "0.0"),
+        ]
+        data = (
+            [
+                s.short_name,
+                r["participants"],
+                r["mean_mark"],
+                r["marks"]["2"],
+                r["marks"]["3"],
+                r["marks"]["4"],
+                r["marks"]["5"],
+                r["success_pct"],
+                r["quality_pct"],
+                r["lowered_pct"],
+                r["confirmed_pct"],
+                r["raised_pct"],
+            ]
+            for s, r in rows
+        )
+    return build_workbook(str(campaign), columns, data)

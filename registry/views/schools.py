@@ -20,7 +20,7 @@ from ..history import school_history
 from ..selectors import ior_points, listings_of_school, risk_grid
 from .profiles import year_tab_context
 
-TABS = ("profile", "year", "risks", "swot", "listings", "mentoring", "history")
+TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", "history")
 
 
 @login_required
@@ -43,6 +43,29 @@ def school_list(request):
         "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
     }
     return render_page_or_fragment(request, "registry/school/list.html", "registry/school/_table.html", context)
+
+
+def result_charts(school):
+    """One server-side SVG chart per procedure and subject: mean mark (ЕГЭ: mean test score) by year."""
+    from reports.assessments.aggregates import school_dynamics
+
+    charts = []
+    for (procedure, subject), points in school_dynamics(school).items():
+        ege = procedure == "ЕГЭ"
+        label = _("%(procedure)s, %(subject)s: mean %(what)s by year") % {
+            "procedure": procedure,
+            "subject": subject,
+            "what": _("test score") if ege else _("mark"),
+        }
+        chart = line_chart(
+            [(str(year), value) for year, value in points],
+            ymin=0 if ege else 2,
+            ymax=100 if ege else 5,
+            label=label,
+            decimals=2,
+        )
+        charts.append((f"{procedure}. {subject}", chart))
+    return charts
 
 
 def _describe_filters(school_filter) -> str:
@@ -84,6 +107,8 @@ def school_detail(request, code, tab="profile"):
     if tab == "profile":
         context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
+    if tab == "results":
+        context["result_charts"] = result_charts(school)
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)

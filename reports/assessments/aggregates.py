@@ -149,3 +149,33 @@ def row_of(t: SchoolAggregate, procedure: str) -> dict:
         "confirmed_pct": pct(t.confirmed, compared),
         "raised_pct": pct(t.raised, compared),
     }
+
+
+def campaign_rows(campaign, schools) -> list[tuple]:
+    """(school, row of `row_of`) for the visible schools of a campaign: one query."""
+    aggregates = (
+        SchoolAggregate.objects.filter(campaign=campaign, school__in=schools)
+        .select_related("school", "campaign__subject")
+        .order_by("school__municipality__name", "school__short_name")
+    )
+    return [(aggregate.school, row_of(aggregate, campaign.procedure)) for aggregate in aggregates]
+
+
+def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:
+    """{(procedure, subject): [(year, mean mark or mean test score)]} over the years, grades pooled: one query."""
+    from django.db.models import Sum
+
+    rows = (
+        SchoolAggregate.objects.filter(school=school)
+        .values("campaign__procedure", "campaign__subject__name", "campaign__year")
+        .annotate(mark_sum=Sum("mark_sum"), marked=Sum("marked"), test_sum=Sum("test_sum"), tested=Sum("tested"))
+        .order_by("campaign__procedure", "campaign__subject__name", "campaign__year")
+    )
+    series: dict[tuple[str, str], list] = {}
+    for row in rows:
+        key = (row["campaign__procedure"], row["campaign__subject__name"])
+        value = (
+            mean(row["test_sum"], row["tested"]) if key[0] == Procedure.EGE else mean(row["mark_sum"], row["marked"])
+        )
+        series.setdefault(key, []).append((row["campaign__year"], value))
+    return series
