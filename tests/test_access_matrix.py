@@ -18,6 +18,35 @@ PERSONAS = [
 
 # url name, kwargs (by world attribute), then the expected GET status per persona.
 MATRIX = [
+    ("reports:results-list", {}, dict.fromkeys(PERSONAS, 200)),
+    (
+        "reports:results-upload",
+        {},
+        {
+            "coordinator": 200,
+            "other_coordinator": 200,
+            "principal": 403,
+            "mentor": 403,
+            "inspector": 403,
+            "regional": 403,
+            "outsider": 403,
+            "administrator": 200,
+        },
+    ),
+    (
+        "registry:school-tab",
+        {"code": "chemashi", "tab": "results"},
+        {
+            "coordinator": 200,
+            "other_coordinator": 404,
+            "principal": 200,
+            "mentor": 200,
+            "inspector": 200,
+            "regional": 200,
+            "outsider": 404,
+            "administrator": 200,
+        },
+    ),
     ("dashboard", {}, dict.fromkeys(PERSONAS, 200)),
     ("registry:school-list", {}, dict.fromkeys(PERSONAS, 200)),
     (
