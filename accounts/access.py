@@ -166,6 +166,20 @@ def schools_editable_by(user):
     return School.objects.filter(municipality_id__in=scope.municipalities_edit)
 
 
+def schools_importable_by(user):
+    """Schools whose assessment results the user may import: a municipal coordinator's municipality, or
+    the whole region for a regional coordinator (SPEC §1: «runs regional imports»)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return School.objects.all()
+    regional = set(user.role_assignments.filter(role=Role.REGIONAL_COORDINATOR).values_list("region_id", flat=True))
+    if not regional and not scope.municipalities_edit:
+        return School.objects.none()
+    return School.objects.filter(
+        Q(municipality_id__in=scope.municipalities_edit) | Q(municipality__region_id__in=regional)
+    )
+
+
 def municipalities_visible_to(user):
     scope = scope_of(user)
     if scope.is_admin:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import municipalities_editable_by, schools_editable_by, schools_visible_to
+from accounts.access import schools_importable_by, schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
@@ -39,7 +39,7 @@ class ResultsUploadForm(forms.Form):
 
 
 def _importer(user):
-    if not municipalities_editable_by(user).exists():
+    if not schools_importable_by(user).exists():
         raise PermissionDenied
 
 
@@ -50,7 +50,7 @@ def _record_for(user, pk) -> ResultImport:
     if not (user.is_superuser or record.user_id == user.pk):
         # Another importer's file is visible to coordinators of the same schools only.
         schools = set(record.summary.get("school_ids", []))
-        if not schools or not schools <= set(schools_editable_by(user).values_list("pk", flat=True)):
+        if not schools or not schools <= set(schools_importable_by(user).values_list("pk", flat=True)):
             raise Http404
     return record
 
@@ -135,7 +135,7 @@ def results_list(request):
         "year": year,
         "procedure": procedure,
         "procedures": Procedure.values,
-        "can_import": municipalities_editable_by(request.user).exists(),
+        "can_import": schools_importable_by(request.user).exists(),
     }
     return render(request, "reports/results/list.html", context)
 

@@ -28,7 +28,7 @@ MATRIX = [
             "principal": 403,
             "mentor": 403,
             "inspector": 403,
-            "regional": 403,
+            "regional": 200,
             "outsider": 403,
             "administrator": 200,
         },

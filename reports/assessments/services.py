@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import schools_editable_by
+from accounts.access import schools_importable_by
 
 from ..tasks import enqueue_recalculation
 from .commit import commit_results
@@ -18,8 +18,8 @@ class ImportRefused(Exception):
 
 
 def importer_schools(user) -> dict[str, int]:
-    """Codes the user may import results for: the schools of the municipalities (or region) they edit."""
-    return dict(schools_editable_by(user).values_list("code", "pk"))
+    """Codes the user may import results for: the schools of the municipality they edit, or of their region."""
+    return dict(schools_importable_by(user).values_list("code", "pk"))
 
 
 def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:

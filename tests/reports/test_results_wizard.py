@@ -100,3 +100,11 @@ def test_only_importers_reach_the_wizard_and_only_their_files(
         client_for(other_coordinator).get(reverse("reports:results-import", kwargs={"pk": record.pk})).status_code
         == 404
     )
+
+
+def test_the_regional_coordinator_imports_for_the_whole_region(client_for, regional, world):
+    text = FILE + "2021;ВПР;Русский язык;5;berezovo;5а;A7;20;3;3\n"
+    record = upload(client_for(regional), text)
+    assert record.state == "checked", record.problems
+    far = FILE + "2021;ВПР;Русский язык;5;novopavshino;5а;A8;20;3;3\n"
+    assert upload(client_for(regional), far).state == "rejected"
