@@ -180,6 +180,23 @@ def schools_importable_by(user):
     )
 
 
+def oversees_schools(user) -> bool:
+    """Whether the user oversees whole municipalities or regions (coordinators, inspectors, the administrator):
+    the flag pages of assessment results are theirs; principals and mentor schools do not get them."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_read or scope.regions_read)
+
+
+def schools_overseen_by(user):
+    """Schools of the municipalities and regions a user oversees (not the schools seen as a principal or mentor)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return School.objects.all()
+    return School.objects.filter(
+        Q(municipality__region_id__in=scope.regions_read) | Q(municipality_id__in=scope.municipalities_read)
+    )
+
+
 def municipalities_visible_to(user):
     scope = scope_of(user)
     if scope.is_admin:

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import flag_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("results/", views.results_list, name="results-list"),
+    path("results/flags/", flag_views.flags, name="flags"),
+    path("results/flags/<slug:code>/include/", flag_views.flag_listing, name="flag-listing"),
     path("results/campaigns/<int:pk>/", views.campaign_results, name="campaign-results"),
     path("results/import/", views.results_upload, name="results-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),

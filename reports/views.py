@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import schools_importable_by, schools_visible_to
+from accounts.access import oversees_schools, schools_importable_by, schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
 from shnor_portal.xlsx import xlsx_response
 
-from .assessments.models import Procedure, ResultImport
+from .assessments.models import Procedure, Recalculation, ResultImport
 from .assessments.reader import Supplied
 from .assessments.services import ImportRefused, check_upload, confirm, retry
 
@@ -73,7 +73,9 @@ def results_upload(request):
 def results_import(request, pk):
     record = _record_for(request.user, pk)
     recalculation = record.recalculations.first()
-    context = {"record": record, "recalculation": recalculation}
+    # The values date from the last run that succeeded, not from a later one still running or failed.
+    last_done = record.recalculations.filter(state=Recalculation.State.DONE).first()
+    context = {"record": record, "recalculation": recalculation, "last_done": last_done}
     return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
 
 
@@ -136,6 +138,7 @@ def results_list(request):
         "procedure": procedure,
         "procedures": Procedure.values,
         "can_import": schools_importable_by(request.user).exists(),
+        "can_see_flags": oversees_schools(request.user),
     }
     return render(request, "reports/results/list.html", context)
 

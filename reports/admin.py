@@ -1,0 +1,80 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from .assessments.rules import DEFAULTS, FlagRule
+
+
+class FlagRuleForm(forms.ModelForm):
+    """The parameters of a rule as typed fields (one per parameter of REFERENCE.md), stored as JSON."""
+
+    parameter_names: tuple[str, ...] = ()
+
+    class Meta:
+        model = FlagRule
+        fields = ["code", "enabled", "parameters"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.parameter_names:
+            if name in self.fields and name in self.instance.parameters:
+                self.initial.setdefault(name, self.instance.parameters[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.parameter_names and not any(name in self.errors for name in self.parameter_names):
+            parameters = {}
+            for name in self.parameter_names:
+                value = cleaned.get(name)
+                if isinstance(value, Decimal):
+                    value = int(value) if value == value.to_integral_value() else float(value)
+                parameters[name] = value
+            try:
+                FlagRule(code=self.instance.code, parameters=parameters).clean()
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["parameters"]) from error
+            self.instance.parameters = parameters  # only valid parameters reach the model's own validation
+        return cleaned
+
+
+def _field(parameter) -> forms.Field:
+    if parameter.kind is bool:
+        return forms.BooleanField(label=parameter.label, required=False)
+    options = {"label": parameter.label, "min_value": parameter.minimum, "max_value": parameter.maximum}
+    if parameter.kind is int:
+        return forms.IntegerField(**options)
+    return forms.DecimalField(max_digits=6, decimal_places=2, **options)
+
+
+def form_for(code: str) -> type[FlagRuleForm]:
+    spec = DEFAULTS[code][1]
+    attrs = {name: _field(parameter) for name, parameter in spec.items()}
+    attrs["parameter_names"] = tuple(spec)
+    attrs["Meta"] = type("Meta", (FlagRuleForm.Meta,), {"fields": ["enabled", *spec]})
+    return type(f"FlagRuleForm{code}", (FlagRuleForm,), attrs)
+
+
+@admin.register(FlagRule)
+class FlagRuleAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "__str__", "enabled", "parameters", "updated_at"]
+    list_editable = ["enabled"]
+    list_display_links = ["__str__"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.code in DEFAULTS:
+            kwargs["form"] = form_for(obj.code)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.code in DEFAULTS:
+            return ["code", "enabled", *DEFAULTS[obj.code][1]]
+        return ["code", "enabled", "parameters"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule is switched off, not deleted: the flag page explains every rule it knows
