@@ -1,53 +1,77 @@
-"""Writing checked results: atomic, replacing for every (campaign, school) in the file all rows held before."""
+"""Writing a results file: its rows stream into the table while the file is read, in one transaction.
 
-from django.db import transaction
+The reader checks every row and yields the participant rows of a file that is clean so far; they go straight into
+COPY on PostgreSQL (batched inserts elsewhere), so a million rows never sit in Python at once and the database
+works while Python reads. A file found bad anywhere — or a participant code already stored for another school of
+the campaign — rolls the whole transaction back: nothing is written. A clean file then replaces, for every
+(campaign, school) it holds, all rows kept before (IMPORT_FORMATS.md «Replacement rule»).
+"""
 
-from .models import AggregatedResult, Campaign, ParticipantResult
-from .reader import Parsed
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from .files import MAX_UPLOAD
+from .models import AggregatedResult, Campaign, ParticipantResult, ResultImport
+from .reader import Parsed, Supplied, iter_results
 
 BATCH = 5000
+COPY_CHUNK = 1 << 20  # bytes handed to COPY per read
+CLASHES_SHOWN = 20
+PARTICIPANT_COLUMNS = (
+    "campaign_id",
+    "school_id",
+    "class_name",
+    "participant",
+    "primary_score",
+    "max_score",
+    "mark",
+    "test_score",
+    "journal_mark",
+    "source_id",
+)
 
 
-def commit_results(parsed: Parsed, source=None) -> dict:
-    if not parsed.ok:
-        raise ValueError("a file with problems cannot be committed")
+@dataclass
+class Outcome:
+    parsed: Parsed
+    summary: dict | None  # None when nothing was written
+
+
+def import_file(
+    source,
+    *,
+    allowed_schools: dict[str, int],
+    record: ResultImport,
+    supplied: Supplied | None = None,
+    max_bytes: int | None = MAX_UPLOAD,
+) -> Outcome:
+    """Check and write a file as one transaction; `record` (saved here) is the import the rows belong to."""
+    parsed = Parsed()
     with transaction.atomic():
-        campaigns = {}
-        for key, info in parsed.campaigns.items():
-            campaigns[key], _created = Campaign.objects.get_or_create(
-                procedure=info["procedure"], year=info["year"], subject=info["subject"], grade=info["grade"]
-            )
-        touched = {(row[0], row[1]) for row in parsed.participants} | {(row[0], row[1]) for row in parsed.aggregates}
-        replaced = 0
-        by_campaign: dict[tuple, set[int]] = {}
-        for key, school_id in touched:
-            by_campaign.setdefault(key, set()).add(school_id)
-        for key, school_ids in by_campaign.items():
-            campaign = campaigns[key]
-            replaced += ParticipantResult.objects.filter(campaign=campaign, school_id__in=school_ids).delete()[0]
-            replaced += AggregatedResult.objects.filter(campaign=campaign, school_id__in=school_ids).delete()[0]
-        ParticipantResult.objects.bulk_create(
-            (
-                ParticipantResult(
-                    campaign=campaigns[key],
-                    school_id=school,
-                    class_name=class_name,
-                    participant=code,
-                    primary_score=primary,
-                    max_score=maximum,
-                    mark=mark,
-                    test_score=test,
-                    journal_mark=journal,
-                    source=source,
-                )
-                for key, school, class_name, code, primary, maximum, mark, test, journal in parsed.participants
-            ),
-            batch_size=BATCH,
-        )
+        record.save()
+        campaigns = _Campaigns()
+        rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
+        if connection.vendor == "postgresql":
+            _copy(rows, campaigns, record.pk)
+        else:
+            _insert(rows, campaigns, record.pk)
+        for key in parsed.campaigns:  # campaigns of shape 2, or of rows whose participants were all refused
+            if parsed.ok:
+                campaigns.get(key)
+        if parsed.ok:
+            replaced = _replace(parsed, campaigns, record)
+            _refuse_codes_of_other_schools(parsed, campaigns, record)
+        if not parsed.ok:
+            transaction.set_rollback(True)
+            return Outcome(parsed, None)
         AggregatedResult.objects.bulk_create(
             (
                 AggregatedResult(
-                    campaign=campaigns[key],
+                    campaign=campaigns.get(key),
                     school_id=school,
                     class_name=class_name,
                     participants=n,
@@ -59,18 +83,179 @@ def commit_results(parsed: Parsed, source=None) -> dict:
                     lowered=lowered,
                     confirmed=confirmed,
                     raised=raised,
-                    source=source,
+                    source=record,
                 )
                 for key, school, class_name, n, m2, m3, m4, m5, mean, lowered, confirmed, raised in parsed.aggregates
             ),
             batch_size=BATCH,
         )
-    return {
-        "campaign_ids": sorted(c.pk for c in campaigns.values()),
-        "school_ids": sorted(parsed.schools),
-        "campaign_count": len(campaigns),
-        "school_count": len(parsed.schools),
-        "participant_rows": len(parsed.participants),
-        "aggregate_rows": len(parsed.aggregates),
-        "replaced_rows": replaced,
-    }
+    return Outcome(
+        parsed,
+        {
+            "campaign_ids": sorted(campaigns.ids()),
+            "school_ids": sorted(parsed.schools),
+            "campaign_count": len(parsed.campaigns),
+            "school_count": len(parsed.schools),
+            "participant_rows": parsed.participant_rows,
+            "aggregate_rows": len(parsed.aggregates),
+            "replaced_rows": replaced,
+        },
+    )
+
+
+class _Campaigns:
+    """Campaign rows by the reader's key, created on first sight and locked for the rest of the transaction, so
+    that two imports of the same campaign run one after the other."""
+
+    def __init__(self):
+        self._by_key: dict[tuple, Campaign] = {}
+
+    def get(self, key) -> Campaign:
+        campaign = self._by_key.get(key)
+        if campaign is None:
+            procedure, year, subject_id, grade = key
+            campaign, _created = Campaign.objects.get_or_create(
+                procedure=procedure, year=year, subject_id=subject_id, grade=grade
+            )
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+            self._by_key[key] = campaign
+        return campaign
+
+    def ids(self) -> list[int]:
+        return [campaign.pk for campaign in self._by_key.values()]
+
+    def items(self):
+        return self._by_key.items()
+
+
+def _copy(rows, campaigns: _Campaigns, source_id) -> None:
+    """COPY the rows; a row of a campaign not yet created ends one COPY, the campaign is created, the next starts."""
+    # The reader's queries (codes, subjects, maxima) run before its first row: take that row before COPY starts.
+    first = next(rows, None)
+    if first is None:
+        return
+    stream = _CopyStream(rows, f"\t{source_id}\n")
+    stream.hold(first)
+    table = ParticipantResult._meta.db_table
+    sql = f"COPY {table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        while True:
+            cursor.copy_expert(sql, stream, size=COPY_CHUNK)
+            if stream.waiting is None:
+                return
+            stream.prefixes[stream.waiting] = f"{campaigns.get(stream.waiting).pk}\t"
+            stream.waiting = None
+
+
+class _CopyStream:
+    """A file-like object over the reader's rows in COPY's text format, built a chunk at a time."""
+
+    def __init__(self, rows, suffix: str):
+        self._rows = rows
+        self._suffix = suffix
+        self._held = None  # the row that ended the previous COPY, written first in the next one
+        self.prefixes: dict[tuple, str] = {}  # campaign key → "id\t"
+        self.waiting = None  # the campaign key a COPY stopped for
+
+    def hold(self, row) -> None:
+        self._held = row
+
+    def read(self, size=COPY_CHUNK) -> bytes:
+        if self.waiting is not None:
+            return b""
+        prefixes, suffix = self.prefixes, self._suffix
+        lines = []
+        length = 0
+        rows = self._rows
+        if self._held is not None:
+            # itertools.chain, not a generator with `yield from`: dropping that would close the reader.
+            rows = chain((self._held,), rows)
+            self._held = None
+        for campaign, school_id, class_name, code, scores in rows:
+            prefix = prefixes.get(campaign)
+            if prefix is None:
+                self.waiting = campaign
+                self._held = (campaign, school_id, class_name, code, scores)
+                break
+            if "\\" in code:
+                code = code.replace("\\", "\\\\")
+            line = f"{prefix}{school_id}\t{class_name}\t{code}\t{scores.copy_text}{suffix}"
+            lines.append(line)
+            length += len(line)
+            if length >= size:
+                break
+        return "".join(lines).encode()
+
+    def readline(self, size=-1):  # psycopg2 asks for it only when COPY's format is not text
+        return self.read(size if size > 0 else COPY_CHUNK)
+
+
+def _insert(rows, campaigns: _Campaigns, source_id) -> None:
+    """The embedded (SQLite) way: batched inserts of the same rows."""
+    batch = []
+    for campaign, school_id, class_name, code, scores in rows:
+        batch.append(
+            ParticipantResult(
+                campaign=campaigns.get(campaign),
+                school_id=school_id,
+                class_name=class_name,
+                participant=code,
+                primary_score=scores.primary,
+                max_score=scores.maximum,
+                mark=scores.mark,
+                test_score=scores.test,
+                journal_mark=scores.journal,
+                source_id=source_id,
+            )
+        )
+        if len(batch) >= BATCH:
+            ParticipantResult.objects.bulk_create(batch)
+            batch = []
+    ParticipantResult.objects.bulk_create(batch)
+
+
+def _replace(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> int:
+    """Delete what was kept for the (campaign, school) pairs of the file, except the rows just written."""
+    by_campaign: dict[tuple, set[int]] = {}
+    for key, school_id in parsed.touched:
+        by_campaign.setdefault(key, set()).add(school_id)
+    replaced = 0
+    for key, school_ids in by_campaign.items():
+        campaign = campaigns.get(key)
+        replaced += (
+            ParticipantResult.objects.filter(campaign=campaign, school_id__in=school_ids)
+            .exclude(source_id=record.pk)
+            .delete()[0]
+        )
+        replaced += AggregatedResult.objects.filter(campaign=campaign, school_id__in=school_ids).delete()[0]
+    return replaced
+
+
+def _refuse_codes_of_other_schools(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> None:
+    """A participant code is unique in its campaign: one kept for a school the file does not replace is a clash."""
+    ids = campaigns.ids()
+    others = set(
+        ParticipantResult.objects.filter(campaign_id__in=ids)
+        .exclude(source_id=record.pk)
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    if not others:
+        return
+    kept = ParticipantResult.objects.filter(
+        campaign_id=OuterRef("campaign_id"), participant=OuterRef("participant")
+    ).exclude(source_id=record.pk)
+    clashes = (
+        ParticipantResult.objects.filter(source_id=record.pk, campaign_id__in=others)
+        .filter(Exists(kept))
+        .select_related("campaign__subject", "school")
+        .order_by("campaign_id", "participant")[:CLASHES_SHOWN]
+    )
+    for clash in clashes:
+        parsed.problem(
+            None,
+            "participant",
+            clash.participant,
+            _("The participant «%(code)s» of %(campaign)s is already stored for another school.")
+            % {"code": clash.participant, "campaign": clash.campaign},
+        )

@@ -1,12 +1,22 @@
-"""Opening a results file safely: the kind is decided by content, sizes are counted in real bytes,
-and rows come out one by one (a file is never loaded whole into Python objects)."""
+"""Opening a results file safely: the kind is decided by content, sizes are counted in real bytes while reading,
+and rows come out one by one — a file is never loaded whole into memory or into Python objects.
+
+A CSV is read in two streaming passes: the first counts bytes, checks line lengths and decides the encoding once
+for the whole file; the second hands the text stream to the csv module (C), which is the fast part.
+An .xlsx is first inspected part by part (real unpacked bytes, encryption, XML declarations, formulas without
+a saved value), then read with openpyxl in read-only (streaming) mode.
+"""
 
 import codecs
 import csv
 import io
+import itertools
+import os
 import re
+import tempfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -15,7 +25,14 @@ MAX_UPLOAD = 50 * 1024 * 1024
 MAX_UNPACKED = 2**30
 MAX_CELL = 10_000
 MAX_LINE = 2**20
+MAX_COLUMNS = 16_384  # as many as Excel has; a row wider than that is not a table
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+HEADER_SCAN_ROWS = 50
+# Reading in pieces of half the line limit: a line longer than the limit always spans a whole piece,
+# so line lengths are checked with a couple of byte searches per piece instead of per line.
+CHUNK = MAX_LINE // 2
+HEAD = 1 << 16
+DELIMITER_SAMPLE = 30
 
 
 class FileRefused(Exception):
@@ -29,131 +46,494 @@ class Cell:
     value: object
 
 
+class FormulaWithoutValue:
+    """An .xlsx cell holding a formula that was never calculated: the file has no value to read for it."""
+
+    __slots__ = ("cell", "formula")
+
+    def __init__(self, cell: str, formula: str):
+        self.cell, self.formula = cell, formula
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.cell!r}, {self.formula!r})"
+
+
 def kind_of(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptedPackage".encode("utf-16-le") in head:
+            raise FileRefused(_("The workbook is protected with a password: save it without a password."))
         raise FileRefused(_("This is an old Excel workbook (.xls) or an encrypted one: save it as .xlsx or .csv."))
+    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read)."))
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRefused(_("The file is in the UTF-16 encoding («Unicode text»): save it as CSV in UTF-8."))
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
         raise FileRefused(_("This looks like a web page or an XML document, not a table: save it as .xlsx or .csv."))
-    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
         raise FileRefused(_("This is a document or a picture, not a table: save the results as .xlsx or .csv."))
+    if head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
+        raise FileRefused(_("This is a compressed archive, not a table: unpack it and upload the .xlsx or .csv."))
     if not head.strip():
         raise FileRefused(_("The file is empty."))
+    sample = head[:4096]
+    if sample.count(b"\x00") * 10 > len(sample):
+        raise FileRefused(_("This is a binary file, not a table: save the results as .xlsx or .csv."))
     return "csv"
 
 
-def open_rows(path_or_bytes) -> tuple[str, str, Iterator[tuple[int, list]]]:
-    """(kind, sheet name, iterator of (row number, cell values)) for an .xlsx or a .csv file."""
-    content = _read_limited(path_or_bytes)
-    kind = kind_of(content[:2048])
-    if kind == "xlsx":
-        return kind, *_xlsx_rows(content)
-    return kind, "", _csv_rows(content)
+def open_rows(
+    source, *, max_bytes: int | None = MAX_UPLOAD, has_header: Callable[[list], bool] | None = None
+) -> tuple[str, str, Iterator[tuple[int, list]]]:
+    """(kind, sheet name, iterator of (row number, cell values)) for an .xlsx or a .csv file.
 
-
-def _read_limited(source) -> bytes:
-    if isinstance(source, bytes | bytearray):
-        data = bytes(source)
-    else:
-        with open(source, "rb") as handle:
-            data = handle.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise FileRefused(_("The file is larger than 50 MB."))
-    return data
-
-
-def _xlsx_rows(content: bytes):
-    from openpyxl import load_workbook
-
+    `source` is a path, bytes or a binary file object; `max_bytes=None` lifts the upload limit (command line).
+    `has_header(values)` tells a header row: an .xlsx is read from its first visible sheet that has one.
+    """
+    handle, close = _binary(source, max_bytes)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(_("The archive is not an Excel workbook (.xlsx)."))
+        start = handle.tell()
+        head = handle.read(HEAD)
+        handle.seek(start)
+        kind = kind_of(head)
+        if kind == "xlsx":
+            _measure(handle, max_bytes)
+            sheet, rows = _xlsx_rows(handle, has_header)
+        else:
+            encoding, quoted = _survey(handle, max_bytes)
+            handle.seek(start)
+            sheet, rows = "", _csv_rows(handle, encoding, quoted)
+    except BaseException:
+        close()
+        raise
+    return kind, sheet, _closing(rows, close)
+
+
+def _binary(source, max_bytes):
+    """A seekable binary handle for the source and the function that releases it."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        if max_bytes is not None and len(source) > max_bytes:
+            raise FileRefused(_too_large(max_bytes))
+        return io.BytesIO(source), _nothing
+    if isinstance(source, str | os.PathLike):
+        handle = open(source, "rb")
+        return handle, handle.close
+    if getattr(source, "seekable", lambda: False)():
+        return source, _nothing
+    # A stream that cannot be read twice is kept aside, counting its bytes (in memory while it is small).
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     total = 0
-    for info in archive.infolist():
-        if info.flag_bits & 0x1:
-            raise FileRefused(_("The workbook is encrypted: save it without a password."))
-        tail = b""
-        with archive.open(info) as member:
-            while chunk := member.read(1 << 20):
-                total += len(chunk)
-                if total > MAX_UNPACKED:
-                    raise FileRefused(_("The workbook is larger than 1 GB once unpacked."))
-                window = tail + chunk
-                if info.filename.endswith(".xml") and (b"<!ENTITY" in window or b"<!DOCTYPE" in window):
-                    raise FileRefused(_("The workbook declares XML entities, which the portal does not read."))
-                tail = chunk[-16:]
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
-        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from exc
-    visible = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-    return visible[0].title if visible else "", _sheet_rows(workbook, visible)
+    while chunk := source.read(CHUNK):
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            spool.close()
+            raise FileRefused(_too_large(max_bytes))
+        spool.write(chunk)
+    spool.seek(0)
+    return spool, spool.close
 
 
-def _sheet_rows(workbook, sheets):
-    """Rows of the first visible sheet that has a header row: the caller stops at the first sheet it accepts."""
+def _nothing():
+    pass
+
+
+def _closing(rows, close):
     try:
-        for ws in sheets[:1]:
-            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, list(row)
+        yield from rows
     finally:
-        workbook.close()
+        close()
 
 
-def _decode(content: bytes) -> tuple[str, list[int]]:
-    """Decide the encoding once for the whole file; return the text and lines that do not fit it."""
-    if content.startswith(codecs.BOM_UTF8):
-        content = content[3:]
-    try:
-        return content.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    lines = content.split(b"\n")
-    utf8_cyrillic, not_utf8 = [], []
-    for number, line in enumerate(lines, start=1):
+def _too_large(max_bytes: int) -> str:
+    if max_bytes == MAX_UPLOAD:
+        return _("The file is larger than 50 MB.")
+    return _("The file is larger than %(mb)s MB.") % {"mb": max(1, max_bytes // (1024 * 1024))}
+
+
+def _measure(handle, max_bytes):
+    """Count the real bytes of the file up to the limit, then go back to where it started."""
+    if max_bytes is None:
+        return
+    start = handle.tell()
+    total = 0
+    while chunk := handle.read(4 * CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise FileRefused(_too_large(max_bytes))
+    handle.seek(start)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------------
+
+UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")  # where a UTF-8 line could hide inside Windows-1251 text
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _survey(handle, max_bytes) -> tuple[str, bool]:
+    """First pass over the bytes: the upload limit, line lengths and the file's one encoding.
+
+    Returns the encoding for the second pass and whether the file has quotes (then a record may span lines).
+    """
+    first = handle.read(CHUNK)
+    encoding = "utf-8-sig" if first.startswith(codecs.BOM_UTF8) else None
+    total, lines, pending, quoted = 0, 0, b"", False
+    chunk = first
+    while chunk:
+        total += len(chunk)
+        if max_bytes is not None and total > max_bytes:
+            raise FileRefused(_too_large(max_bytes))
+        if not quoted and b'"' in chunk:
+            quoted = True
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            pending += chunk
+            if len(pending) > MAX_LINE:
+                raise FileRefused(_("Line %(line)s is longer than 1 MB.") % {"line": lines + 1})
+        else:
+            block = pending + chunk[: cut + 1] if pending else chunk[: cut + 1]
+            pending = chunk[cut + 1 :]
+            # Only the first line of a block can be longer than a piece: it may have begun in the pieces before.
+            if block.find(b"\n") > MAX_LINE:
+                raise FileRefused(_("Line %(line)s is longer than 1 MB.") % {"line": lines + 1})
+            encoding = _check_encoding(block, encoding, lines)
+            lines += block.count(b"\n")
+        chunk = handle.read(CHUNK)
+    if pending:
+        encoding = _check_encoding(pending, encoding, lines)
+    return encoding or "utf-8", quoted
+
+
+def _check_encoding(block: bytes, encoding: str | None, lines_before: int) -> str | None:
+    """Decide the encoding at the first non-ASCII line; refuse the first whole line that does not fit it."""
+    if block.isascii():
+        return encoding
+    if encoding is None:
+        position = NON_ASCII.search(block).start()
         try:
-            text = line.decode("utf-8")
-            if any(ord(ch) > 127 for ch in text):
-                utf8_cyrillic.append(number)
+            _line_at(block, position)[0].decode("utf-8")
+            encoding = "utf-8"
         except UnicodeDecodeError:
-            not_utf8.append(number)
-    # Mostly Windows-1251: lines that are valid UTF-8 with Cyrillic are foreign to the file.
-    bad = utf8_cyrillic if len(not_utf8) >= len(utf8_cyrillic) else not_utf8
-    text = content.decode("cp1251", errors="replace")
-    return text, bad
+            encoding = "cp1251"
+    if encoding != "cp1251":
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _mixed(lines_before + block.count(b"\n", 0, exc.start) + 1) from exc
+        return encoding
+    undefined = block.find(b"\x98")  # the one byte Windows-1251 leaves undefined
+    if undefined >= 0:
+        raise _mixed(lines_before + block.count(b"\n", 0, undefined) + 1)
+    position = 0
+    while match := UTF8_PAIR.search(block, position):
+        line, start, end = _line_at(block, match.start())
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            position = end + 1
+            continue
+        raise _mixed(lines_before + block.count(b"\n", 0, start) + 1)
+    return encoding
 
 
-def _csv_rows(content: bytes):
-    text, bad_lines = _decode(content)
-    if bad_lines:
-        raise FileRefused(
-            _("Line %(line)s is in another encoding than the rest of the file (UTF-8 and Windows-1251 mixed).")
-            % {"line": bad_lines[0]}
-        )
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE:
-            raise FileRefused(_("Line %(line)s is longer than 1 MB.") % {"line": number})
-    delimiter = _delimiter(lines)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, row in enumerate(reader, start=1):
-        yield number, row
+def _line_at(block: bytes, position: int) -> tuple[bytes, int, int]:
+    start = block.rfind(b"\n", 0, position) + 1
+    end = block.find(b"\n", position)
+    end = len(block) if end < 0 else end
+    return block[start:end], start, end
+
+
+def _mixed(line: int) -> FileRefused:
+    return FileRefused(
+        _("Line %(line)s is in another encoding than the rest of the file (UTF-8 and Windows-1251 mixed).")
+        % {"line": line}
+    )
+
+
+def _csv_rows(handle, encoding: str, quoted: bool):
+    """Second pass: the text stream straight into the csv module; the first pass made every line short enough."""
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    number, reader = 0, None
+    try:
+        head = list(itertools.islice(text, DELIMITER_SAMPLE))
+        delimiter = _delimiter(head)
+        lines = itertools.chain(head, text)
+        if not quoted:
+            # No quotes: a record is one line, already checked. Past the rows where a header may be, the rows
+            # go out by delegation with no Python work per row (this is the hot path of a large import).
+            reader = csv.reader(lines, delimiter=delimiter)
+            numbered = enumerate(reader, start=1)
+            for number, row in itertools.islice(numbered, HEADER_SCAN_ROWS):
+                if len(row) > MAX_COLUMNS:
+                    raise _too_wide(number)
+                yield number, row
+            yield from numbered
+            return
+        # Quoted values may hold line breaks: a record is limited to 1 MB however many lines it spans.
+        budget = [0]
+
+        def limited():
+            for line in lines:
+                budget[0] += len(line)
+                if budget[0] > MAX_LINE:
+                    raise FileRefused(_("Line %(line)s is longer than 1 MB.") % {"line": number + 1})
+                yield line
+
+        for number, row in enumerate(csv.reader(limited(), delimiter=delimiter), start=1):
+            budget[0] = 0
+            if number <= HEADER_SCAN_ROWS and len(row) > MAX_COLUMNS:
+                raise _too_wide(number)
+            yield number, row
+    except (csv.Error, UnicodeDecodeError) as exc:
+        line = reader.line_num if reader is not None else number + 1
+        if isinstance(exc, UnicodeDecodeError):
+            raise _mixed(line) from exc
+        if "field limit" in str(exc):
+            raise FileRefused(_("Line %(line)s has a cell longer than 10,000 characters.") % {"line": line}) from exc
+        raise FileRefused(_("Line %(line)s cannot be read as CSV.") % {"line": line}) from exc
+    finally:
+        try:
+            text.detach()  # the handle belongs to whoever opened it: closing the text must not close it
+        except ValueError:
+            pass
+
+
+def _too_wide(number: int) -> FileRefused:
+    return FileRefused(_("Line %(line)s has more than 16,384 columns (more than Excel allows).") % {"line": number})
 
 
 def _delimiter(lines: list[str]) -> str:
-    """«;» or «,»: the one that splits the first non-empty lines into the most consistent columns."""
-    sample = [line for line in lines[:30] if line.strip()]
+    """«;», «,» or tab: the one that splits the first non-empty lines into the most consistent columns."""
+    sample = [line for line in lines if line.strip()]
     best, best_score = ";", -1
     for candidate in (";", ",", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=candidate))) for line in sample]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=candidate))) for line in sample]
+        except csv.Error:
+            continue
         widest = max(counts, default=1)
         score = sum(1 for c in counts if c == widest) * (widest > 1) * widest
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+# --- .xlsx -------------------------------------------------------------------------------------------------------
+
+XML_PARTS = (".xml", ".rels", ".vml")
+# A cell whose formula has no saved value: <c r="B2"><f>SUM(B1)</f></c>, …<v/></c> or …<v></v></c>.
+FORMULA_ONLY = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)(?<!/)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+STRING_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
+MAX_FORMULA_CELLS = 1000
+FORMULA_SPAN = 1 << 16
+
+
+def _xlsx_rows(handle, has_header):
+    try:
+        archive = zipfile.ZipFile(handle)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(_what_archive(archive, names))
+    missing_values = _inspect(archive, infos)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
+        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from exc
+    try:
+        return _choose_sheet(workbook, has_header, missing_values)
+    except BaseException:
+        workbook.close()
+        raise
+
+
+def _what_archive(archive, names) -> str:
+    if any(name.startswith("word/") for name in names):
+        return _("This is a Word document (.docx), not a table: save the results as .xlsx or .csv.")
+    if "mimetype" in names:
+        try:
+            with archive.open("mimetype") as member:
+                if b"spreadsheet" in member.read(200):
+                    return _("This is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv.")
+        except Exception:  # noqa: S110 — a broken mimetype part tells nothing more
+            pass
+    return _("The archive is not an Excel workbook (.xlsx).")
+
+
+def _inspect(archive, infos) -> dict[str, dict[tuple[int, int], FormulaWithoutValue]]:
+    """Read every part once, counting real unpacked bytes; refuse encryption and XML declarations.
+
+    Returns, per worksheet part, the cells that hold a formula without a saved value.
+    """
+    total = 0
+    missing: dict[str, dict[tuple[int, int], FormulaWithoutValue]] = {}
+    try:
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise FileRefused(_("The workbook is encrypted: save it without a password."))
+            xml = info.filename.lower().endswith(XML_PARTS)
+            worksheet = xml and info.filename.startswith("xl/worksheets/")
+            found = missing.setdefault(info.filename, {}) if worksheet else None
+            tail, carry, first = b"", b"", True
+            with archive.open(info) as member:
+                while chunk := member.read(MAX_LINE):
+                    total += len(chunk)
+                    if total > MAX_UNPACKED:
+                        raise FileRefused(_("The workbook is larger than 1 GB once unpacked."))
+                    if not xml:
+                        continue
+                    if first and (
+                        chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in chunk[:64]
+                    ):
+                        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
+                    first = False
+                    if b"<!" in chunk or b"<!" in tail + chunk[:16]:  # one quick scan; the exact one when needed
+                        window = tail + chunk
+                        if b"<!ENTITY" in window or b"<!DOCTYPE" in window:
+                            raise FileRefused(_("The workbook declares XML entities, which the portal does not read."))
+                    tail = chunk[-16:]
+                    if found is not None:
+                        carry = _formulas(carry + chunk if carry else chunk, found)
+            if found is not None and carry:
+                _formulas(carry, found, final=True)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
+    return {"/" + name: cells for name, cells in missing.items() if cells}
+
+
+def _formulas(window: bytes, found: dict, final=False) -> bytes:
+    """Note formula cells without a value in `window`; return the unfinished cell at its end for the next piece."""
+    carry = b""
+    if not final:
+        last = _last_cell(window)
+        if last >= 0:
+            window, carry = window[:last], window[last:]
+    if b"<f" not in window and b":f" not in window:
+        return carry
+    for match in FORMULA_ONLY.finditer(window):
+        attributes, value = match.group(1), match.group(4)
+        if value is not None and STRING_TYPE.search(attributes):
+            continue  # a formula whose saved result is the empty string
+        ref = CELL_REF.search(attributes)
+        if ref is None:
+            raise FileRefused(_("The workbook has formulas without saved values: open it in Excel and save it again."))
+        if len(found) < MAX_FORMULA_CELLS:
+            letters, row = ref.group(1).decode(), int(ref.group(2))
+            formula = "=" + (match.group(3) or b"").decode("utf-8", "replace")[:100]
+            found[(row, _column_number(letters))] = FormulaWithoutValue(letters + str(row), formula)
+    return carry
+
+
+def _last_cell(window: bytes) -> int:
+    """Where the last cell element starts (<c …> or <x:c …>) within the end of `window`; -1 if none.
+
+    Only the last FORMULA_SPAN bytes are searched: a cell holding a formula is shorter (Excel allows formulas of
+    8,192 characters), and searching a whole piece backwards would cost more than unpacking it.
+    """
+    since = max(0, len(window) - FORMULA_SPAN)
+    last = max(window.rfind(b"<c ", since), window.rfind(b"<c>", since))
+    prefixed = max(window.rfind(b":c ", since), window.rfind(b":c>", since))
+    if prefixed > last:
+        start = window.rfind(b"<", 0, prefixed)
+        if start >= 0 and window[start + 1 : prefixed].isalnum():
+            last = start
+    return last
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _choose_sheet(workbook, has_header, missing_values):
+    """The first visible sheet that has a header row (or the first visible one); hidden sheets are never read."""
+    sheets = list(workbook.worksheets)
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    if has_header is None:
+        if not visible:
+            raise FileRefused(_("The workbook has no visible sheets."))
+        ws = visible[0]
+        return ws.title, _sheet_rows(workbook, ws, missing_values, [], _sheet_values(ws, missing_values))
+    first = None
+    for ws in visible:
+        values = _sheet_values(ws, missing_values)
+        peeked = list(itertools.islice(values, HEADER_SCAN_ROWS))
+        if any(has_header(row) for _number, row in peeked):
+            if first is not None:
+                first[2].close()
+            return ws.title, _sheet_rows(workbook, ws, missing_values, peeked, values)
+        if first is None:
+            first = (ws, peeked, values)
+        else:
+            values.close()
+    for ws in sheets:
+        if ws in visible:
+            continue
+        values = _sheet_values(ws, missing_values)
+        found = any(has_header(row) for _number, row in itertools.islice(values, HEADER_SCAN_ROWS))
+        values.close()
+        if found:
+            raise FileRefused(
+                _(
+                    "The results are on the hidden sheet «%(sheet)s», and hidden sheets are not read: "
+                    "show the sheet or copy the results to a visible one."
+                )
+                % {"sheet": ws.title}
+            )
+    if first is None:
+        raise FileRefused(_("The workbook has no visible sheets."))
+    ws, peeked, values = first
+    return ws.title, _sheet_rows(workbook, ws, missing_values, peeked, values)
+
+
+def _sheet_values(ws, missing_values):
+    """(row number, values) of one sheet, numbered as in Excel; formulas without a value are marked."""
+    ws.reset_dimensions()  # the size a sheet declares about itself is not trusted (nor needed)
+    missing = missing_values.get(_part(ws), {})
+    by_row: dict[int, list] = {}
+    for (row, column), marker in missing.items():
+        by_row.setdefault(row, []).append((column, marker))
+    try:
+        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if len(row) > MAX_COLUMNS:
+                raise _too_wide(number)
+            values = list(row)
+            if number in by_row:
+                for column, marker in by_row[number]:
+                    if column <= len(values):
+                        values[column - 1] = marker
+            yield number, values
+    except FileRefused:
+        raise
+    except Exception as exc:  # a part that breaks while it is parsed (damaged XML, forbidden declarations)
+        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from exc
+
+
+def _part(ws) -> str:
+    path = getattr(ws, "_worksheet_path", "") or ""
+    return path if path.startswith("/") else "/" + path
+
+
+def _sheet_rows(workbook, ws, missing_values, peeked, rest):
+    try:
+        yield from peeked
+        yield from rest
+    finally:
+        rest.close()
+        workbook.close()

@@ -113,8 +113,17 @@ class ResultImport(models.Model):
 
 
 class ParticipantResult(models.Model):
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="participants")
-    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+    """One participant's work. Loaded in bulk by COPY, so the table carries only what loading can afford:
+
+    no database foreign keys (their deferred checks cost more than the load itself) and one index besides the
+    primary key. The ids come from the importer's own lookups; (campaign, participant) is unique by the reader's
+    check within a file and `commit` checks against the rows of other schools before the transaction ends.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, models.CASCADE, related_name="participants", db_constraint=False, db_index=False
+    )
+    school = models.ForeignKey(School, models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     class_name = models.CharField(max_length=10, blank=True)
     participant = models.CharField(max_length=64)
     primary_score = models.PositiveSmallIntegerField(null=True)
@@ -122,12 +131,11 @@ class ParticipantResult(models.Model):
     mark = models.PositiveSmallIntegerField(null=True)
     test_score = models.PositiveSmallIntegerField(null=True)
     journal_mark = models.PositiveSmallIntegerField(null=True)
-    source = models.ForeignKey(ResultImport, models.SET_NULL, null=True, related_name="+")
+    source = models.ForeignKey(
+        ResultImport, models.SET_NULL, null=True, related_name="+", db_constraint=False, db_index=False
+    )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "participant"], name="one_result_per_participant"),
-        ]
         indexes = [models.Index(fields=["campaign", "school"])]
 
     def __str__(self):

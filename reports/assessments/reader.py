@@ -8,16 +8,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
 from registry.models import School
 
-from .files import CONTROL, MAX_CELL, FileRefused, open_rows
+from .files import CONTROL, MAX_CELL, MAX_UPLOAD, FileRefused, FormulaWithoutValue, open_rows
 from .models import MARKED, PRIMARY_SCORE_REQUIRED, MaxScore, Procedure, Subject
 
 MAX_PROBLEMS = 1000
+PROCEDURES = frozenset(Procedure.values)
 HEADER_SCAN_ROWS = 50
+REMEMBER_CHECKED_VALUES = True  # the fast path of `_protocol_rows`; tests switch it off to compare both paths
 
 # Canonical column → accepted header spellings (compared lower-cased with inner spaces collapsed).
 COLUMNS = {
@@ -95,13 +98,15 @@ class Parsed:
     problem_count: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     campaigns: dict[tuple, dict] = field(default_factory=dict)  # key → {"procedure", "year", "subject", "grade"}
-    participants: list[tuple] = field(default_factory=list)  # (campaign key, school id, class, code, primary,
-    #                                                            max, mark, test, journal)
+    participant_rows: int = 0  # rows of shape 1 handed to the caller (they are streamed, never kept here)
+    touched: set[tuple] = field(default_factory=set)  # (campaign key, school id) pairs the file holds
     aggregates: list[tuple] = field(default_factory=list)  # (campaign key, school id, class, n, m2..m5, mean,
     #                                                         lowered, confirmed, raised)
     rows: int = 0
     schools: set[int] = field(default_factory=set)
     percent_marks: bool = False  # the header says the mark columns are percentages
+    campaign_cache: dict = field(default_factory=dict, repr=False)
+    class_cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -135,73 +140,245 @@ class SubjectIndex:
         return self.by_spelling.get(self._key(text)) if text not in (None, "") else None
 
 
-def read_results(source, *, allowed_schools: dict[str, int], supplied: Supplied | None = None) -> Parsed:
+def read_results(
+    source, *, allowed_schools: dict[str, int], supplied: Supplied | None = None, max_bytes: int | None = MAX_UPLOAD
+) -> Parsed:
     """Check a results file. `allowed_schools` maps the importer's school codes to ids (the scope)."""
     parsed = Parsed()
+    for _row in iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes):
+        pass
+    return parsed
+
+
+def iter_results(
+    parsed: Parsed,
+    source,
+    *,
+    allowed_schools: dict[str, int],
+    supplied: Supplied | None = None,
+    max_bytes: int | None = MAX_UPLOAD,
+) -> Iterator[tuple]:
+    """Read and check a file, yielding its participant rows as they are read, while the file is still clean.
+
+    A row is (campaign key, school id, class, participant code, Scores). Once a problem is found nothing more is
+    yielded, but reading goes on to list every problem; the caller must look at `parsed.ok` at the end and throw
+    away what it took (the commit does it by rolling back). Aggregated rows (shape 2) are few and kept in
+    `parsed.aggregates`. The generator makes no database queries while rows flow, so that a caller may stream
+    them into COPY on the same connection.
+    """
     supplied = supplied or Supplied()
     if supplied.subject and SubjectIndex().find(supplied.subject) is None:
         parsed.problem(
             None, "subject", supplied.subject, _("Unknown subject «%(value)s».") % {"value": supplied.subject}
         )
-        return parsed
+        return
     if supplied.procedure and supplied.procedure not in Procedure.values:
         parsed.problem(
             None, "procedure", supplied.procedure, _("Unknown procedure «%(value)s».") % {"value": supplied.procedure}
         )
-        return parsed
+        return
     try:
-        _kind, sheet, rows = open_rows(source)
+        _kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header)
         parsed.sheet = sheet
-        _read(parsed, rows, allowed_schools, supplied)
+        yield from _read(parsed, rows, allowed_schools, supplied)
     except FileRefused as refusal:
         parsed.problem(None, "", "", str(refusal))
-    return parsed
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The checked numbers of a participant row, and the same as a fragment of a COPY line."""
+
+    primary: int | None
+    maximum: int | None
+    mark: int | None
+    test: int | None
+    journal: int | None
+    copy_text: str
+
+
+def scores(primary, maximum, mark, test, journal) -> Scores:
+    values = (primary, maximum, mark, test, journal)
+    return Scores(*values, "\t".join("\\N" if v is None else str(v) for v in values))
+
+
+@dataclass
+class _Context:
+    allowed: dict[str, int]
+    supplied: Supplied
+    subjects: SubjectIndex
+    all_codes: set[str]
+    max_scores: dict[tuple, int]
+    seen: dict = field(default_factory=dict)  # campaign key → {participant code: first row} or {(school, class): row}
 
 
 def _read(parsed: Parsed, rows: Iterator[tuple[int, list]], allowed: dict[str, int], supplied: Supplied):
     header, positions = _find_header(parsed, rows, supplied)
     if header is None:
         return
-    subjects = SubjectIndex()
-    all_codes = None  # loaded only when a code is unknown, to tell «not in the registry» from «outside your scope»
-    seen_participants: dict[tuple, int] = {}
-    seen_aggregates: dict[tuple, int] = {}
-    max_scores = {(m.procedure, m.year, m.subject_id, m.grade): m.max_score for m in MaxScore.objects.all()}
-    for number, raw in rows:
-        values = {
-            key: _cell(parsed, number, key, raw[pos] if pos < len(raw) else None) for key, pos in positions.items()
-        }
-        if all(v in (None, "") for v in values.values()):
-            continue
-        parsed.rows += 1
-        campaign = _campaign(parsed, number, values, supplied, subjects)
-        code = values.get("school")
-        school_id = allowed.get(str(code).strip().lower()) if code not in (None, "") else None
-        if school_id is None:
-            if code in (None, ""):
-                parsed.problem(number, "school", code, _("The school code is empty."))
-            else:
-                if all_codes is None:
-                    all_codes = set(School.objects.values_list("code", flat=True))
-                normal = str(code).strip().lower()
-                if normal in all_codes:
-                    parsed.problem(
-                        number,
-                        "school",
-                        code,
-                        _("The school «%(code)s» is outside your area of responsibility.") % {"code": code},
-                    )
-                else:
-                    parsed.problem(number, "school", code, _("Unknown school code «%(code)s».") % {"code": code})
-        class_name = _class(parsed, number, values.get("class"), campaign)
-        if parsed.shape == "protocol":
-            _participant_row(parsed, number, values, campaign, school_id, class_name, seen_participants, max_scores)
-        else:
-            _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen_aggregates, header)
-        if school_id is not None:
-            parsed.schools.add(school_id)
+    # Everything the checks need is loaded before the first row: no query may run while rows are streamed.
+    context = _Context(
+        allowed=allowed,
+        supplied=supplied,
+        subjects=SubjectIndex(),
+        all_codes={code.strip().lower() for code in School.objects.values_list("code", flat=True)},
+        max_scores={(m.procedure, m.year, m.subject_id, m.grade): m.max_score for m in MaxScore.objects.all()},
+    )
+    if parsed.shape == "protocol":
+        yield from _protocol_rows(parsed, rows, positions, context)
+    else:
+        for number, raw in rows:
+            _slow_row(parsed, number, raw, positions, context)
+    parsed.schools.update(school for _campaign_key, school in parsed.touched)
     if parsed.rows == 0 and parsed.ok:
         parsed.problem(None, "", "", _("The file has no rows with results."))
+
+
+def _columns(positions, keys):
+    """A function giving the raw cells of `keys` (those present) of a row: a C-level itemgetter where it can."""
+    indexes = [positions[key] for key in keys if key in positions]
+    if not indexes:
+        return lambda raw: ()
+    return itemgetter(*indexes)
+
+
+def _protocol_rows(parsed: Parsed, rows, positions, context: _Context):
+    """Per-participant rows. Real files repeat the same few values in every column but the participant code, so a
+    value (in its context) checked once by the careful path is remembered, and a row made only of remembered values
+    takes the fast path: a few dictionary look-ups. Anything new or unusual goes through `_slow_row`.
+
+    This loop is the hot path of a million-row import: campaigns are known by a small number here (cheaper to hash
+    than their key), and counters are local until the end.
+    """
+    campaign_cells = _columns(positions, ("year", "procedure", "subject", "grade"))
+    score_cells = _columns(positions, ("primary", "max", "mark", "test", "journal"))
+    class_cells = _columns(positions, ("class",))
+    school_at, code_at = positions["school"], positions["participant"]
+    width = max(positions.values()) + 1
+    known_campaigns: dict = {}  # raw cells → (number, campaign key, its seen codes, its schools)
+    numbers: dict = {}  # campaign key → (number, its seen codes, its schools)
+    known_schools: dict = {}  # raw cell → school id
+    known_classes: dict = {}  # (raw cell, campaign number) → class name
+    known_scores: dict = {}  # (campaign number, raw cells) → Scores
+    fast_rows = fast_yielded = 0
+    clean = parsed.problem_count == 0
+    for number, raw in rows:
+        if len(raw) >= width:
+            known = known_campaigns.get(campaign_cells(raw))
+            code = raw[code_at]
+            if known is not None and type(code) is str:
+                alias, campaign, seen, schools = known
+                school_id = known_schools.get(raw[school_at])
+                class_name = known_classes.get((class_cells(raw), alias))
+                checked = known_scores.get((alias, score_cells(raw)))
+                if (
+                    school_id is not None
+                    and class_name is not None
+                    and checked is not None
+                    and 0 < len(code) <= 64
+                    and code.isprintable()
+                    and code[0] != " "
+                    and code[-1] != " "
+                    and "\\" not in code
+                    and "  " not in code
+                    and code not in seen
+                ):
+                    seen[code] = number
+                    schools.add(school_id)
+                    fast_rows += 1
+                    if clean:
+                        fast_yielded += 1
+                        yield campaign, school_id, class_name, code, checked
+                    continue
+        before = parsed.problem_count
+        row = _slow_row(parsed, number, raw, positions, context)
+        clean = parsed.problem_count == 0
+        if REMEMBER_CHECKED_VALUES and row is not None and parsed.problem_count == before and len(raw) >= width:
+            campaign, school_id, class_name, code, checked = row
+            if campaign not in numbers:
+                numbers[campaign] = (len(numbers), context.seen[campaign], set())
+            alias, seen, schools = numbers[campaign]
+            known_campaigns[campaign_cells(raw)] = (alias, campaign, seen, schools)
+            known_schools[raw[school_at]] = school_id
+            known_classes[(class_cells(raw), alias)] = class_name
+            known_scores[(alias, score_cells(raw))] = checked
+        if row is not None and clean:
+            parsed.participant_rows += 1
+            yield row
+    parsed.rows += fast_rows
+    parsed.participant_rows += fast_yielded
+    for campaign, (_alias, _seen, schools) in numbers.items():
+        parsed.touched.update((campaign, school) for school in schools)
+
+
+def _slow_row(parsed: Parsed, number: int, raw: list, positions: dict, context: _Context):
+    """Check one row with every rule; the participant row when it is clean, None otherwise (or for shape 2)."""
+    values = {key: _cell(parsed, number, key, raw[pos] if pos < len(raw) else None) for key, pos in positions.items()}
+    if all(v in (None, "") for v in values.values()):
+        return None
+    parsed.rows += 1
+    campaign = _campaign(parsed, number, values, context.supplied, context.subjects)
+    code = values.get("school")
+    school_id = context.allowed.get(str(code).strip().lower()) if code not in (None, "") else None
+    if school_id is None:
+        if code in (None, ""):
+            parsed.problem(number, "school", code, _("The school code is empty."))
+        elif str(code).strip().lower() in context.all_codes:
+            parsed.problem(
+                number,
+                "school",
+                code,
+                _("The school «%(code)s» is outside your area of responsibility.") % {"code": code},
+            )
+        else:
+            _unknown_school(parsed, number, code, context.allowed)
+    class_name = _class(parsed, number, values.get("class"), campaign)
+    if parsed.shape != "protocol":
+        _aggregate_row(parsed, number, values, campaign, school_id, class_name, context.seen)
+        if campaign is not None and school_id is not None:
+            parsed.touched.add((campaign, school_id))
+        return None
+    row = _participant_row(parsed, number, values, campaign, school_id, class_name, context.seen, context.max_scores)
+    if row is None or campaign is None or school_id is None:
+        return None
+    parsed.touched.add((campaign, school_id))
+    return row
+
+
+# Cyrillic letters that look like Latin ones (in either case): a code written with them is not the same code.
+LOOK_ALIKE = str.maketrans("авекмнорстухіјѕ", "abekmhopctyxijs")
+
+
+def _unknown_school(parsed: Parsed, number, code, allowed: dict[str, int]):
+    """An unknown code is never mapped to a look-alike one, but the look-alike in the importer's scope is named."""
+    index = getattr(parsed, "_look_alikes", None)
+    if index is None:
+        index = {}
+        for known in allowed:
+            index.setdefault(known.strip().lower().translate(LOOK_ALIKE), known)
+        parsed._look_alikes = index
+    close = index.get(str(code).strip().lower().translate(LOOK_ALIKE))
+    if close is None:
+        parsed.problem(number, "school", code, _("Unknown school code «%(code)s».") % {"code": code})
+        return
+    parsed.problem(
+        number,
+        "school",
+        code,
+        _(
+            "Unknown school code «%(code)s»; did you mean «%(close)s»? Letters that only look alike "
+            "(Cyrillic and Latin) are different letters."
+        )
+        % {"code": code, "close": close},
+    )
+
+
+def _has_header(raw) -> bool:
+    """Does this row hold the header of either shape (the columns that tell a results table)?"""
+    names = {normalise_header(v) for v in raw if v is not None}
+    return not names.isdisjoint(COLUMNS["school"]) and (
+        not names.isdisjoint(COLUMNS["participant"]) or not names.isdisjoint(COLUMNS["participants"])
+    )
 
 
 def _find_header(parsed: Parsed, rows, supplied: Supplied):
@@ -275,50 +452,96 @@ def _missing(shape, positions, supplied: Supplied) -> list[str]:
 
 
 def _cell(parsed, number, key, value):
-    if isinstance(value, str):
-        if len(value) > MAX_CELL:
-            parsed.problem(number, key, value[:50], _("The cell is longer than 10,000 characters."))
-            return None
-        if CONTROL.search(value):
+    if type(value) is not str:
+        if type(value) is FormulaWithoutValue:
             parsed.problem(
-                number, key, value.encode("unicode_escape").decode()[:50], _("The cell contains control characters.")
+                number,
+                key,
+                value.formula,
+                _(
+                    "Cell %(cell)s holds a formula without a saved value: open the file in Excel, "
+                    "let it calculate and save it again."
+                )
+                % {"cell": value.cell},
             )
             return None
-        value = re.sub(r"\s+", " ", value).strip()
-        return value or None
-    return value
+        return value
+    if len(value) > MAX_CELL:
+        parsed.problem(number, key, value[:50], _("The cell is longer than 10,000 characters."))
+        return None
+    if CONTROL.search(value):
+        parsed.problem(
+            number, key, value.encode("unicode_escape").decode()[:50], _("The cell contains control characters.")
+        )
+        return None
+    if "  " in value or "\t" in value or "\n" in value or "\r" in value or "\u00a0" in value:
+        value = " ".join(value.split())
+    else:
+        value = value.strip()
+    return value or None
 
 
 def _integer(parsed, number, key, value, low=None, high=None, message=None):
-    """An integer written as 5, 5.0, «5», « 5 », «5,0»; None when empty; a problem otherwise."""
-    if value in (None, ""):
+    """An integer written as 5, 5.0, «5», « 5 », «5,0»; None when empty; a problem otherwise.
+
+    `message` is a callable giving the out-of-range text: it is built only when a problem occurs.
+    """
+    kind = type(value)
+    if kind is int:
+        result = value
+    elif kind is str and value.isascii() and value.isdigit() and len(value) < 19:
+        result = int(value)
+    elif value is None or value == "":
         return None
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        number_value = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-        if not number_value.is_finite() or number_value != number_value.to_integral_value():
-            raise ValueError
-        result = int(number_value)
-    except (InvalidOperation, ValueError):
-        parsed.problem(number, key, value, _("«%(value)s» is not a whole number.") % {"value": value})
-        return None
+    else:
+        try:
+            if kind is bool:
+                raise ValueError
+            number_value = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+            if not number_value.is_finite() or number_value != number_value.to_integral_value():
+                raise ValueError
+            if number_value.adjusted() > 18:  # «1e999999999» would take forever to turn into an int
+                parsed.problem(number, key, value, _("«%(value)s» is out of range.") % {"value": value})
+                return None
+            result = int(number_value)
+        except (InvalidOperation, ValueError):
+            parsed.problem(number, key, value, _("«%(value)s» is not a whole number.") % {"value": value})
+            return None
     if (low is not None and result < low) or (high is not None and result > high):
-        parsed.problem(number, key, value, message or _("«%(value)s» is out of range.") % {"value": value})
+        if message:
+            text = message()
+        elif low == 0 and result < 0:
+            text = _("«%(value)s» is negative: a number of pupils cannot be.") % {"value": value}
+        else:
+            text = _("«%(value)s» is out of range.") % {"value": value}
+        parsed.problem(number, key, value, text)
         return None
     return result
 
 
 def _campaign(parsed, number, values, supplied: Supplied, subjects: SubjectIndex):
+    """The campaign key of a row; rows repeat the same few values, so good readings are remembered."""
+    raw = (values.get("year"), values.get("procedure"), values.get("subject"), values.get("grade"))
+    known = parsed.campaign_cache.get(raw)
+    if known is not None:
+        return known
+    before = parsed.problem_count
+    key = _read_campaign(parsed, number, values, supplied, subjects)
+    if key is not None and parsed.problem_count == before:
+        parsed.campaign_cache[raw] = key
+    return key
+
+
+def _read_campaign(parsed, number, values, supplied: Supplied, subjects: SubjectIndex):
     ok = True
     year = _integer(
-        parsed, number, "year", values.get("year"), 2015, 2100, _("The year must be between 2015 and 2100.")
+        parsed, number, "year", values.get("year"), 2015, 2100, lambda: _("The year must be between 2015 and 2100.")
     )
     year = _agree(parsed, number, "year", year, supplied.year, values.get("year"))
     procedure = values.get("procedure")
     if procedure not in (None, ""):
         procedure = str(procedure).strip().upper().replace("Ё", "Е")
-        if procedure not in Procedure.values:
+        if procedure not in PROCEDURES:
             parsed.problem(
                 number,
                 "procedure",
@@ -337,7 +560,7 @@ def _campaign(parsed, number, values, supplied: Supplied, subjects: SubjectIndex
             ok = False
     supplied_subject = subjects.find(supplied.subject) if supplied.subject else None
     subject = _agree(parsed, number, "subject", subject, supplied_subject, values.get("subject"))
-    grade = _integer(parsed, number, "grade", values.get("grade"), 1, 11, _("The grade must be from 1 to 11."))
+    grade = _integer(parsed, number, "grade", values.get("grade"), 1, 11, lambda: _("The grade must be from 1 to 11."))
     grade = _agree(parsed, number, "grade", grade, supplied.grade, values.get("grade"))
     if not ok or None in (year, procedure, subject, grade):
         return None
@@ -363,6 +586,17 @@ def _agree(parsed, number, key, from_file, given, raw):
 def _class(parsed, number, value, campaign):
     if value in (None, ""):
         return ""
+    cached = parsed.class_cache.get((value, campaign))
+    if cached is not None:
+        return cached
+    before = parsed.problem_count
+    result = _read_class(parsed, number, value, campaign)
+    if parsed.problem_count == before:
+        parsed.class_cache[(value, campaign)] = result
+    return result
+
+
+def _read_class(parsed, number, value, campaign):
     match = CLASS.match(str(value).strip())
     if not match:
         parsed.problem(number, "class", value, _("«%(value)s» is not a class such as 5б.") % {"value": value})
@@ -379,13 +613,16 @@ def _class(parsed, number, value, campaign):
 
 
 def _participant_row(parsed, number, values, campaign, school_id, class_name, seen, max_scores):
+    before = parsed.problem_count
     code = values.get("participant")
     if code in (None, ""):
         parsed.problem(number, "participant", code, _("The participant code is empty."))
     else:
         code = str(code).strip()
-        if campaign is not None:
-            first = seen.setdefault((campaign, code), number)
+        if len(code) > 64:
+            parsed.problem(number, "participant", code, _("The participant code is longer than 64 characters."))
+        elif campaign is not None:
+            first = seen.setdefault(campaign, {}).setdefault(code, number)
             if first != number:
                 parsed.problem(
                     number,
@@ -405,7 +642,9 @@ def _participant_row(parsed, number, values, campaign, school_id, class_name, se
         values.get("primary"),
         0,
         maximum,
-        _("The primary score %(value)s is outside 0…%(max)s.") % {"value": values.get("primary"), "max": maximum},
+        lambda: (
+            _("The primary score %(value)s is outside 0…%(max)s.") % {"value": values.get("primary"), "max": maximum}
+        ),
     )
     if primary is None and values.get("primary") in (None, "") and procedure in PRIMARY_SCORE_REQUIRED:
         parsed.problem(
@@ -418,7 +657,7 @@ def _participant_row(parsed, number, values, campaign, school_id, class_name, se
         values.get("mark"),
         2,
         5,
-        _("The mark %(value)s is outside 2–5.") % {"value": values.get("mark")},
+        lambda: _("The mark %(value)s is outside 2–5.") % {"value": values.get("mark")},
     )
     needs_mark = procedure in (Procedure.VPR, Procedure.OGE) or (
         procedure == Procedure.EGE and subject is not None and subject.marked_at_ege
@@ -432,7 +671,7 @@ def _participant_row(parsed, number, values, campaign, school_id, class_name, se
         values.get("test"),
         0,
         100,
-        _("The test score %(value)s is outside 0–100.") % {"value": values.get("test")},
+        lambda: _("The test score %(value)s is outside 0–100.") % {"value": values.get("test")},
     )
     if (
         test is None
@@ -449,13 +688,14 @@ def _participant_row(parsed, number, values, campaign, school_id, class_name, se
         values.get("journal"),
         2,
         5,
-        _("The journal mark %(value)s is outside 2–5.") % {"value": values.get("journal")},
+        lambda: _("The journal mark %(value)s is outside 2–5.") % {"value": values.get("journal")},
     )
-    if parsed.ok and campaign is not None and school_id is not None:
-        parsed.participants.append((campaign, school_id, class_name, code, primary, row_max, mark, test, journal))
+    if parsed.problem_count != before or campaign is None or school_id is None:
+        return None
+    return campaign, school_id, class_name, code, scores(primary, row_max, mark, test, journal)
 
 
-def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen, header):
+def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen):
     total = _integer(parsed, number, "participants", values.get("participants"), 0)
     raw_marks = [values.get(key) for key in ("m2", "m3", "m4", "m5")]
     marks = _marks(parsed, number, raw_marks, total, parsed.percent_marks)
@@ -497,12 +737,21 @@ def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen
 def _marks(parsed, number, raw, total, percent_header):
     """Counts of marks 2–5; percentages are turned back into counts only when that is exact (IMPORT_FORMATS.md)."""
     texts = ["" if v is None else str(v).strip().replace(",", ".") for v in raw]
-    try:
-        numbers = [Decimal(t) if t else Decimal(0) for t in texts]
-    except InvalidOperation:
-        bad = next(raw[i] for i, t in enumerate(texts) if not _is_number(t))
-        parsed.problem(number, "m2", bad, _("«%(value)s» is not a number.") % {"value": bad})
-        return None
+    keys = ("m2", "m3", "m4", "m5")
+    numbers = []
+    for key, value, text in zip(keys, raw, texts, strict=True):
+        try:
+            decimal = Decimal(text) if text else Decimal(0)
+        except InvalidOperation:
+            decimal = None
+        if decimal is None or not decimal.is_finite() or decimal.adjusted() > 9:
+            parsed.problem(number, key, value, _("«%(value)s» is not a number.") % {"value": value})
+            return None
+        if decimal < 0:
+            message = _("«%(value)s» is negative: a count of marks cannot be.") % {"value": value}
+            parsed.problem(number, key, value, message)
+            return None
+        numbers.append(decimal)
     if total is None:
         return None
     fractional = any(n != n.to_integral_value() for n in numbers)
@@ -539,12 +788,4 @@ def _marks(parsed, number, raw, total, percent_header):
     return counts
 
 
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text or "0")
-        return True
-    except InvalidOperation:
-        return False
-
-
-__all__ = ["MARKED", "Parsed", "Problem", "Supplied", "read_results"]
+__all__ = ["MARKED", "Parsed", "Problem", "Scores", "Supplied", "iter_results", "read_results"]

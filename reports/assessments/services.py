@@ -2,14 +2,15 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import schools_importable_by
 
 from ..tasks import enqueue_recalculation
-from .commit import commit_results
+from .commit import import_file
 from .files import MAX_UPLOAD
-from .models import Recalculation, ResultImport
+from .models import AggregatedResult, Campaign, ParticipantResult, Recalculation, ResultImport
 from .reader import Supplied, read_results
 
 
@@ -38,6 +39,7 @@ def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
             f"{c['procedure']} {c['year']}. {c['subject']}, {c['grade']} класс" for c in parsed.campaigns.values()
         ],
         "schools": len(parsed.schools),
+        "replaces": what_a_commit_replaces(parsed) if parsed.ok else [],
     }
     record.file.save(f"{record.pk}.upload", ContentFile(content[:MAX_UPLOAD]), save=False)
     record.save()
@@ -50,22 +52,61 @@ def confirm(user, record: ResultImport) -> ResultImport:
         record = ResultImport.objects.select_for_update().get(pk=record.pk)
         if record.state != ResultImport.State.CHECKED:
             raise ImportRefused
-        with record.file.open("rb") as handle:
-            content = handle.read()
         supplied = Supplied(**record.summary.get("supplied", {}))
-        parsed = read_results(content, allowed_schools=importer_schools(user), supplied=supplied)
-        if not parsed.ok:
+        outcome = import_file(
+            record.file.path, allowed_schools=importer_schools(user), record=record, supplied=supplied
+        )
+        if outcome.summary is None:
             record.state = ResultImport.State.REJECTED
-            record.problems = [problem.__dict__ for problem in parsed.problems]
+            record.problems = [problem.__dict__ for problem in outcome.parsed.problems]
             record.save(update_fields=["state", "problems"])
             return record
-        summary = commit_results(parsed, source=record)
+        summary = outcome.summary
         record.state = ResultImport.State.COMMITTED
         record.committed_at = timezone.now()
         record.summary = {**record.summary, **summary}
         record.save(update_fields=["state", "committed_at", "summary"])
         enqueue_recalculation(record, summary["campaign_ids"], summary["school_ids"])
     return record
+
+
+def what_a_commit_replaces(parsed) -> list[dict]:
+    """Per campaign of the file, the stored rows that a commit would replace: two grouped queries and one lookup."""
+    by_key: dict[tuple, set[int]] = {}
+    for key, school_id in parsed.touched:
+        by_key.setdefault(key, set()).add(school_id)
+    if not by_key:
+        return []
+    lookup = Q()
+    for procedure, year, subject_id, grade in by_key:
+        lookup |= Q(procedure=procedure, year=year, subject_id=subject_id, grade=grade)
+    campaigns = {(c.procedure, c.year, c.subject_id, c.grade): c for c in Campaign.objects.filter(lookup)}
+    rows = Q()
+    for key, schools in by_key.items():
+        if key in campaigns:
+            rows |= Q(campaign=campaigns[key], school_id__in=schools)
+    kept: dict[int, dict] = {}
+    if rows:
+        for model in (ParticipantResult, AggregatedResult):
+            grouped = (
+                model.objects.filter(rows)
+                .values("campaign_id")
+                .annotate(rows=Count("id"), schools=Count("school_id", distinct=True))
+                .order_by()
+            )
+            for group in grouped:
+                entry = kept.setdefault(group["campaign_id"], {"rows": 0, "schools": 0})
+                entry["rows"] += group["rows"]
+                entry["schools"] = max(entry["schools"], group["schools"])
+    return [
+        {
+            "campaign": str(campaign),
+            "rows": kept[campaign.pk]["rows"],
+            "schools": kept[campaign.pk]["schools"],
+        }
+        for key, campaign in sorted(campaigns.items(), key=lambda item: str(item[1]))
+        if campaign.pk in kept
+    ]
 
 
 def retry(record: ResultImport) -> Recalculation:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from openpyxl import Workbook
 
-from reports.assessments.models import AggregatedResult, ParticipantResult, ResultImport
+from registry.models import School
+from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 
 SAMPLES = Path(__file__).resolve().parent / "samples"  # a copy of ../shared/samples: CI clones anywhere
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
@@ -246,3 +248,115 @@ def test_generate_region_creates_schools_idempotently_and_writes_an_importable_f
     code, _out, err = run("import_results", str(out))
     assert code == 0, err
     assert ParticipantResult.objects.count() == 300
+
+
+def protocol_rows(count: int, school="osh-16", grade=5, prefix="P") -> list[str]:
+    subjects = ("Русский язык", "Математика")
+    return [
+        f"2021;ВПР;{subjects[n % 2]};{grade};{school};{grade}а;{prefix}{n:05d};{n % 40};45;{2 + n % 4};"
+        f"{2 + (n + 1) % 4}"
+        for n in range(count)
+    ]
+
+
+def test_rows_of_interleaved_campaigns_are_all_written_and_counted(demo, tmp_path):
+    """Every new campaign ends one COPY and starts the next: no row may be lost at the seams."""
+    lines = protocol_rows(3000) + protocol_rows(500, grade=6, prefix="Q")
+    lines[1500], lines[-1] = lines[-1], lines[1500]  # a grade-6 row in the middle, a grade-5 row at the end
+    code, out, err = run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(lines) + "\n"))
+    assert code == 0, err
+    assert "строк участников — 3500" in out
+    counts = dict(
+        ParticipantResult.objects.values("campaign__grade")
+        .order_by()
+        .annotate(n=Count("id"))
+        .values_list("campaign__grade", "n")
+    )
+    assert counts == {5: 3000, 6: 500}
+    stored_marks = sorted(ParticipantResult.objects.filter(participant="P00007").values_list("primary_score", "mark"))
+    assert stored_marks == [(7, 5)]
+
+
+def test_a_bad_row_after_thousands_of_good_ones_leaves_nothing_written(demo, tmp_path):
+    lines = [*protocol_rows(5000), "2021;ВПР;Русский язык;5;osh-16;5а;LATE;30;45;7;4"]
+    code, _out, err = run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(lines) + "\n"))
+    assert code == 1 and "строка 5002, столбец «Отметка»" in err
+    assert stored() == (0, 0) and not ResultImport.objects.exists()
+    assert not Campaign.objects.exists()
+
+
+def test_a_participant_code_kept_for_another_school_is_refused(demo, tmp_path):
+    assert run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(protocol_rows(10)) + "\n"))[0] == 0
+    before = sorted(ParticipantResult.objects.values_list("school__code", "participant"))
+    clash = "2021;ВПР;Русский язык;5;sh-18;5а;P00002;30;45;4;4"
+    code, _out, err = run("import_results", csv_file(tmp_path, f"{PROTOCOL}\n{clash}\n", name="clash.csv"))
+    assert code == 1 and "«P00002»" in err and "уже загружен для другой школы" in err, err
+    assert sorted(ParticipantResult.objects.values_list("school__code", "participant")) == before
+
+
+def test_a_code_that_moves_to_its_new_school_within_one_file_is_accepted(demo, tmp_path):
+    """Both schools are replaced by the file, so the code no longer clashes with anything kept."""
+    assert run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(protocol_rows(4)) + "\n"))[0] == 0
+    moved = [
+        "2021;ВПР;Русский язык;5;sh-18;5а;P00000;30;45;4;4",
+        "2021;ВПР;Русский язык;5;osh-16;5а;OTHER;30;45;4;4",
+    ]
+    code, _out, err = run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(moved) + "\n", name="m.csv"))
+    assert code == 0, err
+    assert ParticipantResult.objects.get(participant="P00000", campaign__subject__name="Русский язык").school.code == (
+        "sh-18"
+    )
+
+
+def test_codes_with_backslashes_and_inner_spaces_survive_copy(demo, tmp_path):
+    lines = ["2021;ВПР;Русский язык;5;osh-16;5а;A\\1;30;45;4;4", "2021;ВПР;Русский язык;5;osh-16;5а;B  2;30;45;4;4"]
+    code, _out, err = run("import_results", csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(lines) + "\n"))
+    assert code == 0, err
+    assert sorted(ParticipantResult.objects.values_list("participant", flat=True)) == ["A\\1", "B 2"]
+
+
+def test_a_participant_code_longer_than_64_characters_is_refused(demo, tmp_path):
+    line = f"2021;ВПР;Русский язык;5;osh-16;5а;{'X' * 65};30;45;4;4"
+    code, _out, err = run("import_results", csv_file(tmp_path, f"{PROTOCOL}\n{line}\n"))
+    assert code == 1 and "строка 2, столбец «Код участника»" in err and "64" in err, err
+
+
+FAMILIES = [
+    "2021;ВПР;Русский язык;5;osh-16;5а;{code};{n};45;4;4",
+    "2021; ВПР ;русский язык;5; OSH-16 ;5 А;{code};{n} ;45;4,0;4",
+    "2021;ВПР;Рус. яз.;5;osh-16;5-а; {code} ;{n}.0;;5;",
+    "2021;ВПР;Математика;5;osh-16;5б;{code};{n};45;3;5",
+    "2021;ВПР;Математика;5;osh-16;5б;{code};{n};45;;5",  # no mark: an error every time
+    "2021;ВПР;Математика;5;osh-16;5б;{code};99;45;3;5",  # above the maximum: an error every time
+    "2021;ВПР;Математика;5;sh-18;6б;{code};{n};45;3;5",  # class of another grade
+]
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_the_fast_path_reads_exactly_what_the_careful_path_reads(demo, tmp_path, monkeypatch, bad):
+    """Remembered values must give the same rows and the same problems as checking every cell."""
+    from reports.assessments import reader
+
+    families = FAMILIES if bad else FAMILIES[:4]
+    lines = [families[n % len(families)].format(code=f"C{n}", n=n % 30) for n in range(400)]
+    if bad:
+        lines.insert(200, lines[10])  # a duplicate participant
+    path = csv_file(tmp_path, PROTOCOL + "\n" + "\n".join(lines) + "\n")
+    schools = dict(School.objects.values_list("code", "pk"))
+
+    def read():
+        parsed = reader.Parsed()
+        rows = [
+            (key, school, class_name, code, scores)
+            for key, school, class_name, code, scores in reader.iter_results(parsed, path, allowed_schools=schools)
+        ]
+        return rows, parsed
+
+    fast_rows, fast = read()
+    monkeypatch.setattr(reader, "REMEMBER_CHECKED_VALUES", False)
+    slow_rows, slow = read()
+    assert fast_rows == slow_rows
+    assert fast.problems == slow.problems and fast.problem_count == slow.problem_count
+    assert (fast.rows, fast.participant_rows, fast.touched) == (slow.rows, slow.participant_rows, slow.touched)
+    assert fast.ok is not bad and fast.rows == 400 + bad
+    assert len(fast_rows) == (400 if not bad else 4)  # nothing more is handed on after the first problem

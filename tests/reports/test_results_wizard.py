@@ -1,9 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.assessments.aggregates import recalculate, results_rows
 from reports.assessments.models import ParticipantResult, Recalculation, ResultImport, SchoolAggregate
+from reports.tasks import recalculate_results
 
 pytestmark = pytest.mark.django_db
 FILE = (
@@ -43,6 +47,20 @@ def test_it_previews_commits_and_recalculates_after_commit(
     assert "последний пересчёт" in status.content.decode()
 
 
+def test_the_preview_says_what_a_commit_replaces(client_for, coordinator, world, django_capture_on_commit_callbacks):
+    client = client_for(coordinator)
+    first = upload(client)
+    page = client.get(reverse("reports:results-import", kwargs={"pk": first.pk})).content.decode()
+    assert "ещё ничего не загружено" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": first.pk}))
+    only_chemashi = "\n".join(line for line in FILE.splitlines() if "andra" not in line) + "\n"
+    second = upload(client, only_chemashi)
+    assert second.summary["replaces"] == [{"campaign": "ВПР 2021. Русский язык, 5 класс", "rows": 2, "schools": 1}]
+    page = client.get(reverse("reports:results-import", kwargs={"pk": second.pk})).content.decode()
+    assert "Подтверждение заменит эти сохранённые результаты" in page
+
+
 def test_recalculating_twice_gives_the_same_values(client_for, coordinator, world, django_capture_on_commit_callbacks):
     client = client_for(coordinator)
     record = upload(client)
@@ -79,6 +97,35 @@ def test_a_failed_recalculation_shows_its_error_and_can_be_retried(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:results-retry", kwargs={"pk": record.pk}))
     assert Recalculation.objects.filter(state="done").count() == 1
+
+
+def test_the_status_tells_the_last_good_recalculation_apart_from_a_later_one_that_failed(
+    client_for, coordinator, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    client = client_for(coordinator)
+    record = upload(client)
+    url = reverse("reports:results-import", kwargs={"pk": record.pk})
+    with django_capture_on_commit_callbacks(execute=False):  # no worker has taken the task yet
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    queued = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in queued and "в очереди" in queued and "0%" in queued
+    assert "значения ещё не пересчитывались" in queued
+    job = Recalculation.objects.get()
+    assert recalculate_results(str(job.pk)) == "done"
+    Recalculation.objects.filter(pk=job.pk).update(finished_at=timezone.make_aware(dt.datetime(2021, 3, 1, 10, 5)))
+    done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "every 2s" not in done and "100%" in done and "последний пересчёт 01.03.2021 10:05" in done
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("нет связи с базой")
+
+    monkeypatch.setattr("reports.tasks.recalculate", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-retry", kwargs={"pk": record.pk}))
+    failed = Recalculation.objects.get(state="failed")
+    page = client.get(url).content.decode()
+    assert f"ошибка {timezone.localtime(failed.finished_at):%d.%m.%Y %H:%M}" in page
+    assert "последний пересчёт 01.03.2021 10:05" in page and "нет связи с базой" in page and "Повторить" in page
 
 
 def test_schools_outside_the_scope_are_errors_and_nothing_is_written(client_for, coordinator, world):

@@ -3,10 +3,11 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from registry.models import School
 from reports.assessments.aggregates import recalculate
-from reports.assessments.commit import commit_results
+from reports.assessments.commit import import_file
 from reports.assessments.models import ResultImport
 from reports.assessments.reader import Supplied, read_results
 
@@ -29,22 +30,33 @@ class Command(BaseCommand):
         supplied = Supplied(options["procedure"], options["year"], options["subject"], options["grade"])
         # The command line works for the whole installation: every school of the registry is in scope.
         schools = dict(School.objects.values_list("code", "pk"))
-        parsed = read_results(path, allowed_schools=schools, supplied=supplied)
-        if not parsed.ok:
-            self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
-            for problem in parsed.problems:
-                place = ", ".join(
-                    part
-                    for part in (
-                        f"лист «{problem.sheet}»" if problem.sheet else "",
-                        f"строка {problem.row}" if problem.row else "",
-                        f"столбец «{problem.column}»" if problem.column else "",
-                        f"значение «{problem.value}»" if problem.value else "",
-                    )
-                    if part
-                )
-                self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
-            sys.exit(1)
+        if options["dry_run"]:
+            parsed = read_results(path, allowed_schools=schools, supplied=supplied, max_bytes=None)
+            if parsed.ok:
+                self._summary(path, parsed)
+                self.stdout.write("Проверка прошла успешно; ничего не записано (--dry-run).")
+                return
+            self._refuse(path, parsed)
+        record = ResultImport(original_name=path.name[:255], state=ResultImport.State.COMMITTED)
+        # Files given on the command line are the operator's own: no upload limit, the other limits hold.
+        outcome = import_file(path, allowed_schools=schools, record=record, supplied=supplied, max_bytes=None)
+        if outcome.summary is None:
+            self._refuse(path, outcome.parsed)
+        parsed, summary = outcome.parsed, outcome.summary
+        self._summary(path, parsed)
+        record.shape, record.rows, record.summary = parsed.shape, parsed.rows, summary
+        record.committed_at = timezone.now()
+        with path.open("rb") as handle:
+            record.file.save(f"{record.pk}{path.suffix.lower()[:5]}", File(handle), save=False)
+        record.save()
+        # The command line recalculates at once, so that `results` right after it shows the new numbers.
+        recalculate(summary["campaign_ids"], summary["school_ids"])
+        self.stdout.write(
+            f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
+            f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
+        )
+
+    def _summary(self, path, parsed):
         kind = "протокол участников" if parsed.shape == "protocol" else "статистика по отметкам"
         self.stdout.write(
             f"Файл {path.name}: {kind}, строк с результатами — {parsed.rows}, кампаний — {len(parsed.campaigns)}, "
@@ -54,21 +66,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {info['procedure']} {info['year']}. {info['subject']}, {info['grade']} класс")
         if parsed.unknown_columns:
             self.stdout.write("Неизвестные столбцы пропущены: " + ", ".join(parsed.unknown_columns))
-        if options["dry_run"]:
-            self.stdout.write("Проверка прошла успешно; ничего не записано (--dry-run).")
-            return
-        record = ResultImport(
-            original_name=path.name[:255], state=ResultImport.State.COMMITTED, shape=parsed.shape, rows=parsed.rows
-        )
-        with path.open("rb") as handle:
-            record.file.save(f"{record.pk}{path.suffix.lower()[:5]}", File(handle), save=False)
-        record.save()
-        summary = commit_results(parsed, source=record)
-        record.summary = summary
-        record.save(update_fields=["summary"])
-        # The command line recalculates at once, so that `results` right after it shows the new numbers.
-        recalculate(summary["campaign_ids"], summary["school_ids"])
-        self.stdout.write(
-            f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
-            f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
-        )
+
+    def _refuse(self, path, parsed):
+        self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
+        for problem in parsed.problems:
+            place = ", ".join(
+                part
+                for part in (
+                    f"лист «{problem.sheet}»" if problem.sheet else "",
+                    f"строка {problem.row}" if problem.row else "",
+                    f"столбец «{problem.column}»" if problem.column else "",
+                    f"значение «{problem.value}»" if problem.value else "",
+                )
+                if part
+            )
+            self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
+        sys.exit(1)
