@@ -2,10 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Debian's own Python 3.11 first: what municipal servers run, and built with PGO (a fifth faster on the results
+# import than a plain build found earlier on PATH). PYTHON=/path/to/python3.11 overrides it.
+PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# One stamp per interpreter: choosing another one rebuilds the venv.
+STAMP := $(VENV)/.installed-$(subst /,_,$(PYTHON))
 
 # Tests run against the real local services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shnor_portal
@@ -31,7 +34,8 @@ debian-packages:
 # Debian packages first (order-only: they do not make the venv stale), python3-venv among them.
 $(STAMP): pyproject.toml requirements.lock | debian-packages
 	@$(PYTHON) scripts/check_python.py
-	@test -x $(BIN)/pip || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@if [ ! -x $(BIN)/pip ] || [ "$$(cat $(VENV)/.python 2>/dev/null)" != "$(PYTHON)" ]; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && echo "$(PYTHON)" > $(VENV)/.python; fi
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	@touch $@

@@ -84,6 +84,20 @@ def _plain_copy(csv_path: Path) -> float:
     return seconds
 
 
+# Runs manage.py and, at exit, writes the process's own peak memory (VmHWM: the high-water mark of its resident
+# memory since exec, not counting what it inherited from the benchmark at fork) to the file named in argv[1].
+PEAK_WRAPPER = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    open(out, "w").write(line.split()[1])
+atexit.register(peak)
+sys.argv[0] = "manage.py"
+runpy.run_path("manage.py", run_name="__main__")
+"""
+
+
 def _in_process_of_its_own(arguments: list[str]) -> tuple[float, str]:
     """Run a management command in a fresh process on the bench database: wall time and its peak memory."""
     settings = connection.settings_dict
@@ -91,16 +105,18 @@ def _in_process_of_its_own(arguments: list[str]) -> tuple[float, str]:
         **os.environ,
         "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}",
     }
-    start = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 — our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
-    )
-    _pid, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    if process.returncode:
-        raise RuntimeError(f"manage.py {' '.join(arguments)} exited with {process.returncode}")
-    return seconds, f"{usage.ru_maxrss / 1024:.0f} MiB"
+    with tempfile.NamedTemporaryFile(suffix=".peak") as peak:
+        start = time.perf_counter()
+        subprocess.run(  # noqa: S603 — our own manage.py with fixed arguments
+            [sys.executable, "-c", PEAK_WRAPPER, peak.name, *arguments],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        seconds = time.perf_counter() - start
+        peak_kib = int(Path(peak.name).read_text() or 0)
+    return seconds, f"{peak_kib / 1024:.0f} MiB"
 
 
 def _write_xlsx(csv_path: Path, xlsx_path: Path, rows: int) -> None:

@@ -39,14 +39,16 @@ COUNTS = (
     "has_minimum",
 )
 
-# Both kinds of stored rows grouped by campaign × school, then added up: the whole recalculation is this one
-# INSERT … SELECT (plus a DELETE), whatever the number of schools. Portable SQL: PostgreSQL and SQLite.
-RECALCULATE = """
-INSERT INTO {aggregate} (campaign_id, school_id, {counts}, computed_at)
+# Both kinds of stored rows grouped by campaign × school, then added up: the whole recalculation is these few
+# statements whatever the number of schools. Portable SQL: PostgreSQL and SQLite.
+GROUPED = """
+CREATE TEMPORARY TABLE shnor_recalculated AS
 SELECT g.campaign_id, g.school_id,
-       SUM(g.participants), SUM(g.marks_2), SUM(g.marks_3), SUM(g.marks_4), SUM(g.marks_5),
-       SUM(g.mark_sum), SUM(g.marked), SUM(g.lowered), SUM(g.confirmed), SUM(g.raised),
-       SUM(g.tested), SUM(g.test_sum), MAX(g.test_max), SUM(g.below_min), MAX(g.has_minimum) = 1, %s
+       SUM(g.participants) AS participants, SUM(g.marks_2) AS marks_2, SUM(g.marks_3) AS marks_3,
+       SUM(g.marks_4) AS marks_4, SUM(g.marks_5) AS marks_5, SUM(g.mark_sum) AS mark_sum, SUM(g.marked) AS marked,
+       SUM(g.lowered) AS lowered, SUM(g.confirmed) AS confirmed, SUM(g.raised) AS raised,
+       SUM(g.tested) AS tested, SUM(g.test_sum) AS test_sum, MAX(g.test_max) AS test_max,
+       SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum
 FROM (
     SELECT p.campaign_id, p.school_id,
            COUNT(*) AS participants,
@@ -80,6 +82,12 @@ FROM (
 ) g
 GROUP BY g.campaign_id, g.school_id
 """
+# The grouping goes into a temporary table first: PostgreSQL runs CREATE TABLE … AS SELECT in parallel, which it
+# does not do for INSERT … SELECT, and the grouping is nearly all of the work.
+STORE = """
+INSERT INTO {aggregate} (campaign_id, school_id, {counts}, computed_at)
+SELECT campaign_id, school_id, {stored}, %s FROM shnor_recalculated
+"""
 
 
 @transaction.atomic
@@ -109,21 +117,28 @@ def recalculate(campaign_ids, school_ids=None) -> int:
         minimum, has_minimum = "NULL", "0"
     campaigns = ", ".join(["%s"] * len(campaign_ids))
     schools = ", ".join(["%s"] * len(school_ids)) if school_ids is not None else ""
-    sql = RECALCULATE.format(
-        aggregate=SchoolAggregate._meta.db_table,
+    sql = GROUPED.format(
         participant=ParticipantResult._meta.db_table,
         aggregated=AggregatedResult._meta.db_table,
         minimum=minimum,
         has_minimum=has_minimum,
-        counts=", ".join(COUNTS),
         campaigns=campaigns,
         participant_schools=f"AND p.school_id IN ({schools})" if schools else "",
         aggregated_schools=f"AND a.school_id IN ({schools})" if schools else "",
     )
+    store = STORE.format(
+        aggregate=SchoolAggregate._meta.db_table,
+        counts=", ".join(COUNTS),
+        stored=", ".join(name if name != "has_minimum" else "has_minimum = 1" for name in COUNTS),
+    )
     in_schools = school_ids or []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [timezone.now(), *campaign_ids, *in_schools, *campaign_ids, *in_schools])
-        return cursor.rowcount
+        cursor.execute(sql, [*campaign_ids, *in_schools, *campaign_ids, *in_schools])
+        try:
+            cursor.execute(store, [timezone.now()])
+            return cursor.rowcount
+        finally:
+            cursor.execute("DROP TABLE shnor_recalculated")
 
 
 def results_rows(*, municipality, year: int, procedure: str) -> list[dict]:

@@ -8,7 +8,7 @@ the campaign — rolls the whole transaction back: nothing is written. A clean f
 """
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -19,8 +19,10 @@ from .models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 from .reader import Parsed, Supplied, iter_results
 
 BATCH = 5000
-COPY_CHUNK = 1 << 20  # bytes handed to COPY per read
+COPY_CHUNK = 1 << 20  # what psycopg2 asks for per read; a read hands over ROWS_PER_READ rows instead
+ROWS_PER_READ = 10_000
 CLASHES_SHOWN = 20
+ANALYZE_AFTER = 100_000  # rows loaded at once that change the table's statistics
 PARTICIPANT_COLUMNS = (
     "campaign_id",
     "school_id",
@@ -57,6 +59,10 @@ def import_file(
         rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
         if connection.vendor == "postgresql":
             _copy(rows, campaigns, record.pk)
+            if parsed.ok and parsed.participant_rows >= ANALYZE_AFTER:
+                # Fresh statistics for the plans of the replacement, the checks and the recalculation that follow.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {ParticipantResult._meta.db_table} (campaign_id, school_id)")
         else:
             _insert(rows, campaigns, record.pk)
         for key in parsed.campaigns:  # campaigns of shape 2, or of rows whose participants were all refused
@@ -109,14 +115,17 @@ class _Campaigns:
 
     def __init__(self):
         self._by_key: dict[tuple, Campaign] = {}
+        self.created: set[int] = set()  # ids of campaigns this import created: nothing else is stored for them
 
     def get(self, key) -> Campaign:
         campaign = self._by_key.get(key)
         if campaign is None:
             procedure, year, subject_id, grade = key
-            campaign, _created = Campaign.objects.get_or_create(
+            campaign, created = Campaign.objects.get_or_create(
                 procedure=procedure, year=year, subject_id=subject_id, grade=grade
             )
+            if created:
+                self.created.add(campaign.pk)
             Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
             self._by_key[key] = campaign
         return campaign
@@ -130,75 +139,73 @@ class _Campaigns:
 
 def _copy(rows, campaigns: _Campaigns, source_id) -> None:
     """COPY the rows; a row of a campaign not yet created ends one COPY, the campaign is created, the next starts."""
-    # The reader's queries (codes, subjects, maxima) run before its first row: take that row before COPY starts.
-    first = next(rows, None)
-    if first is None:
-        return
+    # The reader's queries run before it returns its rows: no query is left for the time COPY is in progress.
     stream = _CopyStream(rows, f"\t{source_id}\n")
-    stream.hold(first)
     table = ParticipantResult._meta.db_table
     sql = f"COPY {table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"
     with connection.cursor() as cursor:
         while True:
-            cursor.copy_expert(sql, stream, size=COPY_CHUNK)
+            cursor.copy_expert(sql, stream, COPY_CHUNK)
             if stream.waiting is None:
                 return
-            stream.prefixes[stream.waiting] = f"{campaigns.get(stream.waiting).pk}\t"
-            stream.waiting = None
+            stream.learn(stream.waiting, campaigns.get(stream.waiting.campaign).pk)
 
 
 class _CopyStream:
-    """A file-like object over the reader's rows in COPY's text format, built a chunk at a time."""
+    """A file-like object over the reader's rows in COPY's text format, built a chunk of rows at a time."""
 
     def __init__(self, rows, suffix: str):
         self._rows = rows
         self._suffix = suffix
         self._held = None  # the row that ended the previous COPY, written first in the next one
-        self.prefixes: dict[tuple, str] = {}  # campaign key → "id\t"
-        self.waiting = None  # the campaign key a COPY stopped for
+        self._prefixes: list[str | None] = []  # by the campaign's number in the file: "id\t"
+        self.waiting = None  # the place whose campaign a COPY stopped for
 
-    def hold(self, row) -> None:
-        self._held = row
+    def learn(self, place, campaign_id: int) -> None:
+        missing = place.number + 1 - len(self._prefixes)
+        if missing > 0:
+            self._prefixes.extend([None] * missing)
+        self._prefixes[place.number] = f"{campaign_id}\t"
+        self.waiting = None
 
     def read(self, size=COPY_CHUNK) -> bytes:
         if self.waiting is not None:
             return b""
-        prefixes, suffix = self.prefixes, self._suffix
+        prefixes, suffix = self._prefixes, self._suffix
+        known = len(prefixes)
         lines = []
-        length = 0
         rows = self._rows
         if self._held is not None:
             # itertools.chain, not a generator with `yield from`: dropping that would close the reader.
             rows = chain((self._held,), rows)
             self._held = None
-        for campaign, school_id, class_name, code, scores in rows:
-            prefix = prefixes.get(campaign)
-            if prefix is None:
-                self.waiting = campaign
-                self._held = (campaign, school_id, class_name, code, scores)
-                break
+        for place, code, scores in islice(rows, ROWS_PER_READ):
+            start = place.written_as
+            if start is None:
+                prefix = prefixes[place.number] if place.number < known else None
+                if prefix is None:
+                    self.waiting = place
+                    self._held = (place, code, scores)
+                    break
+                start = place.written_as = prefix + place.head
             if "\\" in code:
                 code = code.replace("\\", "\\\\")
-            line = f"{prefix}{school_id}\t{class_name}\t{code}\t{scores.copy_text}{suffix}"
-            lines.append(line)
-            length += len(line)
-            if length >= size:
-                break
+            lines.append(f"{start}{code}\t{scores.copy_text}{suffix}")
         return "".join(lines).encode()
 
     def readline(self, size=-1):  # psycopg2 asks for it only when COPY's format is not text
-        return self.read(size if size > 0 else COPY_CHUNK)
+        return self.read(size)
 
 
 def _insert(rows, campaigns: _Campaigns, source_id) -> None:
     """The embedded (SQLite) way: batched inserts of the same rows."""
     batch = []
-    for campaign, school_id, class_name, code, scores in rows:
+    for place, code, scores in rows:
         batch.append(
             ParticipantResult(
-                campaign=campaigns.get(campaign),
-                school_id=school_id,
-                class_name=class_name,
+                campaign=campaigns.get(place.campaign),
+                school_id=place.school_id,
+                class_name=place.class_name,
                 participant=code,
                 primary_score=scores.primary,
                 max_score=scores.maximum,
@@ -222,6 +229,8 @@ def _replace(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> int
     replaced = 0
     for key, school_ids in by_campaign.items():
         campaign = campaigns.get(key)
+        if campaign.pk in campaigns.created:
+            continue
         replaced += (
             ParticipantResult.objects.filter(campaign=campaign, school_id__in=school_ids)
             .exclude(source_id=record.pk)
@@ -233,7 +242,9 @@ def _replace(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> int
 
 def _refuse_codes_of_other_schools(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> None:
     """A participant code is unique in its campaign: one kept for a school the file does not replace is a clash."""
-    ids = campaigns.ids()
+    ids = [pk for pk in campaigns.ids() if pk not in campaigns.created]
+    if not ids:
+        return
     others = set(
         ParticipantResult.objects.filter(campaign_id__in=ids)
         .exclude(source_id=record.pk)

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import methodcaller
 
 from django.utils.translation import gettext as _
 
@@ -263,10 +264,12 @@ def _csv_rows(handle, encoding: str, quoted: bool):
         delimiter = _delimiter(head)
         lines = itertools.chain(head, text)
         if not quoted:
-            # No quotes: a record is one line, already checked. Past the rows where a header may be, the rows
-            # go out by delegation with no Python work per row (this is the hot path of a large import).
-            reader = csv.reader(lines, delimiter=delimiter)
-            numbered = enumerate(reader, start=1)
+            # No quotes: a record is one line, already checked, and splitting it at the delimiter is all the csv
+            # module would do — str.split does it faster, and these maps run in C. Past the rows where a header may
+            # be, the rows go out by delegation with no Python work per row (this is the hot path of a large import).
+            # An empty line becomes [""] where csv gives []: both are rows without values to the reader.
+            split = map(methodcaller("split", delimiter), map(methodcaller("rstrip", "\r\n"), lines))
+            numbered = enumerate(split, start=1)
             for number, row in itertools.islice(numbered, HEADER_SCAN_ROWS):
                 if len(row) > MAX_COLUMNS:
                     raise _too_wide(number)

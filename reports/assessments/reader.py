@@ -158,31 +158,46 @@ def iter_results(
     supplied: Supplied | None = None,
     max_bytes: int | None = MAX_UPLOAD,
 ) -> Iterator[tuple]:
-    """Read and check a file, yielding its participant rows as they are read, while the file is still clean.
+    """Open a file, find its header, and return an iterator of its participant rows, checked as they are read;
+    rows come out while the file is still clean.
 
-    A row is (campaign key, school id, class, participant code, Scores). Once a problem is found nothing more is
+    A row is (Place, participant code, Scores). Once a problem is found nothing more is
     yielded, but reading goes on to list every problem; the caller must look at `parsed.ok` at the end and throw
     away what it took (the commit does it by rolling back). Aggregated rows (shape 2) are few and kept in
-    `parsed.aggregates`. The generator makes no database queries while rows flow, so that a caller may stream
-    them into COPY on the same connection.
+    `parsed.aggregates`. Every query runs here, before the iterator is returned: none runs while rows flow, so
+    that a caller may stream them into COPY on the same connection.
     """
     supplied = supplied or Supplied()
     if supplied.subject and SubjectIndex().find(supplied.subject) is None:
         parsed.problem(
             None, "subject", supplied.subject, _("Unknown subject «%(value)s».") % {"value": supplied.subject}
         )
-        return
+        return iter(())
     if supplied.procedure and supplied.procedure not in Procedure.values:
         parsed.problem(
             None, "procedure", supplied.procedure, _("Unknown procedure «%(value)s».") % {"value": supplied.procedure}
         )
-        return
+        return iter(())
     try:
         _kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header)
         parsed.sheet = sheet
-        yield from _read(parsed, rows, allowed_schools, supplied)
+        header, positions = _find_header(parsed, rows, supplied)
     except FileRefused as refusal:
         parsed.problem(None, "", "", str(refusal))
+        return iter(())
+    if header is None:
+        return iter(())
+    # Everything the checks need is loaded before the first row: no query may run while rows are streamed.
+    context = _Context(
+        allowed=allowed_schools,
+        supplied=supplied,
+        subjects=SubjectIndex(),
+        all_codes={code.strip().lower() for code in School.objects.values_list("code", flat=True)},
+        max_scores={(m.procedure, m.year, m.subject_id, m.grade): m.max_score for m in MaxScore.objects.all()},
+    )
+    if parsed.shape == "protocol":
+        return _protocol_rows(parsed, rows, positions, context)
+    return _statistics_rows(parsed, rows, positions, context)
 
 
 @dataclass(frozen=True)
@@ -202,6 +217,35 @@ def scores(primary, maximum, mark, test, journal) -> Scores:
     return Scores(*values, "\t".join("\\N" if v is None else str(v) for v in values))
 
 
+class Place:
+    """Where a participant row goes: campaign, school and class, and the same as the middle of a COPY line.
+
+    `number` is the campaign's number in this file (0, 1, …), so that a writer can keep what it knows of a campaign
+    in a list; `seen` is the campaign's participant codes.
+    """
+
+    __slots__ = ("campaign", "class_name", "head", "number", "school_id", "seen", "written_as")
+
+    def __init__(self, campaign, number: int, seen: dict, school_id: int, class_name: str):
+        self.campaign, self.number, self.seen = campaign, number, seen
+        self.school_id, self.class_name = school_id, class_name
+        self.head = f"{school_id}\t{class_name}\t"
+        self.written_as = None  # for the writer: what it puts before the code (the COPY writer: campaign id, head)
+
+    def __eq__(self, other):
+        return isinstance(other, Place) and (self.campaign, self.school_id, self.class_name) == (
+            other.campaign,
+            other.school_id,
+            other.class_name,
+        )
+
+    def __hash__(self):
+        return hash((self.campaign, self.school_id, self.class_name))
+
+    def __repr__(self):
+        return f"Place({self.campaign!r}, {self.school_id}, {self.class_name!r})"
+
+
 @dataclass
 class _Context:
     allowed: dict[str, int]
@@ -210,25 +254,25 @@ class _Context:
     all_codes: set[str]
     max_scores: dict[tuple, int]
     seen: dict = field(default_factory=dict)  # campaign key → {participant code: first row} or {(school, class): row}
+    numbers: dict = field(default_factory=dict)  # campaign key → its number in the file (0, 1, …)
+
+    def place(self, campaign, school_id: int, class_name: str) -> Place:
+        number = self.numbers.setdefault(campaign, len(self.numbers))
+        return Place(campaign, number, self.seen.setdefault(campaign, {}), school_id, class_name)
 
 
-def _read(parsed: Parsed, rows: Iterator[tuple[int, list]], allowed: dict[str, int], supplied: Supplied):
-    header, positions = _find_header(parsed, rows, supplied)
-    if header is None:
-        return
-    # Everything the checks need is loaded before the first row: no query may run while rows are streamed.
-    context = _Context(
-        allowed=allowed,
-        supplied=supplied,
-        subjects=SubjectIndex(),
-        all_codes={code.strip().lower() for code in School.objects.values_list("code", flat=True)},
-        max_scores={(m.procedure, m.year, m.subject_id, m.grade): m.max_score for m in MaxScore.objects.all()},
-    )
-    if parsed.shape == "protocol":
-        yield from _protocol_rows(parsed, rows, positions, context)
-    else:
+def _statistics_rows(parsed: Parsed, rows, positions, context: _Context):
+    """Aggregated rows (shape 2) are kept in `parsed.aggregates`: a generator that yields nothing."""
+    try:
         for number, raw in rows:
             _slow_row(parsed, number, raw, positions, context)
+    except FileRefused as refusal:
+        parsed.problem(None, "", "", str(refusal))
+    _finish(parsed)
+    yield from ()
+
+
+def _finish(parsed: Parsed) -> None:
     parsed.schools.update(school for _campaign_key, school in parsed.touched)
     if parsed.rows == 0 and parsed.ok:
         parsed.problem(None, "", "", _("The file has no rows with results."))
@@ -243,72 +287,83 @@ def _columns(positions, keys):
 
 
 def _protocol_rows(parsed: Parsed, rows, positions, context: _Context):
-    """Per-participant rows. Real files repeat the same few values in every column but the participant code, so a
-    value (in its context) checked once by the careful path is remembered, and a row made only of remembered values
-    takes the fast path: a few dictionary look-ups. Anything new or unusual goes through `_slow_row`.
+    """Per-participant rows. Real files repeat the same few values in every column but the participant code, so
+    values checked once by the careful path are remembered together with what they depend on, and a row made only of
+    remembered values takes the fast path: two dictionary look-ups and a few checks of its code. Anything new or
+    unusual goes through `_slow_row`.
 
-    This loop is the hot path of a million-row import: campaigns are known by a small number here (cheaper to hash
-    than their key), and counters are local until the end.
+    This loop is the hot path of a million-row import: the keys are flat tuples of the raw cells (their strings'
+    hashes are cached, so a cell shared by both keys is hashed once), and counters stay local until the end.
     """
-    campaign_cells = _columns(positions, ("year", "procedure", "subject", "grade"))
-    score_cells = _columns(positions, ("primary", "max", "mark", "test", "journal"))
+    campaign_keys = ("year", "procedure", "subject", "grade")
+    campaign_cells = _columns(positions, campaign_keys)
     class_cells = _columns(positions, ("class",))
+    place_cells = _columns(positions, (*campaign_keys, "school", "class"))
+    score_cells = _columns(positions, (*campaign_keys, "primary", "max", "mark", "test", "journal"))
     school_at, code_at = positions["school"], positions["participant"]
     width = max(positions.values()) + 1
-    known_campaigns: dict = {}  # raw cells → (number, campaign key, its seen codes, its schools)
-    numbers: dict = {}  # campaign key → (number, its seen codes, its schools)
-    known_schools: dict = {}  # raw cell → school id
-    known_classes: dict = {}  # (raw cell, campaign number) → class name
-    known_scores: dict = {}  # (campaign number, raw cells) → Scores
-    fast_rows = fast_yielded = 0
+    known_places: dict = {}  # campaign, school and class cells → (campaign key, its seen codes, school id, class)
+    known_scores: dict = {}  # campaign and score cells → Scores
+    # The parts of a place, so that a new combination of known parts does not need the careful path.
+    known_campaigns: dict = {}  # campaign cells → campaign key
+    known_schools: dict = {}  # school cell → school id
+    known_classes: dict = {}  # (class cells, campaign key) → class
+
+    def compose(raw, key):
+        campaign = known_campaigns.get(campaign_cells(raw))
+        school_id = known_schools.get(raw[school_at])
+        class_name = known_classes.get((class_cells(raw), campaign))
+        if campaign is None or school_id is None or class_name is None:
+            return None
+        place = known_places[key] = context.place(campaign, school_id, class_name)
+        parsed.touched.add((campaign, school_id))
+        return place
+
+    fast_rows = 0
     clean = parsed.problem_count == 0
-    for number, raw in rows:
-        if len(raw) >= width:
-            known = known_campaigns.get(campaign_cells(raw))
-            code = raw[code_at]
-            if known is not None and type(code) is str:
-                alias, campaign, seen, schools = known
-                school_id = known_schools.get(raw[school_at])
-                class_name = known_classes.get((class_cells(raw), alias))
-                checked = known_scores.get((alias, score_cells(raw)))
-                if (
-                    school_id is not None
-                    and class_name is not None
-                    and checked is not None
-                    and 0 < len(code) <= 64
-                    and code.isprintable()
-                    and code[0] != " "
-                    and code[-1] != " "
-                    and "\\" not in code
-                    and "  " not in code
-                    and code not in seen
-                ):
-                    seen[code] = number
-                    schools.add(school_id)
+    try:
+        for number, raw in rows:
+            try:
+                key = place_cells(raw)
+                place = known_places.get(key) or compose(raw, key)
+                checked = known_scores.get(score_cells(raw))
+                code = raw[code_at]
+            except IndexError:  # a row shorter than the header: the careful path says what is missing
+                place = None
+            if (
+                place is not None
+                and checked is not None
+                and type(code) is str
+                and 0 < len(code) <= 64
+                and code.isprintable()  # no control characters, tabs, line breaks or non-breaking spaces
+                and " " not in code  # codes with spaces are rare: the careful path trims and collapses them
+                and "\\" not in code
+            ):
+                if place.seen.setdefault(code, number) is number:
                     fast_rows += 1
                     if clean:
-                        fast_yielded += 1
-                        yield campaign, school_id, class_name, code, checked
+                        yield place, code, checked
                     continue
-        before = parsed.problem_count
-        row = _slow_row(parsed, number, raw, positions, context)
-        clean = parsed.problem_count == 0
-        if REMEMBER_CHECKED_VALUES and row is not None and parsed.problem_count == before and len(raw) >= width:
-            campaign, school_id, class_name, code, checked = row
-            if campaign not in numbers:
-                numbers[campaign] = (len(numbers), context.seen[campaign], set())
-            alias, seen, schools = numbers[campaign]
-            known_campaigns[campaign_cells(raw)] = (alias, campaign, seen, schools)
-            known_schools[raw[school_at]] = school_id
-            known_classes[(class_cells(raw), alias)] = class_name
-            known_scores[(alias, score_cells(raw))] = checked
-        if row is not None and clean:
-            parsed.participant_rows += 1
-            yield row
+            before = parsed.problem_count
+            row = _slow_row(parsed, number, raw, positions, context)
+            clean = parsed.problem_count == 0
+            if REMEMBER_CHECKED_VALUES and row is not None and parsed.problem_count == before and len(raw) >= width:
+                # A clean row: its (campaign, school) pair is in `parsed.touched` already, its code in `seen`.
+                place, _code, checked = row
+                known_places[place_cells(raw)] = place
+                known_scores[score_cells(raw)] = checked
+                known_campaigns[campaign_cells(raw)] = place.campaign
+                known_schools[raw[school_at]] = place.school_id
+                known_classes[(class_cells(raw), place.campaign)] = place.class_name
+            if row is not None and clean:
+                parsed.participant_rows += 1
+                yield row
+    except FileRefused as refusal:
+        parsed.problem(None, "", "", str(refusal))
     parsed.rows += fast_rows
-    parsed.participant_rows += fast_yielded
-    for campaign, (_alias, _seen, schools) in numbers.items():
-        parsed.touched.update((campaign, school) for school in schools)
+    if parsed.ok:  # every row was handed on
+        parsed.participant_rows += fast_rows
+    _finish(parsed)
 
 
 def _slow_row(parsed: Parsed, number: int, raw: list, positions: dict, context: _Context):
@@ -338,11 +393,11 @@ def _slow_row(parsed: Parsed, number: int, raw: list, positions: dict, context: 
         if campaign is not None and school_id is not None:
             parsed.touched.add((campaign, school_id))
         return None
-    row = _participant_row(parsed, number, values, campaign, school_id, class_name, context.seen, context.max_scores)
+    row = _participant_row(parsed, number, values, campaign, school_id, context.seen, context.max_scores)
     if row is None or campaign is None or school_id is None:
         return None
     parsed.touched.add((campaign, school_id))
-    return row
+    return context.place(campaign, school_id, class_name), *row
 
 
 # Cyrillic letters that look like Latin ones (in either case): a code written with them is not the same code.
@@ -612,7 +667,8 @@ def _read_class(parsed, number, value, campaign):
     return f"{int(match.group(1))}{(match.group(2) or '').lower()}"
 
 
-def _participant_row(parsed, number, values, campaign, school_id, class_name, seen, max_scores):
+def _participant_row(parsed, number, values, campaign, school_id, seen, max_scores):
+    """(participant code, Scores) of a clean row, None otherwise."""
     before = parsed.problem_count
     code = values.get("participant")
     if code in (None, ""):
@@ -692,7 +748,7 @@ def _participant_row(parsed, number, values, campaign, school_id, class_name, se
     )
     if parsed.problem_count != before or campaign is None or school_id is None:
         return None
-    return campaign, school_id, class_name, code, scores(primary, row_max, mark, test, journal)
+    return code, scores(primary, row_max, mark, test, journal)
 
 
 def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen):
@@ -788,4 +844,4 @@ def _marks(parsed, number, raw, total, percent_header):
     return counts
 
 
-__all__ = ["MARKED", "Parsed", "Problem", "Scores", "Supplied", "iter_results", "read_results"]
+__all__ = ["MARKED", "Parsed", "Place", "Problem", "Scores", "Supplied", "iter_results", "read_results"]

@@ -417,6 +417,13 @@ HOSTILE = [
     Hostile(
         "cell-over-the-csv-field-limit",
         text_file("longer-cell.csv", protocol(GOOD.replace("A-1", "A" * 200_000))),
+        "Ячейка длиннее 10 000 символов",
+        row=3,
+        column="Код участника",
+    ),
+    Hostile(
+        "quoted-cell-over-the-csv-field-limit",
+        text_file("longer-quoted-cell.csv", protocol(GOOD.replace("A-1", '"' + "A" * 200_000 + '"'))),
         "В строке 3 есть ячейка длиннее 10 000 символов",
     ),
     Hostile(

@@ -1,13 +1,18 @@
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
+from registry.models import Municipality
 from reports.assessments.aggregates import recalculate, results_rows
 from reports.assessments.models import ParticipantResult, Recalculation, ResultImport, SchoolAggregate
 from reports.tasks import recalculate_results
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 FILE = (
@@ -155,3 +160,32 @@ def test_the_regional_coordinator_imports_for_the_whole_region(client_for, regio
     assert record.state == "checked", record.problems
     far = FILE + "2021;ВПР;Русский язык;5;novopavshino;5а;A8;20;3;3\n"
     assert upload(client_for(regional), far).state == "rejected"
+
+
+SAMPLES = Path(__file__).resolve().parent / "samples"
+EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_samples_through_the_wizard_give_the_expected_numbers(client, name, django_capture_on_commit_callbacks):
+    from registry import demo as registry_demo
+    from shnor_portal.demo import Tally
+
+    registry_demo.load(Tally())
+    case = EXPECTED[name]
+    options = dict(zip(case["results"].split()[1::2], case["results"].split()[2::2], strict=False))
+    municipality = Municipality.objects.get(code=options["--municipality"])
+    coordinator = user_with_role(Role.MUNICIPAL_COORDINATOR, "sample-coordinator", municipality=municipality)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("reports:results-upload"),
+        {"file": SimpleUploadedFile(name, (SAMPLES / name).read_bytes())},
+    )
+    record = ResultImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert record.state == "checked", record.problems
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    record.refresh_from_db()
+    assert record.state == "committed" and record.recalculations.get().state == "done"
+    rows = results_rows(municipality=municipality, year=int(options["--year"]), procedure=options["--procedure"])
+    assert rows == case["rows"]
