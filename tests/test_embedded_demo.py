@@ -107,7 +107,7 @@ def test_results_import_into_sqlite_gives_the_expected_numbers(embedded):
     """SQLite has no COPY: the batched fallback must store the same rows and give the same numbers."""
     import json
 
-    samples = ROOT / "tests" / "reports" / "samples"
+    samples = ROOT / "fixtures" / "demo" / "results"
     expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))
     for name, case in sorted(expected.items()):
         imported = embedded["manage"]("import_results", str(samples / name))

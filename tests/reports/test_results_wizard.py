@@ -162,7 +162,7 @@ def test_the_regional_coordinator_imports_for_the_whole_region(client_for, regio
     assert upload(client_for(regional), far).state == "rejected"
 
 
-SAMPLES = Path(__file__).resolve().parent / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "results"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 
 
