@@ -165,7 +165,15 @@ def campaign_results(request, pk):
 
 
 def campaign_workbook(campaign, rows) -> bytes:
+    """The table of the page: a row per school, then a row per class of it (as on screen)."""
     from shnor_portal.xlsx import Column, build_workbook
+
+    flat = [
+        (name, row)
+        for school, school_row, classes in rows
+        for name, row in [(school.short_name, school_row)]
+        + [(f"{school.short_name} — {class_name}", class_row) for class_name, class_row in classes]
+    ]
 
     if campaign.procedure == Procedure.EGE:
         columns = [
@@ -175,7 +183,7 @@ def campaign_workbook(campaign, rows) -> bytes:
             Column(_("maximum score"), 12),
             Column(_("below the minimum, %"), 14, "0.0"),
         ]
-        data = ([s.short_name, r["participants"], r["mean_score"], r["max_score"], r["below_min_pct"]] for s, r in rows)
+        data = ([name, r["participants"], r["mean_score"], r["max_score"], r["below_min_pct"]] for name, r in flat)
     else:
         columns = [
             Column(_("School"), 40),
@@ -193,7 +201,7 @@ def campaign_workbook(campaign, rows) -> bytes:
         ]
         data = (
             [
-                s.short_name,
+                name,
                 r["participants"],
                 r["mean_mark"],
                 r["marks"]["2"],
@@ -206,6 +214,6 @@ def campaign_workbook(campaign, rows) -> bytes:
                 r["confirmed_pct"],
                 r["raised_pct"],
             ]
-            for s, r in rows
+            for name, r in flat
         )
     return build_workbook(str(campaign), columns, data)

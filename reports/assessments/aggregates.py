@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AggregatedResult, Campaign, ParticipantResult, Procedure, SchoolAggregate
+from .models import AggregatedResult, Campaign, ClassAggregate, ParticipantResult, Procedure, SchoolAggregate
 
 
 def pct(numerator: int, denominator: int) -> float | None:
@@ -43,14 +43,14 @@ COUNTS = (
 # statements whatever the number of schools. Portable SQL: PostgreSQL and SQLite.
 GROUPED = """
 CREATE TEMPORARY TABLE shnor_recalculated AS
-SELECT g.campaign_id, g.school_id,
+SELECT g.campaign_id, g.school_id, g.class_name,
        SUM(g.participants) AS participants, SUM(g.marks_2) AS marks_2, SUM(g.marks_3) AS marks_3,
        SUM(g.marks_4) AS marks_4, SUM(g.marks_5) AS marks_5, SUM(g.mark_sum) AS mark_sum, SUM(g.marked) AS marked,
        SUM(g.lowered) AS lowered, SUM(g.confirmed) AS confirmed, SUM(g.raised) AS raised,
        SUM(g.tested) AS tested, SUM(g.test_sum) AS test_sum, MAX(g.test_max) AS test_max,
        SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum
 FROM (
-    SELECT p.campaign_id, p.school_id,
+    SELECT p.campaign_id, p.school_id, p.class_name,
            COUNT(*) AS participants,
            SUM(CASE WHEN p.mark = 2 THEN 1 ELSE 0 END) AS marks_2,
            SUM(CASE WHEN p.mark = 3 THEN 1 ELSE 0 END) AS marks_3,
@@ -68,9 +68,9 @@ FROM (
            MAX({has_minimum}) AS has_minimum
     FROM {participant} p
     WHERE p.campaign_id IN ({campaigns}) {participant_schools}
-    GROUP BY p.campaign_id, p.school_id
+    GROUP BY p.campaign_id, p.school_id, p.class_name
     UNION ALL
-    SELECT a.campaign_id, a.school_id,
+    SELECT a.campaign_id, a.school_id, a.class_name,
            SUM(a.participants), SUM(a.marks_2), SUM(a.marks_3), SUM(a.marks_4), SUM(a.marks_5),
            SUM(2 * a.marks_2 + 3 * a.marks_3 + 4 * a.marks_4 + 5 * a.marks_5),
            SUM(a.marks_2 + a.marks_3 + a.marks_4 + a.marks_5),
@@ -78,29 +78,39 @@ FROM (
            0, 0, NULL, 0, 0
     FROM {aggregated} a
     WHERE a.campaign_id IN ({campaigns}) {aggregated_schools}
-    GROUP BY a.campaign_id, a.school_id
+    GROUP BY a.campaign_id, a.school_id, a.class_name
 ) g
-GROUP BY g.campaign_id, g.school_id
+GROUP BY g.campaign_id, g.school_id, g.class_name
 """
 # The grouping goes into a temporary table first: PostgreSQL runs CREATE TABLE … AS SELECT in parallel, which it
 # does not do for INSERT … SELECT, and the grouping is nearly all of the work.
-STORE = """
+STORE_SCHOOLS = """
 INSERT INTO {aggregate} (campaign_id, school_id, {counts}, computed_at)
-SELECT campaign_id, school_id, {stored}, %s FROM shnor_recalculated
+SELECT campaign_id, school_id, {totals}, %s FROM shnor_recalculated GROUP BY campaign_id, school_id
 """
+STORE_CLASSES = """
+INSERT INTO {aggregate} (campaign_id, school_id, class_name, {counts}, computed_at)
+SELECT campaign_id, school_id, class_name, {values}, %s FROM shnor_recalculated WHERE class_name <> ''
+"""
+TOTALS = ", ".join(
+    "MAX(test_max)" if name == "test_max" else "MAX(has_minimum) = 1" if name == "has_minimum" else f"SUM({name})"
+    for name in COUNTS
+)
+VALUES = ", ".join("has_minimum = 1" if name == "has_minimum" else name for name in COUNTS)
 
 
 @transaction.atomic
 def recalculate(campaign_ids, school_ids=None) -> int:
-    """Rebuild the stored aggregates of the campaigns (and schools) from the stored rows: a DELETE and one
-    INSERT … SELECT, computed by the database. Running it twice gives the same rows; returns how many
-    campaign × school aggregates now exist for the scope."""
+    """Rebuild the stored aggregates of the campaigns (and schools) — per school and per named class — from the
+    stored rows, computed by the database in a fixed number of statements. Running it twice gives the same rows;
+    returns how many campaign × school aggregates now exist for the scope."""
     campaign_ids = sorted({int(pk) for pk in campaign_ids})
     filters = Q(campaign_id__in=campaign_ids)
     if school_ids is not None:
         school_ids = sorted({int(pk) for pk in school_ids})
         filters &= Q(school_id__in=school_ids)
     SchoolAggregate.objects.filter(filters).delete()
+    ClassAggregate.objects.filter(filters).delete()
     if not campaign_ids or school_ids == []:
         return 0
     # The ЕГЭ minimum of each campaign's subject, written into the statement: cheaper than joining every row.
@@ -126,17 +136,18 @@ def recalculate(campaign_ids, school_ids=None) -> int:
         participant_schools=f"AND p.school_id IN ({schools})" if schools else "",
         aggregated_schools=f"AND a.school_id IN ({schools})" if schools else "",
     )
-    store = STORE.format(
-        aggregate=SchoolAggregate._meta.db_table,
-        counts=", ".join(COUNTS),
-        stored=", ".join(name if name != "has_minimum" else "has_minimum = 1" for name in COUNTS),
-    )
     in_schools = school_ids or []
     with connection.cursor() as cursor:
         cursor.execute(sql, [*campaign_ids, *in_schools, *campaign_ids, *in_schools])
         try:
-            cursor.execute(store, [timezone.now()])
-            return cursor.rowcount
+            now = timezone.now()
+            counts = ", ".join(COUNTS)
+            schools_sql = STORE_SCHOOLS.format(aggregate=SchoolAggregate._meta.db_table, counts=counts, totals=TOTALS)
+            cursor.execute(schools_sql, [now])
+            stored = cursor.rowcount
+            classes_sql = STORE_CLASSES.format(aggregate=ClassAggregate._meta.db_table, counts=counts, values=VALUES)
+            cursor.execute(classes_sql, [now])
+            return stored
         finally:
             cursor.execute("DROP TABLE shnor_recalculated")
 
@@ -179,13 +190,25 @@ def row_of(t: SchoolAggregate, procedure: str) -> dict:
 
 
 def campaign_rows(campaign, schools) -> list[tuple]:
-    """(school, row of `row_of`) for the visible schools of a campaign: one query."""
+    """(school, row of `row_of`, [(class, row)]) for the visible schools of a campaign: two queries."""
     aggregates = (
         SchoolAggregate.objects.filter(campaign=campaign, school__in=schools)
         .select_related("school", "campaign__subject")
         .order_by("school__municipality__name", "school__short_name")
     )
-    return [(aggregate.school, row_of(aggregate, campaign.procedure)) for aggregate in aggregates]
+    classes: dict[int, list] = {}
+    for aggregate in (
+        ClassAggregate.objects.filter(campaign=campaign, school__in=schools)
+        .select_related("school", "campaign__subject")
+        .order_by("class_name")
+    ):
+        classes.setdefault(aggregate.school_id, []).append(
+            (aggregate.class_name, row_of(aggregate, campaign.procedure))
+        )
+    return [
+        (aggregate.school, row_of(aggregate, campaign.procedure), classes.get(aggregate.school_id, []))
+        for aggregate in aggregates
+    ]
 
 
 def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:

@@ -169,11 +169,9 @@ class AggregatedResult(models.Model):
         return f"{self.campaign}: {self.school} {self.class_name}".strip()
 
 
-class SchoolAggregate(models.Model):
-    """Stored aggregates of a campaign × school, recalculated by a task after each import (exact counts)."""
+class AggregateCounts(models.Model):
+    """Exact counts of a group of participants, from which every published figure is derived (INDICATORS.md)."""
 
-    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="school_aggregates")
-    school = models.ForeignKey(School, models.CASCADE, related_name="+")
     participants = models.PositiveIntegerField(default=0)
     marks_2 = models.PositiveIntegerField(default=0)
     marks_3 = models.PositiveIntegerField(default=0)
@@ -192,10 +190,36 @@ class SchoolAggregate(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
+
+
+class SchoolAggregate(AggregateCounts):
+    """Stored aggregates of a campaign × school, recalculated by a task after each import (exact counts)."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="school_aggregates")
+    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "school"], name="one_aggregate_per_school")]
 
     def __str__(self):
         return f"{self.campaign}: {self.school}"
+
+
+class ClassAggregate(AggregateCounts):
+    """The same per class of a school, for rows that name their class; recalculated together with the school's."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="class_aggregates")
+    school = models.ForeignKey(School, models.CASCADE, related_name="+")
+    class_name = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school", "class_name"], name="one_stored_class_aggregate")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.school} {self.class_name}"
 
 
 class Recalculation(models.Model):

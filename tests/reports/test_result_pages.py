@@ -31,7 +31,7 @@ def test_the_campaign_table_shows_only_schools_in_scope_and_exports(client_for, 
     page = client.get(reverse("reports:campaign-results", kwargs={"pk": results.pk}))
     body = page.content.decode()
     assert "МКОУ «Чемашинская СОШ»" in body and "Новопавшинская" not in body
-    assert [row["mean_mark"] for _school, row in page.context["rows"]] == [3.0]
+    assert [row["mean_mark"] for _school, row, _classes in page.context["rows"]] == [3.0]
     sheet = load_workbook(
         io.BytesIO(
             client.get(reverse("reports:campaign-results", kwargs={"pk": results.pk}), {"export": "xlsx"}).content
@@ -54,3 +54,36 @@ def test_the_school_page_charts_the_results_over_the_years(client_for, principal
     body = page.content.decode()
     assert "<svg" in body and "ВПР. Математика" in body
     assert "3,00" in body and "5,00" in body
+
+
+def test_a_campaign_shows_each_class_under_its_school_and_exports_them(client_for, coordinator, world):
+    from reports.assessments.aggregates import recalculate
+    from reports.assessments.models import Campaign, ClassAggregate, ParticipantResult, Subject
+
+    campaign = Campaign.objects.create(
+        procedure="ВПР", year=2021, subject=Subject.objects.get(name="Русский язык"), grade=5
+    )
+    for code, class_name, mark in (("A1", "5а", 2), ("A2", "5а", 4), ("A3", "5б", 5)):
+        ParticipantResult.objects.create(
+            campaign=campaign, school=world.school, class_name=class_name, participant=code, mark=mark
+        )
+    recalculate([campaign.pk])
+    assert sorted(ClassAggregate.objects.values_list("class_name", "participants", "marks_2")) == [
+        ("5а", 2, 1),
+        ("5б", 1, 0),
+    ]
+    from reports.assessments.models import SchoolAggregate
+
+    assert SchoolAggregate.objects.get(campaign=campaign).participants == 3
+    client = client_for(coordinator)
+    url = reverse("reports:campaign-results", kwargs={"pk": campaign.pk})
+    page = client.get(url).content.decode()
+    assert "5а класс" in page and "5б класс" in page
+    export = client.get(url, {"export": "xlsx"})
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert f"{world.school.short_name} — 5а" in names and world.school.short_name in names
