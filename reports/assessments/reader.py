@@ -20,6 +20,7 @@ from .models import MARKED, PRIMARY_SCORE_REQUIRED, MaxScore, Procedure, Subject
 MAX_PROBLEMS = 1000
 PROCEDURES = frozenset(Procedure.values)
 HEADER_SCAN_ROWS = 50
+MAX_PARTICIPANTS = 100_000  # in one row of statistics: more is a typo, and it would overflow the stored sums
 REMEMBER_CHECKED_VALUES = True  # the fast path of `_protocol_rows`; tests switch it off to compare both paths
 
 # Canonical column → accepted header spellings (compared lower-cased with inner spaces collapsed).
@@ -752,7 +753,18 @@ def _participant_row(parsed, number, values, campaign, school_id, seen, max_scor
 
 
 def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen):
-    total = _integer(parsed, number, "participants", values.get("participants"), 0)
+    total = _integer(
+        parsed,
+        number,
+        "participants",
+        values.get("participants"),
+        0,
+        MAX_PARTICIPANTS,
+        lambda: (
+            _("%(value)s participants in one school's row is not credible (at most %(max)s).")
+            % {"value": values.get("participants"), "max": MAX_PARTICIPANTS}
+        ),
+    )
     raw_marks = [values.get(key) for key in ("m2", "m3", "m4", "m5")]
     marks = _marks(parsed, number, raw_marks, total, parsed.percent_marks)
     mean = None

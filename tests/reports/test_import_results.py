@@ -360,3 +360,10 @@ def test_the_fast_path_reads_exactly_what_the_careful_path_reads(demo, tmp_path,
     assert (fast.rows, fast.participant_rows, fast.touched) == (slow.rows, slow.participant_rows, slow.touched)
     assert fast.ok is not bad and fast.rows == 400 + bad
     assert len(fast_rows) == (400 if not bad else 4)  # nothing more is handed on after the first problem
+
+
+def test_an_incredible_number_of_participants_is_refused_before_it_overflows_the_sums(demo, tmp_path):
+    line = "2021;ВПР;Русский язык;5;osh-16;1000000000;0;0;0;1000000000"
+    code, _out, err = run("import_results", csv_file(tmp_path, f"{STATISTICS}\n{line}\n"))
+    assert code == 1 and "строка 2, столбец «Количество участников»" in err and "неправдоподобно" in err, err
+    assert stored() == (0, 0)
