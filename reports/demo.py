@@ -5,16 +5,17 @@ A file already imported (by its SHA-256) is not imported again: a second `load_d
 """
 
 import hashlib
+from decimal import Decimal
 
 from django.core.files import File
 from django.utils import timezone
 
 from registry.models import School
-from shnor_portal.demo import FIXTURES, Tally
+from shnor_portal.demo import FIXTURES, Tally, read_fixture, upsert
 
 from .assessments.aggregates import recalculate
 from .assessments.commit import import_file
-from .assessments.models import ResultImport
+from .assessments.models import PublishedResult, ResultImport, Subject
 
 RESULTS = FIXTURES / "results"
 FILES = ("vpr_2021_gorodets_protocol.xlsx", "ege_2021_gorodets_protocol.csv", "vpr_2024_dubensky_statistics.csv")
@@ -42,3 +43,43 @@ def load(tally: Tally) -> None:
         record.save()
         recalculate(outcome.summary["campaign_ids"], outcome.summary["school_ids"])
         tally.note(label, True, False)
+
+
+PUBLISHED_FIELDS = (
+    "participants",
+    "max_score",
+    "mean_primary",
+    "mean_mark",
+    "mean_score",
+    "best_score",
+    "quality_pct",
+    "success_pct",
+    "confirmed_pct",
+    "raised_pct",
+    "lowered_pct",
+)
+
+
+def load_published(tally: Tally) -> None:
+    """The results seed 004 publishes for the Октябрьский ШНОР (DEMO.md), as written."""
+    subjects = {subject.name: subject for subject in Subject.objects.all()}
+    for block in read_fixture("published_results.yaml"):
+        school = School.objects.get(code=block["school"])
+        for row in block["rows"]:
+            lookup = {
+                "school": school,
+                "procedure": block["procedure"],
+                "year": row["year"],
+                "subject": subjects[row["subject"]],
+                "grade": row["grade"],
+                "class_name": row.get("class", ""),
+            }
+            values = {name: _number(row.get(name)) for name in PUBLISHED_FIELDS}
+            values |= {"note": row.get("note", ""), "source": block["source"]}
+            upsert(PublishedResult, lookup, values, tally)
+
+
+def _number(value):
+    if value is None or isinstance(value, int):
+        return value
+    return Decimal(str(value))

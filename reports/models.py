@@ -1,8 +1,10 @@
 from .assessments.models import (  # noqa: F401 — models of the reports app live in its sub-packages
     AggregatedResult,
     Campaign,
+    ClassAggregate,
     MaxScore,
     ParticipantResult,
+    PublishedResult,
     Recalculation,
     ResultImport,
     SchoolAggregate,

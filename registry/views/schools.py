@@ -108,7 +108,10 @@ def school_detail(request, code, tab="profile"):
         context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
     if tab == "results":
+        from reports.assessments.published import published_results
+
         context["result_charts"] = result_charts(school)
+        context["published"] = published_results(school)
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)

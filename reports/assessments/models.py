@@ -246,3 +246,41 @@ class Recalculation(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} {self.progress}%"
+
+
+class PublishedResult(models.Model):
+    """Figures of a school's results as a document published them («по данным источника»), where the rows or
+    counts behind them are not known: they are shown as written, never recomputed, and feed no indicator."""
+
+    school = models.ForeignKey(School, models.CASCADE, related_name="+", verbose_name=_("school"))
+    procedure = models.CharField(_("procedure"), max_length=8, choices=Procedure.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.ForeignKey(Subject, models.PROTECT, related_name="+", verbose_name=_("subject"))
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    class_name = models.CharField(_("class"), max_length=10, blank=True)  # empty: the whole parallel
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField(_("maximum score of the work"), null=True, blank=True)
+    mean_primary = models.DecimalField(_("mean primary score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    mean_mark = models.DecimalField(_("mean mark"), max_digits=4, decimal_places=2, null=True, blank=True)
+    mean_score = models.DecimalField(_("mean score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    best_score = models.PositiveSmallIntegerField(_("best score of a participant"), null=True, blank=True)
+    quality_pct = models.DecimalField(_("quality, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    success_pct = models.DecimalField(_("success, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    confirmed_pct = models.DecimalField(_("confirmed, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    raised_pct = models.DecimalField(_("raised, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    lowered_pct = models.DecimalField(_("lowered, %"), max_digits=5, decimal_places=1, null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        ordering = ["procedure", "subject__name", "year", "grade", "class_name"]
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "procedure", "year", "subject", "grade", "class_name"], name="one_published_result"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.procedure} {self.year}. {self.subject}, {self.grade}{self.class_name}: {self.school}"
