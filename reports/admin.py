@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from .assessments.models import PublishedResult
 from .assessments.rules import DEFAULTS, FlagRule
 
 
@@ -78,3 +79,14 @@ class FlagRuleAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a rule is switched off, not deleted: the flag page explains every rule it knows
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(admin.ModelAdmin):
+    """Figures as a document published them: entered or corrected here, shown on the school's results tab."""
+
+    list_display = ("school", "procedure", "year", "subject", "grade", "class_name", "participants", "source")
+    list_filter = ("procedure", "year", "school__municipality")
+    search_fields = ("school__short_name", "school__code", "source")
+    autocomplete_fields = ()
+    raw_id_fields = ("school",)
