@@ -9,6 +9,7 @@ a saved value), then read with openpyxl in read-only (streaming) mode.
 
 import codecs
 import csv
+import datetime as dt
 import io
 import itertools
 import os
@@ -33,6 +34,8 @@ HEADER_SCAN_ROWS = 50
 # so line lengths are checked with a couple of byte searches per piece instead of per line.
 CHUNK = MAX_LINE // 2
 HEAD = 1 << 16
+READ_XLSX_WITH_CALAMINE = True  # tests switch it off to compare both readers
+CALAMINE_GRID = 8_000_000  # cells (about 256 MB in calamine); a larger or sparser sheet is streamed by openpyxl
 DELIMITER_SAMPLE = 30
 
 
@@ -334,6 +337,10 @@ FORMULA_ONLY = re.compile(
     rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+# Cell references for the bounds of a sheet's grid (see `_reach`).
+THREE_LETTERS = re.compile(rb'r="[A-Z]{3}[0-9]')
+TWO_LETTERS = re.compile(rb'r="([A-Z]{2})[0-9]')
+DEEP_ROWS = re.compile(rb'r="[A-Z]{0,3}([0-9]{6,7})"')
 STRING_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
 MAX_FORMULA_CELLS = 1000
 FORMULA_SPAN = 1 << 16
@@ -348,7 +355,14 @@ def _xlsx_rows(handle, has_header):
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
         raise FileRefused(_what_archive(archive, names))
-    missing_values = _inspect(archive, infos)
+    grid = {"cells": 0, "errors": False}
+    missing_values = _inspect(archive, infos, grid)
+    if READ_XLSX_WITH_CALAMINE and not missing_values and not grid["errors"] and grid["cells"] <= CALAMINE_GRID:
+        chosen = _calamine_rows(handle, has_header)
+        if chosen is not None:
+            return chosen
+    # openpyxl in read-only mode streams any sheet in bounded memory; it also marks formulas without a value and
+    # tells a header on a hidden sheet apart.
     from openpyxl import load_workbook
 
     try:
@@ -360,6 +374,54 @@ def _xlsx_rows(handle, has_header):
     except BaseException:
         workbook.close()
         raise
+
+
+def _calamine_rows(handle, has_header):
+    """(sheet, rows) of the first visible sheet with a header, read by calamine (Rust); None to let openpyxl decide.
+
+    Calamine holds the sheet's cells in a dense grid, which `CALAMINE_GRID` bounds before it is used; values come
+    out as openpyxl gives them (None for empty cells, whole numbers as int), so the reader sees no difference.
+    """
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    handle.seek(0)
+    try:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        names = [
+            sheet.name
+            for sheet in workbook.sheets_metadata
+            if sheet.visible == SheetVisibleEnum.Visible and sheet.typ == SheetTypeEnum.WorkSheet
+        ]
+        for name in names:
+            rows = _calamine_values(workbook.get_sheet_by_name(name))
+            peeked = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+            if has_header is None or any(has_header(values) for _number, values in peeked):
+                return name, itertools.chain(peeked, rows)
+    except (CalamineError, ValueError, OSError):  # the openpyxl path says precisely what is wrong
+        return None
+    return None
+
+
+def _calamine_values(sheet):
+    # python-calamine (0.9) yields rows from the sheet's first row but columns from the first used one: the rows are
+    # numbered from 1 as they come, and the columns before the used range are put back (tests/reports/
+    # test_xlsx_readers.py compares this with openpyxl on the same files).
+    _first_row, first_column = sheet.start or (0, 0)
+    padding = [None] * first_column
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        values = [_as_openpyxl_gives(value) for value in row]
+        yield number, padding + values if padding else values
+
+
+def _as_openpyxl_gives(value):
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
 
 
 def _what_archive(archive, names) -> str:
@@ -375,13 +437,16 @@ def _what_archive(archive, names) -> str:
     return _("The archive is not an Excel workbook (.xlsx).")
 
 
-def _inspect(archive, infos) -> dict[str, dict[tuple[int, int], FormulaWithoutValue]]:
+def _inspect(archive, infos, grid: dict | None = None) -> dict[str, dict[tuple[int, int], FormulaWithoutValue]]:
     """Read every part once, counting real unpacked bytes; refuse encryption and XML declarations.
 
-    Returns, per worksheet part, the cells that hold a formula without a saved value.
+    Returns, per worksheet part, the cells that hold a formula without a saved value. `grid`, when given, receives
+    the largest rows × columns that the cell references of a worksheet span (what a dense reader would allocate)
+    and whether any cell holds an error value (#DIV/0! …), which only openpyxl passes on as written.
     """
     total = 0
     missing: dict[str, dict[tuple[int, int], FormulaWithoutValue]] = {}
+    widest = [99_999, 26]  # bounds of the rows and columns the cells of the part being read reach (`_reach`)
     try:
         for info in infos:
             if info.flag_bits & 0x1:
@@ -406,16 +471,40 @@ def _inspect(archive, infos) -> dict[str, dict[tuple[int, int], FormulaWithoutVa
                         window = tail + chunk
                         if b"<!ENTITY" in window or b"<!DOCTYPE" in window:
                             raise FileRefused(_("The workbook declares XML entities, which the portal does not read."))
-                    tail = chunk[-16:]
                     if found is not None:
+                        if grid is not None:
+                            _reach(tail + chunk, widest)
+                            if not grid["errors"] and b't="e"' in tail + chunk:
+                                grid["errors"] = True
                         carry = _formulas(carry + chunk if carry else chunk, found)
+                    tail = chunk[-16:]
             if found is not None and carry:
                 _formulas(carry, found, final=True)
+            if grid is not None and found is not None:
+                grid["cells"] = max(grid["cells"], widest[0] * widest[1])
+                widest = [99_999, 26]
     except FileRefused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
         raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
     return {"/" + name: cells for name, cells in missing.items() if cells}
+
+
+def _reach(window: bytes, widest: list) -> None:
+    """Raise `widest` — upper bounds of the rows and columns a sheet's cells reach — from the references in `window`.
+
+    Exact only where it matters, and cheap on any input (these patterns begin with literals, so a piece without
+    them is skipped at search speed): rows below 100,000 and columns up to Z are assumed, deeper rows and two-letter
+    columns are read, and any three-letter column counts as the widest sheet Excel allows.
+    """
+    if widest[0] * widest[1] > CALAMINE_GRID:
+        return  # already too large for calamine: nothing more to learn
+    if widest[1] < 16_384 and THREE_LETTERS.search(window):
+        widest[1] = 16_384
+    elif two := TWO_LETTERS.findall(window):
+        widest[1] = max(widest[1], _column_number(max(two).decode()))
+    if deep := DEEP_ROWS.findall(window):
+        widest[0] = max(widest[0], max(int(row) for row in deep))
 
 
 def _formulas(window: bytes, found: dict, final=False) -> bytes:

@@ -564,10 +564,10 @@ def _integer(parsed, number, key, value, low=None, high=None, message=None):
             parsed.problem(number, key, value, _("«%(value)s» is not a whole number.") % {"value": value})
             return None
     if (low is not None and result < low) or (high is not None and result > high):
-        if message:
-            text = message()
-        elif low == 0 and result < 0:
+        if low == 0 and result < 0:
             text = _("«%(value)s» is negative: a number of pupils cannot be.") % {"value": value}
+        elif message:
+            text = message()
         else:
             text = _("«%(value)s» is out of range.") % {"value": value}
         parsed.problem(number, key, value, text)
