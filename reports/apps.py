@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Assessments, indicators and reports")
+
+    def ready(self):
+        from shnor_portal import reference_data
+
+        reference_data.connect()
