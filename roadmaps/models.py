@@ -1,0 +1,234 @@
+"""Plans (municipal, school, mentor pair), their sections and activities, with deadlines as written and as read.
+
+Room is left for what comes next (issue 5): the lifecycle has all its states and a comment for «возвращён на
+доработку»; history is kept by django-simple-history on every model, which amendments and versions build on;
+activities carry executor schools for progress reports and «Мои задачи».
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import Municipality, School
+from support.models import Pairing
+
+from .deadlines import Kind, Reading, read_deadline
+
+
+class Level(models.TextChoices):
+    MUNICIPAL = "municipal", _("municipal")
+    SCHOOL = "school", _("school")
+    PAIR = "pair", _("mentor pair")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    REVIEW = "review", _("under review")
+    RETURNED = "returned", _("returned for revision")
+    APPROVED = "approved", _("approved")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+
+
+class Plan(models.Model):
+    """План мероприятий / дорожная карта / программа of one owner for a period."""
+
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.MUNICIPAL)
+    # Every plan belongs to a municipality (SPEC §1): the owner's for municipal plans, the school's otherwise.
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="plans", verbose_name=_("municipality"))
+    school = models.ForeignKey(
+        School, models.PROTECT, null=True, blank=True, related_name="plans", verbose_name=_("school")
+    )
+    pairing = models.ForeignKey(
+        Pairing, models.PROTECT, null=True, blank=True, related_name="plans", verbose_name=_("mentor pair")
+    )
+    title = models.CharField(_("title"), max_length=1000)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    # Passport (паспорт плана), as written in the seeds.
+    normative_basis = models.TextField(_("normative basis"), blank=True)
+    developers = models.TextField(_("developers"), blank=True)
+    executors = models.TextField(_("executors"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    tasks = models.TextField(_("tasks"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    timeframe = models.TextField(_("timeframe"), blank=True, help_text=_("As written, e.g. «2021–2024 гг.»."))
+    control = models.TextField(_("control"), blank=True)
+
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status_comment = models.TextField(_("status comment"), blank=True)
+    approval_number = models.CharField(_("approval order number"), max_length=100, blank=True)
+    approval_date = models.DateField(_("approval order date"), null=True, blank=True)
+    approved_by = models.CharField(_("approved by"), max_length=500, blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["municipality__name", "-period_start", "title"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="plan_end_not_before_start",
+                violation_error_message=_("The plan cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(level=Level.MUNICIPAL, school__isnull=True, pairing__isnull=True)
+                    | Q(level=Level.SCHOOL, school__isnull=False, pairing__isnull=True)
+                    | Q(level=Level.PAIR, pairing__isnull=False)
+                ),
+                name="plan_owner_matches_level",
+                violation_error_message=_(
+                    "A municipal plan has no school, a school plan has one, a pair plan has a pairing."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:plan-detail", args=[self.pk])
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The plan cannot end before it starts.")})
+
+    @property
+    def owner(self):
+        if self.level == Level.PAIR:
+            return self.pairing
+        if self.level == Level.SCHOOL:
+            return self.school
+        return self.municipality
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start.year == self.period_end.year:
+            return str(self.period_start.year)
+        return f"{self.period_start.year}–{self.period_end.year}"
+
+    @property
+    def approval_label(self) -> str:
+        parts = []
+        if self.approval_number:
+            parts.append(f"№{self.approval_number}")
+        if self.approval_date:
+            parts.append(_("of %(date)s") % {"date": self.approval_date.strftime("%d.%m.%Y")})
+        return " ".join(str(p) for p in parts)
+
+    def passport(self) -> list[tuple[str, str]]:
+        """The passport rows that are filled in, in the order of the seeds."""
+        fields = ["normative_basis", "developers", "executors", "goal", "tasks", "expected_results", "timeframe"]
+        rows = [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in [*fields, "control"]]
+        return [(label, value) for label, value in rows if value]
+
+
+class Section(models.Model):
+    """A section row of the plan table: «1.», «I.», «1.1» … with its title and, sometimes, its own «ответственные»."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="sections", verbose_name=_("plan"))
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("parent section")
+    )
+    number = models.CharField(_("number"), max_length=50, blank=True, help_text=_("As written: «1.», «I.», «1.1»."))
+    title = models.TextField(_("title"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    responsible = models.TextField(_("responsible"), blank=True)
+    # A stage row may carry its deadline for the whole stage (seed 003: «1.1. Подготовительный этап … февраль – март
+    # 2018 год»); it is kept as written.
+    deadline_text = models.CharField(_("deadline as written"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+
+    def __str__(self):
+        return " ".join(part for part in (self.number, self.title) if part)
+
+
+class Activity(models.Model):
+    """One numbered activity: its deadline exactly as written, and how the reader understood it."""
+
+    section = models.ForeignKey(Section, models.CASCADE, related_name="activities", verbose_name=_("section"))
+    # Numbers are unique within a section at most — and seed 001 itself repeats «2.6»: no constraint.
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    name = models.TextField(_("activity"))
+    deadline_text = models.CharField(_("deadline as written"), max_length=500, blank=True)
+    deadline_kind = models.CharField(
+        _("deadline kind"), max_length=16, choices=Kind.choices, default=Kind.UNPARSED, editable=False
+    )
+    deadline_periods = models.JSONField(
+        _("deadline periods"), default=list, blank=True, editable=False, help_text=_("[[start, end], …] ISO dates.")
+    )
+    outside_period = models.BooleanField(_("outside the plan's period"), default=False, editable=False)
+    responsible = models.TextField(_("responsible"), blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    executors = models.ManyToManyField(
+        School, blank=True, related_name="plan_activities", verbose_name=_("executor schools")
+    )
+
+    history = HistoricalRecords(m2m_fields=[executors])
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["deadline_kind"])]
+
+    def __str__(self):
+        return " ".join(part for part in (self.number, self.name[:80]) if part)
+
+    def save(self, *args, **kwargs):
+        self.apply_reading()
+        super().save(*args, **kwargs)
+
+    def apply_reading(self, plan: Plan | None = None) -> Reading:
+        """Read the deadline text against the plan's period and store the reading beside the text.
+
+        An activity without a deadline of its own takes its stage's (the section row's) deadline, as in seed 003.
+        """
+        plan = plan or self.section.plan
+        reading = read_deadline(self.deadline_text or self.section.deadline_text, plan.period_start, plan.period_end)
+        self.deadline_kind = reading.kind
+        self.deadline_periods = reading.periods_iso()
+        self.outside_period = reading.outside
+        return reading
+
+    @property
+    def periods(self) -> list[tuple[dt.date, dt.date]]:
+        return [(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in self.deadline_periods]
+
+    @property
+    def inherits_deadline(self) -> bool:
+        return not self.deadline_text and bool(self.section.deadline_text)
+
+    @property
+    def is_unparsed(self) -> bool:
+        return self.deadline_kind == Kind.UNPARSED
+
+    def period_labels(self, limit: int = 4) -> list[str]:
+        """The periods as «01.08.2020–31.08.2020» (a single day once), at most `limit` of them and «… ещё N»."""
+        labels = []
+        for start, end in self.periods[:limit]:
+            first, last = start.strftime("%d.%m.%Y"), end.strftime("%d.%m.%Y")
+            labels.append(first if start == end else f"{first}–{last}")
+        rest = len(self.deadline_periods) - limit
+        if rest > 0:
+            labels.append(_("… %(count)s more") % {"count": rest})
+        return labels

@@ -1,0 +1,135 @@
+"""python manage.py import_plan: --json prints only what was read, a draft plan is created, bad input exits 1."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from roadmaps.models import Activity, Level, Plan, PlanStatus, Section
+
+from .builders import workbook_bytes
+from .test_imports import seed_001, seed_002
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    def write(data: bytes, name="plan.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+
+    return write
+
+
+def run(capsys, *args):
+    """(exit code, stdout, stderr) of the command."""
+    code = 0
+    try:
+        call_command("import_plan", *args)
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_it_prints_only_the_json_document_and_writes_nothing_on_a_dry_run(world, plan_file, capsys):
+    code, out, err = run(
+        capsys, plan_file(seed_001()), "--owner", "oktyabrsky", "--period", "2020-2021", "--dry-run", "--json"
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert list(document) == ["sections"]
+    assert document["sections"][0]["activities"][0]["periods"] == [["2020-08-01", "2020-08-31"]]
+    assert set(document["sections"][0]["activities"][0]) == {
+        "number",
+        "name",
+        "deadline_text",
+        "kind",
+        "periods",
+        "responsible",
+        "expected_result",
+    }
+    assert "Пробный запуск" in err
+    assert not Plan.objects.exists()
+
+
+def test_it_creates_a_draft_municipal_plan_for_the_period(world, plan_file, capsys):
+    code, out, _err = run(capsys, plan_file(seed_001()), "--owner", "oktyabrsky", "--period", "2020-2021")
+    assert code == 0 and "Создан" in out
+    plan = Plan.objects.get()
+    assert (plan.level, plan.municipality, plan.school, plan.status) == (
+        Level.MUNICIPAL,
+        world.municipality,
+        None,
+        PlanStatus.DRAFT,
+    )
+    assert (str(plan.period_start), str(plan.period_end)) == ("2020-01-01", "2021-12-31")
+    assert plan.title.startswith("План мероприятий («дорожная карта»)")
+    assert list(plan.sections.values_list("number", flat=True)) == ["1", "2", "4"]
+    first = Activity.objects.get(section__plan=plan, number="1.1")
+    assert (first.deadline_text, first.deadline_kind, first.deadline_periods) == (
+        "Август 2020г.",
+        "dates",
+        [["2020-08-01", "2020-08-31"]],
+    )
+    assert Activity.objects.filter(section__plan=plan, number="2.6").count() == 2
+    assert plan.history.count() == 1 and Section.history.filter(plan_id=plan.pk).count() == 3
+
+
+def test_a_school_code_makes_a_school_plan_and_a_pair_level_finds_the_pairing(world, plan_file, capsys):
+    assert run(capsys, plan_file(seed_002()), "--owner", "chemashi", "--period", "2024-2024")[0] == 0
+    plan = Plan.objects.get()
+    assert (plan.level, plan.school, plan.municipality) == (Level.SCHOOL, world.school, world.municipality)
+    assert Activity.objects.filter(section__plan=plan, deadline_text="4 квартал 2024 гола").get().deadline_periods == [
+        ["2024-10-01", "2024-12-31"]
+    ]
+    code, _out, err = run(
+        capsys, plan_file(seed_002()), "--owner", "chemashi", "--period", "2024-2024", "--level", "pair"
+    )
+    assert code == 0, err
+    pair = Plan.objects.get(level=Level.PAIR)
+    assert (pair.pairing.mentor, pair.pairing.mentee, pair.school) == (world.mentor_school, world.school, world.school)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--owner", "nowhere", "--period", "2020-2021"], "Нет муниципалитета или школы с кодом «nowhere»"),
+        (["--owner", "oktyabrsky", "--period", "2021-2020"], "Y1-Y2"),
+        (["--owner", "oktyabrsky", "--period", "двадцатый"], "Y1-Y2"),
+        (["--owner", "oktyabrsky", "--period", "2020-2021", "--level", "school"], "муниципалитет"),
+        (["--owner", "andra", "--period", "2020-2021", "--level", "pair"], "нет пары"),
+    ],
+)
+def test_bad_arguments_exit_1_with_a_russian_error_and_nothing_written(world, plan_file, capsys, args, message):
+    code, out, err = run(capsys, plan_file(seed_001()), *args)
+    assert code == 1 and message in err and "План не импортирован" in err
+    assert out == "" and not Plan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"<html><body>plan</body></html>",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        b"PK\x03\x04broken",
+        "№;Мероприятие\n1;x\n".encode("cp1251"),
+    ],
+    ids=["empty", "html", "xls", "damaged zip", "csv"],
+)
+def test_a_file_that_is_not_a_plan_table_exits_1_with_nothing_written(world, plan_file, capsys, data):
+    code, out, err = run(capsys, plan_file(data), "--owner", "oktyabrsky", "--period", "2020-2021", "--json")
+    assert code == 1 and out == "" and "План не импортирован" in err
+    assert not Plan.objects.exists()
+
+
+def test_a_missing_file_and_a_table_without_header_exit_1(world, plan_file, capsys, tmp_path):
+    code, _out, err = run(capsys, str(tmp_path / "nope.xlsx"), "--owner", "oktyabrsky", "--period", "2020-2021")
+    assert code == 1 and "не существует" in err
+    headerless = plan_file(workbook_bytes([["Показатель", "Значение"], ["Доля", "10"]]))
+    code, _out, err = run(capsys, headerless, "--owner", "oktyabrsky", "--period", "2020-2021")
+    assert code == 1 and "заголов" in err
+    assert not Plan.objects.exists()
