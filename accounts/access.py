@@ -285,3 +285,194 @@ def can(user, action: str, obj) -> bool:
             return scope.can_change_school(obj.mentee)
         return scope.can_view_school(obj.mentee) or scope.can_view_school(obj.mentor)
     raise TypeError(f"No access rule for {type(obj).__name__}")
+
+
+# --- Support (pairings, events): the same rules, for the objects of the support app.
+
+
+def pairings_visible_to(user):
+    """Agreements whose mentor or supported school is within the user's read scope."""
+    from support.models import Pairing
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Pairing.objects.all()
+    if not scope.roles:
+        return Pairing.objects.none()
+    return Pairing.objects.filter(scope.school_q(prefix="mentee__") | scope.school_q(prefix="mentor__"))
+
+
+def get_pairing_for(user, pk: int, action: str = VIEW):
+    """A pairing; its municipality's coordinators (those of the supported school) change it."""
+    from support.models import Pairing
+
+    pairing = Pairing.objects.select_related("mentor__municipality__region", "mentee__municipality__region")
+    pairing = pairing.filter(pk=pk).first()
+    if pairing is None:
+        raise Http404
+    return _decide(user, pairing, can(user, VIEW, pairing), can(user, CHANGE, pairing), action)
+
+
+def _event_q(scope: Scope) -> Q:
+    return (
+        Q(municipality__region_id__in=scope.regions_read)
+        | Q(municipality_id__in=scope.municipalities_read)
+        | Q(organiser_school_id__in=scope.own_schools)
+        | Q(event_schools__school_id__in=scope.own_schools)
+        | Q(event_schools__school__municipality_id__in=scope.municipalities_read)
+        | Q(event_schools__school__municipality__region_id__in=scope.regions_read)
+    )
+
+
+def events_visible_to(user):
+    """Support events of the municipalities in scope, and those organised by or for the user's own schools
+    (a mentor school sees the events of the schools it mentors)."""
+    from support.models import SupportEvent
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return SupportEvent.objects.all()
+    if not scope.roles:
+        return SupportEvent.objects.none()
+    ids = SupportEvent.objects.filter(_event_q(scope)).values("pk")
+    return SupportEvent.objects.filter(pk__in=ids)
+
+
+def event_target_schools_for(user):
+    """Schools the user may record support events for: a coordinator's municipality, a mentor's mentees."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return School.objects.all()
+    return School.objects.filter(Q(municipality_id__in=scope.municipalities_edit) | Q(pk__in=scope.mentee_schools))
+
+
+def can_record_events(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_edit) or bool(scope.mentor_schools and scope.mentee_schools)
+
+
+def can_change_event(user, event) -> bool:
+    """The municipality's coordinators; a mentor school for the events it organised for the schools it mentors."""
+    scope = scope_of(user)
+    if scope.is_admin or event.municipality_id in scope.municipalities_edit:
+        return True
+    if event.organiser_school_id not in scope.mentor_schools:
+        return False
+    targets = set(event.event_schools.values_list("school_id", flat=True))
+    return targets <= (scope.mentee_schools | scope.mentor_schools)
+
+
+def get_event_for(user, pk: int, action: str = VIEW):
+    from support.models import SupportEvent
+
+    event = SupportEvent.objects.select_related("municipality", "organiser_school", "organiser_municipality")
+    event = event.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    visible = events_visible_to(user).filter(pk=pk).exists()
+    if not visible:
+        raise Http404
+    return _decide(user, event, True, action == VIEW or can_change_event(user, event), action)
+
+
+def named_participants_visible_to(user):
+    """Named participants (personal data): only within the school's own scope (its principal) and to the
+    coordinators of its municipality."""
+    from support.models import EventParticipant
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return EventParticipant.objects.all()
+    return EventParticipant.objects.filter(
+        Q(school__municipality_id__in=scope.municipalities_edit) | Q(school_id__in=scope.principal_schools)
+    )
+
+
+def get_material_for(user, pk: int):
+    """A material file of a visible event (404 otherwise): downloads go through this, never a static URL."""
+    from support.models import EventMaterial
+
+    material = EventMaterial.objects.select_related("event").filter(pk=pk).first()
+    if material is None or not events_visible_to(user).filter(pk=material.event_id).exists():
+        raise Http404
+    return material
+
+
+# --- Teachers and their diagnostics: personal data of the school.
+
+
+def can_keep_teachers(user, school) -> bool:
+    """The school's own principal, its municipality's coordinators and the administrator see and keep teachers."""
+    scope = scope_of(user)
+    return scope.is_admin or school.municipality_id in scope.municipalities_edit or school.pk in scope.principal_schools
+
+
+def teachers_visible_to(user):
+    from support.models import Teacher
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Teacher.objects.all()
+    return Teacher.objects.filter(
+        Q(school__municipality_id__in=scope.municipalities_edit) | Q(school_id__in=scope.principal_schools)
+    )
+
+
+def get_teacher_for(user, pk: int):
+    """A teacher (with name and scores): 404 for everyone outside the school's own scope and its coordinators."""
+    teacher = teachers_visible_to(user).select_related("school__municipality").filter(pk=pk).first()
+    if teacher is None:
+        raise Http404
+    return teacher
+
+
+# --- Roadmaps ------------------------------------------------------------------------------------------------------
+# Coordinators, inspectors and regional coordinators see the plans of the municipalities in their scope; a principal
+# (and a mentor school) sees the plans of its own schools: their school plans, their pair plans, and the municipal
+# plans where the school is an executor. Outside the scope a plan is a 404; a visible plan the user may not change is
+# a 403.
+
+
+def _plan_q(scope: Scope) -> Q:
+    from roadmaps.models import Activity, Level
+
+    own = scope.own_schools
+    return (
+        Q(municipality__region_id__in=scope.regions_read)
+        | Q(municipality_id__in=scope.municipalities_read)
+        | Q(level=Level.SCHOOL, school_id__in=own)
+        | Q(level=Level.PAIR, pairing__mentor_id__in=own)
+        | Q(level=Level.PAIR, pairing__mentee_id__in=own)
+        | Q(level=Level.MUNICIPAL, pk__in=Activity.objects.filter(executors__in=own).values("section__plan_id"))
+    )
+
+
+def plans_visible_to(user):
+    from roadmaps.models import Plan
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Plan.objects.all()
+    if not scope.roles:
+        return Plan.objects.none()
+    return Plan.objects.filter(_plan_q(scope))
+
+
+def can_change_plan(user, plan) -> bool:
+    """Only the owner municipality's coordinators (and the administrator) change a plan."""
+    scope = scope_of(user)
+    return scope.is_admin or plan.municipality_id in scope.municipalities_edit
+
+
+def get_plan_for(user, pk: int, action: str = VIEW):
+    plan = (
+        plans_visible_to(user)
+        .select_related("municipality__region", "school", "pairing__mentor", "pairing__mentee")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    if action == CHANGE and not can_change_plan(user, plan):
+        raise PermissionDenied
+    return plan

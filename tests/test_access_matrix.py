@@ -16,6 +16,79 @@ PERSONAS = [
     "administrator",
 ]
 
+
+def _statuses(coordinator, other_coordinator, principal, mentor, inspector, regional, outsider, administrator):
+    return dict(
+        zip(
+            PERSONAS,
+            (coordinator, other_coordinator, principal, mentor, inspector, regional, outsider, administrator),
+            strict=True,
+        )
+    )
+
+
+# Support: readers in scope see pairings and events of chemashi; its municipality's coordinators change them;
+# a mentor school records events for the schools it mentors.
+READ_CHEMASHI = _statuses(200, 404, 200, 200, 200, 200, 404, 200)
+CHANGE_CHEMASHI = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
+SUPPORT_MATRIX = [
+    ("support:pairing-list", {}, dict.fromkeys(PERSONAS, 200)),
+    ("support:pairing-diagram", {}, dict.fromkeys(PERSONAS, 200)),
+    ("support:pairing-create", {}, _statuses(200, 200, 403, 403, 403, 403, 403, 200)),
+    ("support:pairing-detail", {"support": "pairing"}, READ_CHEMASHI),
+    ("support:pairing-update", {"support": "pairing"}, CHANGE_CHEMASHI),
+    ("support:pairing-end", {"support": "pairing"}, CHANGE_CHEMASHI),
+    ("support:pairing-renew", {"support": "pairing"}, CHANGE_CHEMASHI),
+    ("support:event-list", {}, dict.fromkeys(PERSONAS, 200)),
+    ("support:event-calendar", {}, dict.fromkeys(PERSONAS, 200)),
+    ("support:consultation-journal", {}, dict.fromkeys(PERSONAS, 200)),
+    ("support:event-create", {}, _statuses(200, 200, 403, 200, 403, 403, 403, 200)),
+    ("support:event-detail", {"support": "event"}, READ_CHEMASHI),
+    ("support:event-edit", {"support": "event"}, CHANGE_CHEMASHI),
+    ("support:event-edit", {"support": "mentor_event"}, _statuses(200, 404, 403, 200, 403, 403, 404, 200)),
+    ("support:material-download", {"support": "material"}, READ_CHEMASHI),
+    # Teachers are personal data: the school itself and its coordinators; readers of the school see the summary.
+    ("support:teacher-list", {"code": "chemashi"}, _statuses(200, 404, 200, 403, 403, 403, 404, 200)),
+    ("support:teacher-create", {"code": "chemashi"}, _statuses(200, 404, 200, 403, 403, 403, 404, 200)),
+    ("support:school-competencies", {"code": "chemashi"}, READ_CHEMASHI),
+    ("support:teacher-detail", {"support": "teacher"}, _statuses(200, 404, 200, 404, 404, 404, 404, 200)),
+    ("support:diagnostic-create", {"support": "teacher"}, _statuses(200, 404, 200, 404, 404, 404, 404, 200)),
+]
+
+
+def support_object(world, kind):
+    """The support objects the matrix asks for, made on first use: a municipal event for chemashi, one organised
+    by its mentor school, and a material of the first."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from support.models import EventMaterial, EventSchool, Pairing, SupportEvent
+
+    if kind == "pairing":
+        return Pairing.objects.get(mentee=world.school)
+    if kind == "teacher":
+        from support.models import Teacher
+
+        return Teacher.objects.get_or_create(school=world.school, full_name="Иванова Мария Петровна")[0]
+    organiser = {"organiser_school": world.mentor_school} if kind == "mentor_event" else {}
+    topic = f"matrix {kind}" if kind != "material" else "matrix event"
+    event, created = SupportEvent.objects.get_or_create(
+        topic=topic,
+        defaults={"municipality": world.municipality, "type": "seminar", "start": dt.date(2020, 10, 1), **organiser},
+    )
+    if created:
+        EventSchool.objects.create(event=event, school=world.school)
+    if kind != "material":
+        return event
+    material = EventMaterial.objects.filter(event=event).first()
+    if material is None:
+        material = EventMaterial(event=event, name="a.pdf", kind="pdf", size=9)
+        material.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        material.save()
+    return material
+
+
 # url name, kwargs (by world attribute), then the expected GET status per persona.
 MATRIX = [
     ("reports:results-list", {}, dict.fromkeys(PERSONAS, 200)),
@@ -246,12 +319,15 @@ MATRIX = [
             "administrator": 200,
         },
     ),
+    *SUPPORT_MATRIX,
 ]
 
 
 def resolve(world, name, kwargs):
     if "listing" in kwargs:
         kwargs = {"pk": world.school.listings.first().pk}
+    if "support" in kwargs:
+        kwargs = {"pk": support_object(world, kwargs["support"]).pk}
     return reverse(name, kwargs=kwargs)
 
 

@@ -8,7 +8,12 @@ from shnor_portal.demo import Tally
 # Each app contributes a `load(tally, stdout)` in its demo module; order follows the dependencies.
 DEMO_LOADERS = ["registry.demo", "support.demo", "accounts.demo"]
 # Data that builds on the registry: (module, function).
-EXTRA_LOADERS = [("registry.demo", "load_profiles"), ("reports.demo", "load"), ("reports.demo", "load_published")]
+EXTRA_LOADERS = [
+    ("registry.demo", "load_profiles"),
+    ("reports.demo", "load"),
+    ("reports.demo", "load_published"),
+    ("roadmaps.demo", "load"),
+]
 
 
 class Command(BaseCommand):

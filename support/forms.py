@@ -1,0 +1,493 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
+
+from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
+from registry.models import Municipality, School
+
+from .materials import sniff_material
+from .models import (
+    DevelopmentRecord,
+    Diagnostic,
+    EventParticipant,
+    EventType,
+    Pairing,
+    PairingStatus,
+    Rater,
+    RouteStep,
+    Score,
+    SupportEvent,
+    Teacher,
+)
+
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.short_name} ({obj.municipality.short_name or obj.municipality.name})"
+
+
+class PairingForm(forms.ModelForm):
+    mentee = SchoolChoiceField(label=_("supported school"), queryset=School.objects.none())
+    mentor = SchoolChoiceField(label=_("mentor school"), queryset=School.objects.none())
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "mentee",
+            "mentor",
+            "cross_municipality",
+            "support_model",
+            "agreement_number",
+            "agreement_date",
+            "basis",
+            "start",
+            "end",
+            "goals",
+        ]
+        widgets = {
+            "agreement_date": DATE_INPUT,
+            "start": DATE_INPUT,
+            "end": DATE_INPUT,
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editable = schools_editable_by(user).select_related("municipality")
+        self.fields["mentee"].queryset = editable
+        # A mentor may come from another municipality of the same region (a regional leader school).
+        if scope_of(user).is_admin:
+            mentors = School.objects.all()
+        else:
+            mentors = School.objects.filter(municipality__region__in=municipalities_editable_by(user).values("region"))
+        self.fields["mentor"].queryset = mentors.select_related("municipality")
+        if self.instance.pk:
+            # The pair itself does not change: a different pair is a new agreement.
+            self.fields["mentee"].disabled = True
+            self.fields["mentor"].disabled = True
+            self.fields["cross_municipality"].disabled = True
+        self.helper = _helper(
+            Row(Column("mentee", css_class="col-md-6"), Column("mentor", css_class="col-md-6")),
+            Row(Column("cross_municipality", css_class="col-md-6"), Column("support_model", css_class="col-md-6")),
+            Row(Column("agreement_number", css_class="col-md-4"), Column("agreement_date", css_class="col-md-4")),
+            "basis",
+            Row(Column("start", css_class="col-md-4"), Column("end", css_class="col-md-4")),
+            "goals",
+            Submit("save", _("Save")),
+        )
+
+
+class PairingEndForm(forms.Form):
+    end = forms.DateField(label=_("Ended on"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("end", Submit("save", _("End the agreement"), css_class="btn-danger"))
+
+
+class PairingRenewForm(forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["support_model", "agreement_number", "agreement_date", "basis", "start", "end", "goals"]
+        widgets = {
+            "agreement_date": DATE_INPUT,
+            "start": DATE_INPUT,
+            "end": DATE_INPUT,
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"start": _("new period from"), "end": _("new period until")}
+
+    def __init__(self, *args, previous: Pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.mentor, self.instance.mentee = previous.mentor, previous.mentee
+        self.instance.cross_municipality = previous.cross_municipality
+        if not self.is_bound:
+            self.initial.setdefault("basis", previous.basis)
+            self.initial.setdefault("goals", previous.goals)
+            self.initial.setdefault("support_model", previous.support_model)
+        self.helper = _helper(
+            Row(Column("agreement_number", css_class="col-md-4"), Column("agreement_date", css_class="col-md-4")),
+            "basis",
+            Row(Column("start", css_class="col-md-4"), Column("end", css_class="col-md-4")),
+            "support_model",
+            "goals",
+            Submit("save", _("Renew the agreement")),
+        )
+
+    def _post_clean(self):
+        # Model validation runs in the renewal service, after the agreement being renewed is closed: checked here,
+        # the new period would always overlap it.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
+class PairingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), required=False, to_field_name="code"
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("all municipalities")
+        self.fields["status"].choices = [("", _("any status")), *PairingStatus.choices]
+
+    def filter_qs(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(
+                Q(mentor__short_name__icontains=q)
+                | Q(mentee__short_name__icontains=q)
+                | Q(agreement_number__icontains=q)
+                | Q(basis__icontains=q)
+            )
+        if data["municipality"]:
+            qs = qs.filter(Q(mentee__municipality=data["municipality"]) | Q(mentor__municipality=data["municipality"]))
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        return qs
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class EventForm(forms.ModelForm):
+    target_schools = forms.ModelMultipleChoiceField(
+        label=_("Target schools"), queryset=School.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = SupportEvent
+        fields = [
+            "municipality",
+            "type",
+            "is_targeted",
+            "format",
+            "start",
+            "end",
+            "topic",
+            "description",
+            "organiser_school",
+            "organiser_municipality",
+            "organiser_text",
+            "result",
+        ]
+        widgets = {
+            "start": DATE_INPUT,
+            "end": DATE_INPUT,
+            "topic": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.user = user
+        targets = event_target_schools_for(user).select_related("municipality")
+        self.fields["target_schools"].queryset = targets
+        self.fields["target_schools"].label_from_instance = lambda s: s.short_name
+        editable = municipalities_editable_by(user)
+        self.mentor_only = not scope.is_admin and not scope.municipalities_edit
+        if self.mentor_only:
+            # A mentor school records events of its own pairs: it is the organiser, its municipality owns the event.
+            own = School.objects.filter(pk__in=scope.mentor_schools)
+            self.fields["organiser_school"].queryset = own
+            self.fields["organiser_school"].required = True
+            self.fields["organiser_school"].empty_label = None
+            del self.fields["municipality"]
+            del self.fields["organiser_municipality"]
+        else:
+            self.fields["municipality"].queryset = editable
+            self.fields["organiser_municipality"].queryset = editable
+            self.fields["organiser_school"].queryset = School.objects.filter(
+                Q(municipality__in=editable) | Q(pk__in=scope.own_schools)
+            )
+            if not self.instance.pk and editable.count() == 1:
+                self.initial.setdefault("municipality", editable.first().pk)
+        if self.instance.pk:
+            self.initial["target_schools"] = list(self.instance.event_schools.values_list("school_id", flat=True))
+        self.helper = _helper(
+            *(["municipality"] if "municipality" in self.fields else []),
+            Row(
+                Column("type", css_class="col-md-4"),
+                Column("format", css_class="col-md-4"),
+                Column("is_targeted", css_class="col-md-4 pt-md-4"),
+            ),
+            Row(Column("start", css_class="col-md-4"), Column("end", css_class="col-md-4")),
+            "topic",
+            "description",
+            Row(
+                *[
+                    Column(name, css_class="col-md-6")
+                    for name in ("organiser_school", "organiser_municipality")
+                    if name in self.fields
+                ]
+            ),
+            "organiser_text",
+            "target_schools",
+            "result",
+            Submit("save", _("Save")),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.mentor_only and data.get("organiser_school"):
+            self.instance.municipality = data["organiser_school"].municipality
+        municipality = data.get("municipality") or getattr(self.instance, "municipality", None)
+        targets = data.get("target_schools") or []
+        if municipality and not self.mentor_only:
+            foreign = [s for s in targets if s.municipality_id != municipality.pk]
+            if foreign:
+                self.add_error(
+                    "target_schools",
+                    _("Target schools must belong to the event's municipality: %(schools)s.")
+                    % {"schools": ", ".join(s.short_name for s in foreign)},
+                )
+        return data
+
+
+class EventFilterForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False, to_field_name="code"
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+    targeted = forms.ChoiceField(
+        label=_("Targeted"),
+        required=False,
+        choices=[("", _("all")), ("yes", _("targeted only")), ("no", _("not targeted"))],
+    )
+    q = forms.CharField(label=_("Topic"), required=False)
+
+    def __init__(self, *args, schools, fixed_type: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = _("all schools")
+        self.fields["type"].choices = [("", _("all types")), *EventType.choices]
+        self.fixed_type = fixed_type
+        if fixed_type:
+            del self.fields["type"]
+
+    def filter_qs(self, qs):
+        if self.fixed_type:
+            qs = qs.filter(type=self.fixed_type)
+        if not self.is_bound:
+            return qs
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        if data.get("type"):
+            qs = qs.filter(type=data["type"])
+        if data["school"]:
+            qs = qs.filter(Q(event_schools__school=data["school"]) | Q(organiser_school=data["school"])).distinct()
+        qs = qs.overlapping(data["date_from"], data["date_to"])
+        if data["targeted"] == "yes":
+            qs = qs.filter(is_targeted=True)
+        elif data["targeted"] == "no":
+            qs = qs.filter(is_targeted=False)
+        if data["q"]:
+            qs = qs.filter(topic__icontains=data["q"].strip())
+        return qs
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+    def describe(self) -> str:
+        """The active filters in words, for the export's subtitle."""
+        if not self.is_valid():
+            return ""
+        parts = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                value = dict(field.choices).get(value, value)
+            elif hasattr(value, "strftime"):
+                value = value.strftime("%d.%m.%Y")
+            parts.append(f"{field.label}: {value}")
+        return "; ".join(parts)
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(label=_("Material (pdf, docx, xlsx, jpg, png)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = getattr(settings, "SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        self.kind = sniff_material(upload)
+        return upload
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = EventParticipant
+        fields = ["school", "full_name", "position"]
+        labels = {"full_name": _("Full name")}
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.helper = _helper(
+            Row(
+                Column("school", css_class="col-md-4"),
+                Column("full_name", css_class="col-md-4"),
+                Column("position", css_class="col-md-4"),
+            ),
+            Submit("add", _("Add a participant")),
+        )
+
+
+class ParticipantCountsForm(forms.Form):
+    """One number per target school: how many of its people took part."""
+
+    def __init__(self, *args, event_schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event_schools = list(event_schools)
+        for row in self.event_schools:
+            self.fields[f"school_{row.school_id}"] = forms.IntegerField(
+                label=row.school.short_name, min_value=0, max_value=10000, required=False, initial=row.participants
+            )
+
+    def save(self):
+        for row in self.event_schools:
+            value = self.cleaned_data.get(f"school_{row.school_id}")
+            if value != row.participants:
+                row.participants = value
+                row.save(update_fields=["participants"])
+
+
+class TeacherForm(forms.ModelForm):
+    class Meta:
+        model = Teacher
+        fields = ["full_name", "position", "subjects", "category", "experience_years", "is_active"]
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school = school
+        self.helper = _helper(
+            "full_name",
+            Row(Column("position", css_class="col-md-6"), Column("subjects", css_class="col-md-6")),
+            Row(
+                Column("category", css_class="col-md-4"),
+                Column("experience_years", css_class="col-md-4"),
+                Column("is_active", css_class="col-md-4 pt-md-4"),
+            ),
+            Submit("save", _("Save")),
+        )
+
+
+class DevelopmentForm(forms.ModelForm):
+    class Meta:
+        model = DevelopmentRecord
+        fields = ["programme", "hours", "provider", "start", "end", "completed"]
+        widgets = {"start": DATE_INPUT, "end": DATE_INPUT}
+
+    def __init__(self, *args, teacher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.teacher = teacher
+        self.helper = _helper(
+            "programme",
+            Row(Column("hours", css_class="col-md-3"), Column("provider", css_class="col-md-9")),
+            Row(
+                Column("start", css_class="col-md-4"),
+                Column("end", css_class="col-md-4"),
+                Column("completed", css_class="col-md-4 pt-md-4"),
+            ),
+            Submit("add", _("Add the record")),
+        )
+
+
+SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2")]
+
+
+class DiagnosticForm(forms.Form):
+    """The card of seed 004 Приложение 3: every criterion × every rater, scored 0, 1 or 2."""
+
+    date = forms.DateField(label=_("Date of the diagnostic"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, teacher, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teacher = teacher
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            for rater, label in Rater.choices:
+                self.fields[self.key(criterion, rater)] = forms.TypedChoiceField(
+                    label=f"{criterion.text} — {label}", choices=SCORE_CHOICES, coerce=int
+                )
+
+    @staticmethod
+    def key(criterion, rater) -> str:
+        return f"score_{criterion.pk}_{rater}"
+
+    def rows(self):
+        """(competency, [(criterion, [bound field per rater])]) for the template's table."""
+        grouped = []
+        for criterion in self.criteria:
+            fields = [self[self.key(criterion, rater)] for rater in Rater.values]
+            if not grouped or grouped[-1][0] != criterion.competency:
+                grouped.append((criterion.competency, []))
+            grouped[-1][1].append((criterion, fields))
+        return grouped
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if Diagnostic.objects.filter(teacher=self.teacher, date=date).exists():
+            raise forms.ValidationError(_("This teacher already has a diagnostic of this date."))
+        return date
+
+    def save(self) -> Diagnostic:
+        diagnostic = Diagnostic.objects.create(
+            teacher=self.teacher, date=self.cleaned_data["date"], note=self.cleaned_data["note"]
+        )
+        Score.objects.bulk_create(
+            Score(diagnostic=diagnostic, criterion=c, rater=r, value=self.cleaned_data[self.key(c, r)])
+            for c in self.criteria
+            for r in Rater.values
+        )
+        return diagnostic
+
+
+class RouteStepForm(forms.ModelForm):
+    class Meta:
+        model = RouteStep
+        fields = ["competency", "action", "description", "due"]
+        widgets = {"due": DATE_INPUT}
+
+    def __init__(self, *args, teacher, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.teacher = teacher
+        self.fields["competency"].empty_label = _("not tied to a competency")
+        self.helper = _helper(
+            Row(
+                Column("competency", css_class="col-md-5"),
+                Column("action", css_class="col-md-3"),
+                Column("due", css_class="col-md-4"),
+            ),
+            "description",
+            Submit("add", _("Add the step")),
+        )

@@ -1,0 +1,108 @@
+"""Numbers for the indicators issue: SQL aggregates over support events, each in one query.
+
+«Reached» means a school is a target school of an event that takes place at least one day within the period.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count
+
+from .models import METHODOLOGICAL_TYPES, EventSchool, SupportEvent
+
+
+def _events(start: dt.date, end: dt.date, *, municipality=None, types: Iterable[str] | None = METHODOLOGICAL_TYPES):
+    events = SupportEvent.objects.overlapping(start, end)
+    if municipality is not None:
+        events = events.filter(municipality=municipality)
+    if types is not None:
+        events = events.of_types(types)
+    return events
+
+
+def schools_reached(
+    start: dt.date, end: dt.date, *, municipality=None, schools=None, types=METHODOLOGICAL_TYPES
+) -> int:
+    """How many distinct target schools methodological events reached in [start, end] (one query)."""
+    rows = EventSchool.objects.filter(event__in=_events(start, end, municipality=municipality, types=types))
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    return rows.values("school_id").distinct().count()
+
+
+def events_by_school(start: dt.date, end: dt.date, schools, *, types=METHODOLOGICAL_TYPES) -> dict[int, int]:
+    """school id → number of events in [start, end] that targeted it (one query; schools without events absent)."""
+    rows = (
+        EventSchool.objects.filter(event__in=_events(start, end, types=types), school__in=schools)
+        .values("school_id")
+        .annotate(events=Count("event_id", distinct=True))
+    )
+    return {row["school_id"]: row["events"] for row in rows}
+
+
+def counts_by_type(start: dt.date, end: dt.date, *, municipality=None, schools=None) -> dict[str, int]:
+    """event type → number of events in [start, end] (all types; one query)."""
+    events = _events(start, end, municipality=municipality, types=None)
+    if schools is not None:
+        events = events.filter(event_schools__school__in=schools)
+    rows = events.values("type").annotate(events=Count("pk", distinct=True)).order_by("type")
+    return {row["type"]: row["events"] for row in rows}
+
+
+# --- Staff development and competency diagnostics.
+
+
+def competency_summary(school) -> dict:
+    """Levels of the latest diagnostic of each active teacher of `school`, per competency and in total (the picture
+    of seed 004 Приложение 2), and the critical group with its deficits. Five queries whatever the staff size."""
+    from .competency import Level, latest_diagnostics, results_of
+    from .models import Competency, Teacher
+
+    teachers = {t.pk: t for t in Teacher.objects.filter(school=school, is_active=True)}
+    latest = latest_diagnostics(list(teachers))
+    results = results_of(list(latest.values()))
+    competencies = list(Competency.objects.all())
+    keys = [c.pk for c in competencies] + ["total"]
+    distribution = {key: dict.fromkeys(Level.values, 0) for key in keys}
+    critical = []
+    for teacher_id, diagnostic_id in latest.items():
+        result = results.get(diagnostic_id, {})
+        for key in keys:
+            if key in result:
+                distribution[key][result[key].level] += 1
+        total = result.get("total")
+        if total and total.level == Level.CRITICAL:
+            deficits = [c for c in competencies if c.pk in result and result[c.pk].level == Level.CRITICAL]
+            critical.append({"teacher": teachers[teacher_id], "total": total, "deficits": deficits})
+    critical.sort(key=lambda row: (row["total"].percent, row["teacher"].full_name))
+    rows = [{"competency": c, "counts": [distribution[c.pk][level] for level in Level.values]} for c in competencies]
+    return {
+        "rows": rows,
+        "total": [distribution["total"][level] for level in Level.values],
+        "levels": Level.choices,
+        "diagnosed": len(latest),
+        "teachers": len(teachers),
+        "critical": critical,
+    }
+
+
+def teachers_at_critical_level(schools) -> int:
+    """How many active teachers of `schools` are at the critical level by their latest diagnostic (four queries)."""
+    from .competency import Level, latest_diagnostics, results_of
+    from .models import Teacher
+
+    latest = latest_diagnostics(Teacher.objects.filter(school__in=schools, is_active=True))
+    results = results_of(list(latest.values()))
+    return sum(1 for result in results.values() if result["total"].level == Level.CRITICAL)
+
+
+def staff_with_completed_development(schools, start: dt.date, end: dt.date) -> int:
+    """Teachers of `schools` who completed a professional development course ending within [start, end] (one query)."""
+    from .models import DevelopmentRecord
+
+    return (
+        DevelopmentRecord.objects.filter(teacher__school__in=schools, completed=True, end__gte=start, end__lte=end)
+        .values("teacher_id")
+        .distinct()
+        .count()
+    )
