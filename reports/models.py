@@ -1,7 +1,6 @@
 from .assessments.models import (  # noqa: F401 — models of the reports app live in its sub-packages
     AggregatedResult,
     Campaign,
-    ClassAggregate,
     MaxScore,
     ParticipantResult,
     PublishedResult,

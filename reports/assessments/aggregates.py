@@ -1,12 +1,13 @@
 """Aggregates per campaign × school, computed by SQL from both kinds of stored rows (INDICATORS.md)."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.utils import timezone
 
-from .models import AggregatedResult, Campaign, ClassAggregate, ParticipantResult, Procedure, SchoolAggregate
+from .models import AggregatedResult, Campaign, ParticipantResult, Procedure, SchoolAggregate
 
 
 def pct(numerator: int, denominator: int) -> float | None:
@@ -43,14 +44,14 @@ COUNTS = (
 # statements whatever the number of schools. Portable SQL: PostgreSQL and SQLite.
 GROUPED = """
 CREATE TEMPORARY TABLE shnor_recalculated AS
-SELECT g.campaign_id, g.school_id, g.class_name,
+SELECT g.campaign_id, g.school_id,
        SUM(g.participants) AS participants, SUM(g.marks_2) AS marks_2, SUM(g.marks_3) AS marks_3,
        SUM(g.marks_4) AS marks_4, SUM(g.marks_5) AS marks_5, SUM(g.mark_sum) AS mark_sum, SUM(g.marked) AS marked,
        SUM(g.lowered) AS lowered, SUM(g.confirmed) AS confirmed, SUM(g.raised) AS raised,
        SUM(g.tested) AS tested, SUM(g.test_sum) AS test_sum, MAX(g.test_max) AS test_max,
        SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum
 FROM (
-    SELECT p.campaign_id, p.school_id, p.class_name,
+    SELECT p.campaign_id, p.school_id,
            COUNT(*) AS participants,
            SUM(CASE WHEN p.mark = 2 THEN 1 ELSE 0 END) AS marks_2,
            SUM(CASE WHEN p.mark = 3 THEN 1 ELSE 0 END) AS marks_3,
@@ -68,9 +69,9 @@ FROM (
            MAX({has_minimum}) AS has_minimum
     FROM {participant} p
     WHERE p.campaign_id IN ({campaigns}) {participant_schools}
-    GROUP BY p.campaign_id, p.school_id, p.class_name
+    GROUP BY p.campaign_id, p.school_id
     UNION ALL
-    SELECT a.campaign_id, a.school_id, a.class_name,
+    SELECT a.campaign_id, a.school_id,
            SUM(a.participants), SUM(a.marks_2), SUM(a.marks_3), SUM(a.marks_4), SUM(a.marks_5),
            SUM(2 * a.marks_2 + 3 * a.marks_3 + 4 * a.marks_4 + 5 * a.marks_5),
            SUM(a.marks_2 + a.marks_3 + a.marks_4 + a.marks_5),
@@ -78,39 +79,30 @@ FROM (
            0, 0, NULL, 0, 0
     FROM {aggregated} a
     WHERE a.campaign_id IN ({campaigns}) {aggregated_schools}
-    GROUP BY a.campaign_id, a.school_id, a.class_name
+    GROUP BY a.campaign_id, a.school_id
 ) g
-GROUP BY g.campaign_id, g.school_id, g.class_name
+GROUP BY g.campaign_id, g.school_id
 """
 # The grouping goes into a temporary table first: PostgreSQL runs CREATE TABLE … AS SELECT in parallel, which it
 # does not do for INSERT … SELECT, and the grouping is nearly all of the work.
-STORE_SCHOOLS = """
+STORE = """
 INSERT INTO {aggregate} (campaign_id, school_id, {counts}, computed_at)
-SELECT campaign_id, school_id, {totals}, %s FROM shnor_recalculated GROUP BY campaign_id, school_id
+SELECT campaign_id, school_id, {values}, %s FROM shnor_recalculated
 """
-STORE_CLASSES = """
-INSERT INTO {aggregate} (campaign_id, school_id, class_name, {counts}, computed_at)
-SELECT campaign_id, school_id, class_name, {values}, %s FROM shnor_recalculated WHERE class_name <> ''
-"""
-TOTALS = ", ".join(
-    "MAX(test_max)" if name == "test_max" else "MAX(has_minimum) = 1" if name == "has_minimum" else f"SUM({name})"
-    for name in COUNTS
-)
 VALUES = ", ".join("has_minimum = 1" if name == "has_minimum" else name for name in COUNTS)
 
 
 @transaction.atomic
 def recalculate(campaign_ids, school_ids=None) -> int:
-    """Rebuild the stored aggregates of the campaigns (and schools) — per school and per named class — from the
-    stored rows, computed by the database in a fixed number of statements. Running it twice gives the same rows;
-    returns how many campaign × school aggregates now exist for the scope."""
+    """Rebuild the stored aggregates of the campaigns (and schools) from the stored rows, computed by the database
+    in a fixed number of statements. Running it twice gives the same rows; returns how many campaign × school
+    aggregates now exist for the scope. Classes are grouped when a page asks for them (`class_rows`)."""
     campaign_ids = sorted({int(pk) for pk in campaign_ids})
     filters = Q(campaign_id__in=campaign_ids)
     if school_ids is not None:
         school_ids = sorted({int(pk) for pk in school_ids})
         filters &= Q(school_id__in=school_ids)
     SchoolAggregate.objects.filter(filters).delete()
-    ClassAggregate.objects.filter(filters).delete()
     if not campaign_ids or school_ids == []:
         return 0
     # The ЕГЭ minimum of each campaign's subject, written into the statement: cheaper than joining every row.
@@ -138,16 +130,14 @@ def recalculate(campaign_ids, school_ids=None) -> int:
     )
     in_schools = school_ids or []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to group a region in memory by hash: with the default 4 MB PostgreSQL sorts on disk instead.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
         cursor.execute(sql, [*campaign_ids, *in_schools, *campaign_ids, *in_schools])
         try:
-            now = timezone.now()
-            counts = ", ".join(COUNTS)
-            schools_sql = STORE_SCHOOLS.format(aggregate=SchoolAggregate._meta.db_table, counts=counts, totals=TOTALS)
-            cursor.execute(schools_sql, [now])
-            stored = cursor.rowcount
-            classes_sql = STORE_CLASSES.format(aggregate=ClassAggregate._meta.db_table, counts=counts, values=VALUES)
-            cursor.execute(classes_sql, [now])
-            return stored
+            store = STORE.format(aggregate=SchoolAggregate._meta.db_table, counts=", ".join(COUNTS), values=VALUES)
+            cursor.execute(store, [timezone.now()])
+            return cursor.rowcount
         finally:
             cursor.execute("DROP TABLE shnor_recalculated")
 
@@ -190,25 +180,91 @@ def row_of(t: SchoolAggregate, procedure: str) -> dict:
 
 
 def campaign_rows(campaign, schools) -> list[tuple]:
-    """(school, row of `row_of`, [(class, row)]) for the visible schools of a campaign: two queries."""
-    aggregates = (
+    """(school, row of `row_of`, [(class, row)]) for the visible schools of a campaign: three queries."""
+    aggregates = list(
         SchoolAggregate.objects.filter(campaign=campaign, school__in=schools)
         .select_related("school", "campaign__subject")
         .order_by("school__municipality__name", "school__short_name")
     )
-    classes: dict[int, list] = {}
-    for aggregate in (
-        ClassAggregate.objects.filter(campaign=campaign, school__in=schools)
-        .select_related("school", "campaign__subject")
-        .order_by("class_name")
-    ):
-        classes.setdefault(aggregate.school_id, []).append(
-            (aggregate.class_name, row_of(aggregate, campaign.procedure))
-        )
+    classes = class_rows(campaign, [aggregate.school for aggregate in aggregates])
     return [
         (aggregate.school, row_of(aggregate, campaign.procedure), classes.get(aggregate.school_id, []))
         for aggregate in aggregates
     ]
+
+
+def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:
+    """Per school, the rows of its classes in a campaign (rows that name their class): two grouped queries.
+
+    Grouped when asked rather than stored: a campaign is a small part of the table, and storing classes would
+    triple the work of every recalculation after an import."""
+    by_id = {school.pk: school for school in schools}
+    if not by_id:
+        return {}
+    minimum = campaign.subject.ege_min_score
+    participant_counts = (
+        ParticipantResult.objects.filter(campaign=campaign, school_id__in=by_id)
+        .exclude(class_name="")
+        .values("school_id", "class_name")
+        .annotate(
+            participants=Count("id"),
+            marks_2=Count("id", filter=Q(mark=2)),
+            marks_3=Count("id", filter=Q(mark=3)),
+            marks_4=Count("id", filter=Q(mark=4)),
+            marks_5=Count("id", filter=Q(mark=5)),
+            mark_sum=Sum("mark"),
+            marked=Count("mark"),
+            lowered=Count("id", filter=Q(mark__lt=F("journal_mark"))),
+            confirmed=Count("id", filter=Q(mark=F("journal_mark"))),
+            raised=Count("id", filter=Q(mark__gt=F("journal_mark"))),
+            tested=Count("test_score"),
+            test_sum=Sum("test_score"),
+            test_max=Max("test_score"),
+            below_min=Count("id", filter=Q(test_score__lt=minimum)) if minimum is not None else Value(0),
+        )
+        .order_by()
+    )
+    aggregated_counts = (
+        AggregatedResult.objects.filter(campaign=campaign, school_id__in=by_id)
+        .exclude(class_name="")
+        .values("school_id", "class_name")
+        .annotate(
+            participants=Sum("participants"),
+            marks_2=Sum("marks_2"),
+            marks_3=Sum("marks_3"),
+            marks_4=Sum("marks_4"),
+            marks_5=Sum("marks_5"),
+            lowered=Sum("lowered"),
+            confirmed=Sum("confirmed"),
+            raised=Sum("raised"),
+        )
+        .order_by()
+    )
+    totals: dict[tuple, dict] = {}
+    for group in participant_counts:
+        row = totals.setdefault((group["school_id"], group["class_name"]), _empty_counts())
+        for name in row:
+            if name == "test_max":
+                row[name] = group[name]
+            elif name != "has_minimum":
+                row[name] += group[name] or 0
+    for group in aggregated_counts:
+        row = totals.setdefault((group["school_id"], group["class_name"]), _empty_counts())
+        marks = [group[f"marks_{mark}"] or 0 for mark in (2, 3, 4, 5)]
+        for name in ("participants", "marks_2", "marks_3", "marks_4", "marks_5", "lowered", "confirmed", "raised"):
+            row[name] += group[name] or 0
+        row["mark_sum"] += sum(mark * count for mark, count in zip((2, 3, 4, 5), marks, strict=True))
+        row["marked"] += sum(marks)
+    result: dict[int, list] = {}
+    for (school_id, class_name), counts in sorted(totals.items()):
+        counts["has_minimum"] = minimum is not None
+        numbers = SimpleNamespace(school=by_id[school_id], campaign=campaign, **counts)
+        result.setdefault(school_id, []).append((class_name, row_of(numbers, campaign.procedure)))
+    return result
+
+
+def _empty_counts() -> dict:
+    return dict.fromkeys(COUNTS, 0) | {"test_max": None, "has_minimum": False}
 
 
 def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:

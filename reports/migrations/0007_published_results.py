@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0007_registry_import'),
-        ('reports', '0006_class_aggregates'),
+        ('reports', '0005_bulk_participant_rows'),
     ]
 
     operations = [

@@ -7,9 +7,9 @@ from reports.assessments.models import AggregatedResult, Campaign, ParticipantRe
 from tests.factories import MunicipalityFactory, RegionFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
-# The savepoint around them, two deletes, the campaigns' ЕГЭ minimums, the grouping into a temporary table,
-# and the two inserts (schools, classes) and the drop of that table: the same for any number of schools.
-STATEMENTS = 9
+# The savepoint around them, a delete, the campaigns' ЕГЭ minimums, the memory setting, the grouping into a temporary
+# table, the insert and the drop of that table: the same for any number of schools.
+STATEMENTS = 8
 
 
 def region_with_results(schools: int) -> tuple[list[int], list[int]]:
