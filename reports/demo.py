@@ -7,15 +7,11 @@ A file already imported (by its SHA-256) is not imported again: a second `load_d
 import hashlib
 from decimal import Decimal
 
-from django.core.files import File
-from django.utils import timezone
-
 from registry.models import School
 from shnor_portal.demo import FIXTURES, Tally, read_fixture, upsert
 
-from .assessments.aggregates import recalculate
-from .assessments.commit import import_file
 from .assessments.models import PublishedResult, ResultImport, Subject
+from .assessments.services import import_path
 
 RESULTS = FIXTURES / "results"
 FILES = ("vpr_2021_gorodets_protocol.xlsx", "ege_2021_gorodets_protocol.csv", "vpr_2024_dubensky_statistics.csv")
@@ -30,18 +26,10 @@ def load(tally: Tally) -> None:
         if ResultImport.objects.filter(state=ResultImport.State.COMMITTED, summary__sha256=digest).exists():
             tally.note(label, False, False)
             continue
-        record = ResultImport(original_name=name, state=ResultImport.State.COMMITTED)
-        outcome = import_file(path, allowed_schools=schools, record=record, max_bytes=None)
+        outcome, _record = import_path(path, allowed_schools=schools, summary={"sha256": digest, "demo": True})
         if outcome.summary is None:
             problems = "; ".join(problem.message for problem in outcome.parsed.problems[:5])
             raise RuntimeError(f"demo results file {name} does not import: {problems}")
-        record.shape, record.rows = outcome.parsed.shape, outcome.parsed.rows
-        record.summary = {**outcome.summary, "sha256": digest, "demo": True}
-        record.committed_at = timezone.now()
-        with path.open("rb") as handle:
-            record.file.save(f"{record.pk}{path.suffix}", File(handle), save=False)
-        record.save()
-        recalculate(outcome.summary["campaign_ids"], outcome.summary["school_ids"])
         tally.note(label, True, False)
 
 

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q, Sum, Value
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import AggregatedResult, Campaign, ParticipantResult, Procedure, SchoolAggregate
@@ -42,16 +42,17 @@ COUNTS = (
 
 # Both kinds of stored rows grouped by campaign × school, then added up: the whole recalculation is these few
 # statements whatever the number of schools. Portable SQL: PostgreSQL and SQLite.
-GROUPED = """
-CREATE TEMPORARY TABLE shnor_recalculated AS
-SELECT g.campaign_id, g.school_id,
+# Both kinds of stored rows grouped by campaign × school (× class), then added up: the one definition of the counts,
+# used for the stored aggregates and for a campaign's class rows. Portable SQL: PostgreSQL and SQLite.
+COUNTED = """
+SELECT {outer_keys},
        SUM(g.participants) AS participants, SUM(g.marks_2) AS marks_2, SUM(g.marks_3) AS marks_3,
        SUM(g.marks_4) AS marks_4, SUM(g.marks_5) AS marks_5, SUM(g.mark_sum) AS mark_sum, SUM(g.marked) AS marked,
        SUM(g.lowered) AS lowered, SUM(g.confirmed) AS confirmed, SUM(g.raised) AS raised,
        SUM(g.tested) AS tested, SUM(g.test_sum) AS test_sum, MAX(g.test_max) AS test_max,
        SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum
 FROM (
-    SELECT p.campaign_id, p.school_id,
+    SELECT {participant_keys},
            COUNT(*) AS participants,
            SUM(CASE WHEN p.mark = 2 THEN 1 ELSE 0 END) AS marks_2,
            SUM(CASE WHEN p.mark = 3 THEN 1 ELSE 0 END) AS marks_3,
@@ -68,20 +69,20 @@ FROM (
            SUM(CASE WHEN p.test_score < {minimum} THEN 1 ELSE 0 END) AS below_min,
            MAX({has_minimum}) AS has_minimum
     FROM {participant} p
-    WHERE p.campaign_id IN ({campaigns}) {participant_schools}
-    GROUP BY p.campaign_id, p.school_id
+    WHERE p.campaign_id IN ({campaigns}) {participant_filter}
+    GROUP BY {participant_keys}
     UNION ALL
-    SELECT a.campaign_id, a.school_id,
+    SELECT {aggregated_keys},
            SUM(a.participants), SUM(a.marks_2), SUM(a.marks_3), SUM(a.marks_4), SUM(a.marks_5),
            SUM(2 * a.marks_2 + 3 * a.marks_3 + 4 * a.marks_4 + 5 * a.marks_5),
            SUM(a.marks_2 + a.marks_3 + a.marks_4 + a.marks_5),
            COALESCE(SUM(a.lowered), 0), COALESCE(SUM(a.confirmed), 0), COALESCE(SUM(a.raised), 0),
            0, 0, NULL, 0, 0
     FROM {aggregated} a
-    WHERE a.campaign_id IN ({campaigns}) {aggregated_schools}
-    GROUP BY a.campaign_id, a.school_id
+    WHERE a.campaign_id IN ({campaigns}) {aggregated_filter}
+    GROUP BY {aggregated_keys}
 ) g
-GROUP BY g.campaign_id, g.school_id
+GROUP BY {outer_keys}
 """
 # The grouping goes into a temporary table first: PostgreSQL runs CREATE TABLE … AS SELECT in parallel, which it
 # does not do for INSERT … SELECT, and the grouping is nearly all of the work.
@@ -90,6 +91,44 @@ INSERT INTO {aggregate} (campaign_id, school_id, {counts}, computed_at)
 SELECT campaign_id, school_id, {values}, %s FROM shnor_recalculated
 """
 VALUES = ", ".join("has_minimum = 1" if name == "has_minimum" else name for name in COUNTS)
+
+
+def _counted(campaign_ids: list[int], school_ids: list[int] | None, keys: tuple[str, ...], classes_only=False):
+    """The COUNTED statement and its parameters for campaigns (and schools), grouped by `keys`."""
+    # The ЕГЭ minimum of each campaign's subject, written into the statement: cheaper than joining every row.
+    minimums = dict(
+        Campaign.objects.filter(pk__in=campaign_ids, subject__ege_min_score__isnull=False).values_list(
+            "pk", "subject__ege_min_score"
+        )
+    )
+    if minimums:
+        cases = " ".join(f"WHEN {int(pk)} THEN {int(score)}" for pk, score in sorted(minimums.items()))
+        minimum = f"(CASE p.campaign_id {cases} END)"
+        has_minimum = f"(CASE WHEN p.campaign_id IN ({', '.join(str(int(pk)) for pk in minimums)}) THEN 1 ELSE 0 END)"
+    else:
+        minimum, has_minimum = "NULL", "0"
+    schools = ", ".join(["%s"] * len(school_ids)) if school_ids is not None else ""
+
+    def condition(alias):
+        parts = [f"AND {alias}.school_id IN ({schools})"] if schools else []
+        if classes_only:
+            parts.append(f"AND {alias}.class_name <> ''")
+        return " ".join(parts)
+
+    sql = COUNTED.format(
+        participant=ParticipantResult._meta.db_table,
+        aggregated=AggregatedResult._meta.db_table,
+        minimum=minimum,
+        has_minimum=has_minimum,
+        campaigns=", ".join(["%s"] * len(campaign_ids)),
+        participant_keys=", ".join(f"p.{key}" for key in keys),
+        aggregated_keys=", ".join(f"a.{key}" for key in keys),
+        outer_keys=", ".join(f"g.{key}" for key in keys),
+        participant_filter=condition("p"),
+        aggregated_filter=condition("a"),
+    )
+    in_schools = school_ids or []
+    return sql, [*campaign_ids, *in_schools, *campaign_ids, *in_schools]
 
 
 @transaction.atomic
@@ -105,35 +144,12 @@ def recalculate(campaign_ids, school_ids=None) -> int:
     SchoolAggregate.objects.filter(filters).delete()
     if not campaign_ids or school_ids == []:
         return 0
-    # The ЕГЭ minimum of each campaign's subject, written into the statement: cheaper than joining every row.
-    minimums = dict(
-        Campaign.objects.filter(pk__in=campaign_ids, subject__ege_min_score__isnull=False).values_list(
-            "pk", "subject__ege_min_score"
-        )
-    )
-    if minimums:
-        cases = " ".join(f"WHEN {int(pk)} THEN {int(score)}" for pk, score in sorted(minimums.items()))
-        minimum = f"(CASE p.campaign_id {cases} END)"
-        has_minimum = f"(CASE WHEN p.campaign_id IN ({', '.join(str(int(pk)) for pk in minimums)}) THEN 1 ELSE 0 END)"
-    else:
-        minimum, has_minimum = "NULL", "0"
-    campaigns = ", ".join(["%s"] * len(campaign_ids))
-    schools = ", ".join(["%s"] * len(school_ids)) if school_ids is not None else ""
-    sql = GROUPED.format(
-        participant=ParticipantResult._meta.db_table,
-        aggregated=AggregatedResult._meta.db_table,
-        minimum=minimum,
-        has_minimum=has_minimum,
-        campaigns=campaigns,
-        participant_schools=f"AND p.school_id IN ({schools})" if schools else "",
-        aggregated_schools=f"AND a.school_id IN ({schools})" if schools else "",
-    )
-    in_schools = school_ids or []
+    sql, params = _counted(campaign_ids, school_ids, ("campaign_id", "school_id"))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Room to group a region in memory by hash: with the default 4 MB PostgreSQL sorts on disk instead.
             cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.execute(sql, [*campaign_ids, *in_schools, *campaign_ids, *in_schools])
+        cursor.execute("CREATE TEMPORARY TABLE shnor_recalculated AS " + sql, params)
         try:
             store = STORE.format(aggregate=SchoolAggregate._meta.db_table, counts=", ".join(COUNTS), values=VALUES)
             cursor.execute(store, [timezone.now()])
@@ -194,77 +210,25 @@ def campaign_rows(campaign, schools) -> list[tuple]:
 
 
 def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:
-    """Per school, the rows of its classes in a campaign (rows that name their class): two grouped queries.
+    """Per school, the rows of its classes in a campaign (rows that name their class): two queries.
 
-    Grouped when asked rather than stored: a campaign is a small part of the table, and storing classes would
-    triple the work of every recalculation after an import."""
+    Grouped when asked, by the same statement as the stored aggregates, rather than stored: a campaign is a small
+    part of the table, and storing classes would triple the work of every recalculation after an import."""
     by_id = {school.pk: school for school in schools}
     if not by_id:
         return {}
-    minimum = campaign.subject.ege_min_score
-    participant_counts = (
-        ParticipantResult.objects.filter(campaign=campaign, school_id__in=by_id)
-        .exclude(class_name="")
-        .values("school_id", "class_name")
-        .annotate(
-            participants=Count("id"),
-            marks_2=Count("id", filter=Q(mark=2)),
-            marks_3=Count("id", filter=Q(mark=3)),
-            marks_4=Count("id", filter=Q(mark=4)),
-            marks_5=Count("id", filter=Q(mark=5)),
-            mark_sum=Sum("mark"),
-            marked=Count("mark"),
-            lowered=Count("id", filter=Q(mark__lt=F("journal_mark"))),
-            confirmed=Count("id", filter=Q(mark=F("journal_mark"))),
-            raised=Count("id", filter=Q(mark__gt=F("journal_mark"))),
-            tested=Count("test_score"),
-            test_sum=Sum("test_score"),
-            test_max=Max("test_score"),
-            below_min=Count("id", filter=Q(test_score__lt=minimum)) if minimum is not None else Value(0),
-        )
-        .order_by()
-    )
-    aggregated_counts = (
-        AggregatedResult.objects.filter(campaign=campaign, school_id__in=by_id)
-        .exclude(class_name="")
-        .values("school_id", "class_name")
-        .annotate(
-            participants=Sum("participants"),
-            marks_2=Sum("marks_2"),
-            marks_3=Sum("marks_3"),
-            marks_4=Sum("marks_4"),
-            marks_5=Sum("marks_5"),
-            lowered=Sum("lowered"),
-            confirmed=Sum("confirmed"),
-            raised=Sum("raised"),
-        )
-        .order_by()
-    )
-    totals: dict[tuple, dict] = {}
-    for group in participant_counts:
-        row = totals.setdefault((group["school_id"], group["class_name"]), _empty_counts())
-        for name in row:
-            if name == "test_max":
-                row[name] = group[name]
-            elif name != "has_minimum":
-                row[name] += group[name] or 0
-    for group in aggregated_counts:
-        row = totals.setdefault((group["school_id"], group["class_name"]), _empty_counts())
-        marks = [group[f"marks_{mark}"] or 0 for mark in (2, 3, 4, 5)]
-        for name in ("participants", "marks_2", "marks_3", "marks_4", "marks_5", "lowered", "confirmed", "raised"):
-            row[name] += group[name] or 0
-        row["mark_sum"] += sum(mark * count for mark, count in zip((2, 3, 4, 5), marks, strict=True))
-        row["marked"] += sum(marks)
+    sql, params = _counted([campaign.pk], sorted(by_id), ("school_id", "class_name"), classes_only=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY g.school_id, g.class_name", params)
+        names = [column[0] for column in cursor.description]
+        groups = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     result: dict[int, list] = {}
-    for (school_id, class_name), counts in sorted(totals.items()):
-        counts["has_minimum"] = minimum is not None
-        numbers = SimpleNamespace(school=by_id[school_id], campaign=campaign, **counts)
-        result.setdefault(school_id, []).append((class_name, row_of(numbers, campaign.procedure)))
+    for group in groups:
+        counts = {name: group[name] or 0 for name in COUNTS}
+        counts["test_max"], counts["has_minimum"] = group["test_max"], bool(group["has_minimum"])
+        numbers = SimpleNamespace(school=by_id[group["school_id"]], campaign=campaign, **counts)
+        result.setdefault(group["school_id"], []).append((group["class_name"], row_of(numbers, campaign.procedure)))
     return result
-
-
-def _empty_counts() -> dict:
-    return dict.fromkeys(COUNTS, 0) | {"test_max": None, "has_minimum": False}
 
 
 def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:

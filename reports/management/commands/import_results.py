@@ -1,15 +1,11 @@
 import sys
 from pathlib import Path
 
-from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from registry.models import School
-from reports.assessments.aggregates import recalculate
-from reports.assessments.commit import import_file
-from reports.assessments.models import ResultImport
 from reports.assessments.reader import Supplied, read_results
+from reports.assessments.services import import_path
 
 
 class Command(BaseCommand):
@@ -37,20 +33,11 @@ class Command(BaseCommand):
                 self.stdout.write("Проверка прошла успешно; ничего не записано (--dry-run).")
                 return
             self._refuse(path, parsed)
-        record = ResultImport(original_name=path.name[:255], state=ResultImport.State.COMMITTED)
-        # Files given on the command line are the operator's own: no upload limit, the other limits hold.
-        outcome = import_file(path, allowed_schools=schools, record=record, supplied=supplied, max_bytes=None)
+        outcome, _record = import_path(path, allowed_schools=schools, supplied=supplied)
         if outcome.summary is None:
             self._refuse(path, outcome.parsed)
         parsed, summary = outcome.parsed, outcome.summary
         self._summary(path, parsed)
-        record.shape, record.rows, record.summary = parsed.shape, parsed.rows, summary
-        record.committed_at = timezone.now()
-        with path.open("rb") as handle:
-            record.file.save(f"{record.pk}{path.suffix.lower()[:5]}", File(handle), save=False)
-        record.save()
-        # The command line recalculates at once, so that `results` right after it shows the new numbers.
-        recalculate(summary["campaign_ids"], summary["school_ids"])
         self.stdout.write(
             f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
             f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
