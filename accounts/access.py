@@ -464,6 +464,21 @@ def can_change_plan(user, plan) -> bool:
     return scope.is_admin or plan.municipality_id in scope.municipalities_edit
 
 
+def can_edit_plan(user, plan) -> bool:
+    """The plan's content (passport, sections, activities) while it is open for editing: the owner municipality's
+    coordinators; for a school plan also its principal, but only while it is a draft or returned for revision."""
+    from roadmaps.lifecycle import DRAFT_STATES, is_open_for_editing
+
+    if not is_open_for_editing(plan):
+        return False
+    if can_change_plan(user, plan):
+        return True
+    from roadmaps.models import Level
+
+    scope = scope_of(user)
+    return plan.level == Level.SCHOOL and plan.status in DRAFT_STATES and plan.school_id in scope.principal_schools
+
+
 def get_plan_for(user, pk: int, action: str = VIEW):
     plan = (
         plans_visible_to(user)

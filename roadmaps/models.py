@@ -6,11 +6,15 @@ activities carry executor schools for progress reports and «Мои задачи
 """
 
 import datetime as dt
+import uuid
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -197,6 +201,27 @@ class Activity(models.Model):
     def save(self, *args, **kwargs):
         self.apply_reading()
         super().save(*args, **kwargs)
+        self.sync_periods()
+
+    def sync_periods(self) -> None:
+        """Keep one ActivityPeriod row per period of the reading, so that due and overdue are plain SQL.
+
+        Rows whose period is still read are kept (their reports hang on them); the rest go, unless a school has
+        already reported on them — then they stay, marked as no longer in the deadline.
+        """
+        wanted = {(dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in self.deadline_periods}
+        have = {(p.start, p.end): p for p in self.due_periods.all()}
+        stale = [p.pk for key, p in have.items() if key not in wanted]
+        if stale:
+            reported = set(ProgressReport.objects.filter(period_id__in=stale).values_list("period_id", flat=True))
+            ActivityPeriod.objects.filter(pk__in=set(stale) - reported).delete()
+            ActivityPeriod.objects.filter(pk__in=reported).update(in_deadline=False)
+        kept = [p.pk for key, p in have.items() if key in wanted and not p.in_deadline]
+        if kept:
+            ActivityPeriod.objects.filter(pk__in=kept).update(in_deadline=True)
+        ActivityPeriod.objects.bulk_create(
+            [ActivityPeriod(activity=self, start=a, end=b) for a, b in sorted(wanted - set(have))]
+        )
 
     def apply_reading(self, plan: Plan | None = None) -> Reading:
         """Read the deadline text against the plan's period and store the reading beside the text.
@@ -232,3 +257,238 @@ class Activity(models.Model):
         if rest > 0:
             labels.append(_("… %(count)s more") % {"count": rest})
         return labels
+
+
+class ActivityPeriod(models.Model):
+    """One period of an activity's deadline reading, due on its end date: the reporting period of SPEC §2.2.
+
+    Kept as rows (not only as the activity's JSON) so that «due soon» and «overdue» are computed in SQL.
+    """
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="due_periods", verbose_name=_("activity"))
+    start = models.DateField(_("period start"))
+    end = models.DateField(_("due date"))
+    # A period that a changed deadline no longer names but that already has reports: kept, never overdue.
+    in_deadline = models.BooleanField(_("in the deadline"), default=True)
+
+    class Meta:
+        ordering = ["activity_id", "end", "start"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "start", "end"], name="activity_period_unique"),
+        ]
+        indexes = [models.Index(fields=["end"])]
+
+    def __str__(self):
+        first, last = self.start.strftime("%d.%m.%Y"), self.end.strftime("%d.%m.%Y")
+        return first if self.start == self.end else f"{first}–{last}"
+
+
+class ReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    IN_WORK = "in_work", _("in work")
+    DONE = "done", _("done")
+    NOT_DONE = "not_done", _("not done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Review(models.TextChoices):
+    PENDING = "pending", _("awaiting review")
+    ACCEPTED = "accepted", _("accepted")
+    RETURNED = "returned", _("returned")
+
+
+class ProgressReport(models.Model):
+    """A school's report on one activity for one reporting period (or, for activities without dates, the only one).
+
+    One row per activity, school and period: a returned report is corrected and sent again, its history kept.
+    """
+
+    activity = models.ForeignKey(Activity, models.CASCADE, related_name="reports", verbose_name=_("activity"))
+    school = models.ForeignKey(School, models.PROTECT, related_name="progress_reports", verbose_name=_("school"))
+    period = models.ForeignKey(
+        ActivityPeriod,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("reporting period"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.IN_WORK)
+    percent = models.PositiveSmallIntegerField(_("% done"), default=0)
+    done_text = models.TextField(_("what was done"), blank=True)
+    links = models.TextField(_("links to evidence"), blank=True, help_text=_("One address per line."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    review = models.CharField(_("review"), max_length=16, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewer")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity_id", "school_id", "period__end", "pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "school", "period"],
+                condition=Q(period__isnull=False),
+                name="report_one_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "school"], condition=Q(period__isnull=True), name="report_one_without_period"
+            ),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_at_most_100"),
+        ]
+        indexes = [models.Index(fields=["review"]), models.Index(fields=["school", "review"])]
+
+    def __str__(self):
+        return f"{self.activity} — {self.school}"
+
+
+class ReportNote(models.Model):
+    """The conversation on a report: the coordinator's verdicts and the school's answers, in order."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned with a comment")
+        ANSWER = "answer", _("answer")
+
+    report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="notes", verbose_name=_("report"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["report_id", "created_at", "pk"]
+        verbose_name = _("report note")
+        verbose_name_plural = _("report notes")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+
+def evidence_path(instance, filename: str) -> str:
+    """A random name under the report's folder: the original name is kept in the row, never in the path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:6]
+    return f"roadmaps/evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress report; served only through a permission-checked view."""
+
+    report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence", verbose_name=_("report"))
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("file type"), max_length=8)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.name
+
+
+class Reminder(models.Model):
+    """One e-mail sent about one reporting period to one person: the row that keeps reminders from repeating."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("due soon")
+        OVERDUE = "overdue", _("overdue")
+
+    period = models.ForeignKey(ActivityPeriod, models.CASCADE, related_name="reminders", verbose_name=_("period"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "recipient", "kind"], name="reminder_once_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.period} → {self.recipient}"
+
+
+class PlanVersion(models.Model):
+    """A readable copy of the whole plan as it stood when it was approved or when an amendment was applied."""
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="versions", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # {"plan": {passport, approval…}, "sections": [{number, title, …, "activities": [{…}]}]}
+    snapshot = models.JSONField(_("snapshot"))
+
+    class Meta:
+        ordering = ["plan_id", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
+
+    def __str__(self):
+        return f"{self.plan} — v{self.number}"
+
+
+class Amendment(models.Model):
+    """A recorded change of an approved plan (who, when, why): while it is open the plan can be edited."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        APPLIED = "applied", _("applied")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="amendments", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=100, blank=True)
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    version = models.OneToOneField(
+        PlanVersion, models.SET_NULL, null=True, blank=True, related_name="amendment", verbose_name=_("version")
+    )
+
+    class Meta:
+        ordering = ["plan_id", "number"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="amendment_number_unique"),
+            models.UniqueConstraint(fields=["plan"], condition=Q(status="open"), name="amendment_one_open_per_plan"),
+        ]
+
+    def __str__(self):
+        return _("Amendment No. %(number)s") % {"number": self.number}

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from .views import plans
+from .views import editing, lifecycle, plans, progress
 
 app_name = "roadmaps"
 
+# Each part of the roadmaps pages keeps its routes beside its views.
 urlpatterns = [
     path("", plans.plan_list, name="plan-list"),
     path("<int:pk>/", plans.plan_detail, name="plan-detail"),
+    *editing.urlpatterns,
+    *lifecycle.urlpatterns,
+    *progress.urlpatterns,
 ]

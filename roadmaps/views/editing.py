@@ -1,0 +1,3 @@
+"""editing views of plans (filled in by issue 5)."""
+
+urlpatterns: list = []

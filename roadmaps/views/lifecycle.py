@@ -1,0 +1,3 @@
+"""lifecycle views of plans (filled in by issue 5)."""
+
+urlpatterns: list = []
