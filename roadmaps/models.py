@@ -181,6 +181,8 @@ class Activity(models.Model):
         _("deadline periods"), default=list, blank=True, editable=False, help_text=_("[[start, end], …] ISO dates.")
     )
     outside_period = models.BooleanField(_("outside the plan's period"), default=False, editable=False)
+    # The coordinator set the periods by hand (a deadline the reader could not read): the text is not re-read.
+    deadline_set_by_hand = models.BooleanField(_("deadline set by hand"), default=False)
     responsible = models.TextField(_("responsible"), blank=True)
     expected_result = models.TextField(_("expected result"), blank=True)
     executors = models.ManyToManyField(
@@ -229,11 +231,21 @@ class Activity(models.Model):
         An activity without a deadline of its own takes its stage's (the section row's) deadline, as in seed 003.
         """
         plan = plan or self.section.plan
+        if self.deadline_set_by_hand:
+            return self.manual_reading(plan)
         reading = read_deadline(self.deadline_text or self.section.deadline_text, plan.period_start, plan.period_end)
         self.deadline_kind = reading.kind
         self.deadline_periods = reading.periods_iso()
         self.outside_period = reading.outside
         return reading
+
+    def manual_reading(self, plan: Plan) -> Reading:
+        """The periods the coordinator set by hand, kept as they are; only «outside the period» is recomputed."""
+        periods = self.periods
+        outside = any(start < plan.period_start or end > plan.period_end for start, end in periods)
+        self.deadline_kind = Kind.DATES if periods else Kind.UNPARSED
+        self.outside_period = outside
+        return Reading(self.deadline_kind, tuple(periods), outside)
 
     @property
     def periods(self) -> list[tuple[dt.date, dt.date]]:
@@ -306,7 +318,10 @@ class ProgressReport(models.Model):
     """
 
     activity = models.ForeignKey(Activity, models.CASCADE, related_name="reports", verbose_name=_("activity"))
-    school = models.ForeignKey(School, models.PROTECT, related_name="progress_reports", verbose_name=_("school"))
+    # No school: the plan's owner reports on its own activity (a municipal activity without executor schools).
+    school = models.ForeignKey(
+        School, models.PROTECT, null=True, blank=True, related_name="progress_reports", verbose_name=_("school")
+    )
     period = models.ForeignKey(
         ActivityPeriod,
         models.PROTECT,
@@ -316,7 +331,7 @@ class ProgressReport(models.Model):
         verbose_name=_("reporting period"),
     )
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.IN_WORK)
-    percent = models.PositiveSmallIntegerField(_("% done"), default=0)
+    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
     done_text = models.TextField(_("what was done"), blank=True)
     links = models.TextField(_("links to evidence"), blank=True, help_text=_("One address per line."))
     author = models.ForeignKey(
@@ -337,20 +352,33 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
+            # One report per activity, reporter and period; NULLs are spelled out because they are never equal in SQL.
             models.UniqueConstraint(
                 fields=["activity", "school", "period"],
-                condition=Q(period__isnull=False),
+                condition=Q(period__isnull=False, school__isnull=False),
                 name="report_one_per_period",
             ),
             models.UniqueConstraint(
-                fields=["activity", "school"], condition=Q(period__isnull=True), name="report_one_without_period"
+                fields=["activity", "school"],
+                condition=Q(period__isnull=True, school__isnull=False),
+                name="report_one_without_period",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "period"],
+                condition=Q(period__isnull=False, school__isnull=True),
+                name="report_owner_one_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["activity"],
+                condition=Q(period__isnull=True, school__isnull=True),
+                name="report_owner_one_without_period",
             ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_at_most_100"),
         ]
         indexes = [models.Index(fields=["review"]), models.Index(fields=["school", "review"])]
 
     def __str__(self):
-        return f"{self.activity} — {self.school}"
+        return f"{self.activity} — {self.school or self.activity.section.plan.municipality}"
 
 
 class ReportNote(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, lifecycle, plans, progress
+from .views import editing, import_wizard, lifecycle, plans, progress
 
 app_name = "roadmaps"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/", plans.plan_detail, name="plan-detail"),
     *editing.urlpatterns,
     *lifecycle.urlpatterns,
+    *import_wizard.urlpatterns,
     *progress.urlpatterns,
 ]
