@@ -8,6 +8,7 @@ from .models import (
     EventMaterial,
     EventParticipant,
     EventSchool,
+    ExportLog,
     Pairing,
     RouteStep,
     SupportEvent,
@@ -64,6 +65,9 @@ class CompetencyAdmin(admin.ModelAdmin):
 
 class DevelopmentInline(admin.TabularInline):
     model = DevelopmentRecord
+    # Certificates are served only by the permission-checked view of the teacher's page, never by a media URL.
+    fields = ["programme", "hours", "provider", "start", "end", "completed", "certificate_name", "certificate_kind"]
+    readonly_fields = ["certificate_name", "certificate_kind"]
     extra = 0
 
 
@@ -79,3 +83,23 @@ class TeacherAdmin(SimpleHistoryAdmin):
     search_fields = ["full_name"]
     autocomplete_fields = ["school"]
     inlines = [DevelopmentInline, RouteInline]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """The log of named exports is evidence: it is read here, never written or changed by hand."""
+
+    list_display = ["created_at", "username", "kind", "description", "rows", "municipality", "school"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["username", "description"]
+    date_hierarchy = "created_at"
+    list_select_related = ["municipality", "school"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

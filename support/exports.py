@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shnor_portal.xlsx import Column, build_workbook
@@ -74,3 +75,128 @@ def events_workbook(events, title: str, subtitle: str) -> bytes:
             ]
 
     return build_workbook(title, columns, rows(), subtitle=subtitle)
+
+
+def teachers_workbook(teachers, school, subtitle: str) -> bytes:
+    """The school's teachers as filtered on screen, each with `latest` (the total of the latest diagnostic)."""
+    columns = [
+        Column(_("Full name"), 34),
+        Column(_("Position"), 30),
+        Column(_("Subjects"), 30),
+        Column(_("Category"), 20),
+        Column(_("Experience, years"), 10),
+        Column(_("Works at the school"), 10),
+        Column(_("Latest diagnostic, %"), 12, "0.0"),
+        Column(_("Level"), 14),
+    ]
+    rows = (
+        [
+            t.full_name,
+            t.position,
+            t.subjects,
+            t.get_category_display(),
+            t.experience_years,
+            _("yes") if t.is_active else _("no"),
+            float(t.latest.percent) if t.latest else None,
+            t.latest.level_label if t.latest else "",
+        ]
+        for t in teachers
+    )
+    return build_workbook(_("Teachers · %(school)s") % {"school": school.short_name}, columns, rows, subtitle=subtitle)
+
+
+def competency_workbook(summary, school) -> bytes:
+    """The distribution of levels per competency (latest diagnostics) and the dynamics by year: no names."""
+    levels = [str(label) for _value, label in summary["levels"]]
+    columns = [Column(_("Competency"), 50), *(Column(label, 14) for label in levels), Column(_("Mean, %"), 12, "0.0")]
+
+    def rows():
+        for row in summary["rows"]:
+            yield [str(row["competency"]), *row["counts"], None]
+        yield [_("Total"), *summary["total"], None]
+        for year in summary["dynamics"]:
+            label = _("Diagnostics of %(year)s: %(count)s teachers") % {
+                "year": year["year"],
+                "count": year["diagnosed"],
+            }
+            yield [label, *year["counts"], float(year["mean"].percent)]
+
+    subtitle = _("Latest diagnostic of each teacher: %(diagnosed)s of %(teachers)s teachers diagnosed") % {
+        "diagnosed": summary["diagnosed"],
+        "teachers": summary["teachers"],
+    }
+    title = _("Competency levels · %(school)s") % {"school": school.short_name}
+    return build_workbook(title, columns, rows(), subtitle=subtitle)
+
+
+def risk_group_workbook(summary, school) -> bytes:
+    """The critical group by name with deficits and the state of each one's development route."""
+    columns = [
+        Column(_("Full name"), 34),
+        Column(_("Position"), 30),
+        Column(_("Subjects"), 30),
+        Column(_("Total, %"), 10, "0.0"),
+        Column(_("Deficits (competencies at the critical level)"), 50),
+        Column(_("Route steps"), 10),
+        Column(_("Open steps"), 10),
+        Column(_("Next due date"), 12),
+    ]
+    rows = (
+        [
+            row["teacher"].full_name,
+            row["teacher"].position,
+            row["teacher"].subjects,
+            float(row["total"].percent),
+            "; ".join(c.name for c in row["deficits"]),
+            row.get("route_steps", 0),
+            row.get("route_open", 0),
+            row.get("route_next_due"),
+        ]
+        for row in summary["critical"]
+    )
+    title = _("Risk group: teachers at the critical level · %(school)s") % {"school": school.short_name}
+    return build_workbook(title, columns, rows)
+
+
+def participants_workbook(event, participants) -> bytes:
+    columns = [Column(_("Full name"), 34), Column(_("Position"), 30), Column(_("School"), 40)]
+    rows = ([p.full_name, p.position, p.school.short_name] for p in participants)
+    return build_workbook(_("Participants"), columns, rows, subtitle=str(event))
+
+
+def export_log_workbook(entries, subtitle: str) -> bytes:
+    """The log of named exports (logins and list names, not the people of the lists)."""
+    columns = [
+        Column(_("Exported at"), 18),
+        Column(_("Login"), 20),
+        Column(_("List"), 26),
+        Column(_("What was exported"), 50),
+        Column(_("Filters and parameters"), 40),
+        Column(_("Rows"), 8),
+        Column(_("Municipality"), 24),
+        Column(_("School"), 34),
+    ]
+    rows = (
+        [
+            timezone.localtime(e.created_at).strftime("%d.%m.%Y %H:%M"),
+            e.username,
+            e.get_kind_display(),
+            e.description,
+            params_label(e.params),
+            e.rows,
+            e.municipality.name,
+            e.school.short_name if e.school else "",
+        ]
+        for e in entries.iterator(chunk_size=2000)
+    )
+    return build_workbook(_("Log of named exports"), columns, rows, subtitle=subtitle)
+
+
+def params_label(params) -> str:
+    if not isinstance(params, dict):
+        return ""
+    parts = []
+    for key, value in params.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        parts.append(f"{key}={shown}")
+    return "; ".join(parts)

@@ -1,20 +1,22 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.forms.models import construct_instance
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
 
-from .materials import sniff_material
+from .competency import Level
+from .materials import check_size, sniff_certificate, sniff_material
 from .models import (
     DevelopmentRecord,
     Diagnostic,
     EventParticipant,
     EventType,
+    ExportKind,
     Pairing,
     PairingStatus,
     Rater,
@@ -265,7 +267,26 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class EventFilterForm(forms.Form):
+class DescribedFilters:
+    """Filter forms that say in words which filters are active (the subtitle of their exports)."""
+
+    def describe(self) -> str:
+        if not self.is_bound or not self.is_valid():
+            return ""
+        parts = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if hasattr(field, "choices") and not hasattr(value, "pk"):
+                value = dict(field.choices).get(value, value)
+            elif hasattr(value, "strftime"):
+                value = value.strftime("%d.%m.%Y")
+            parts.append(f"{field.label}: {value}")
+        return "; ".join(parts)
+
+
+class EventFilterForm(DescribedFilters, forms.Form):
     type = forms.ChoiceField(label=_("Type"), required=False)
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, to_field_name="code"
@@ -313,31 +334,13 @@ class EventFilterForm(forms.Form):
     def filtered(self) -> bool:
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
-    def describe(self) -> str:
-        """The active filters in words, for the export's subtitle."""
-        if not self.is_valid():
-            return ""
-        parts = []
-        for name, field in self.fields.items():
-            value = self.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
-            if hasattr(field, "choices") and not hasattr(value, "pk"):
-                value = dict(field.choices).get(value, value)
-            elif hasattr(value, "strftime"):
-                value = value.strftime("%d.%m.%Y")
-            parts.append(f"{field.label}: {value}")
-        return "; ".join(parts)
-
 
 class MaterialForm(forms.Form):
     file = forms.FileField(label=_("Material (pdf, docx, xlsx, jpg, png)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        check_size(upload)
         self.kind = sniff_material(upload)
         return upload
 
@@ -401,6 +404,10 @@ class TeacherForm(forms.ModelForm):
 
 
 class DevelopmentForm(forms.ModelForm):
+    """A professional development record with its certificate file (pdf, jpg, png; optional, replaceable)."""
+
+    certificate_file = forms.FileField(label=_("Certificate (pdf, jpg, png)"), required=False)
+
     class Meta:
         model = DevelopmentRecord
         fields = ["programme", "hours", "provider", "start", "end", "completed"]
@@ -409,6 +416,11 @@ class DevelopmentForm(forms.ModelForm):
     def __init__(self, *args, teacher, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.teacher = teacher
+        self.fields["hours"].widget.attrs.update({"min": 1, "max": 5000})
+        if self.instance.certificate:
+            self.fields["certificate_file"].help_text = _("Uploading a file replaces «%(name)s».") % {
+                "name": self.instance.certificate_name
+            }
         self.helper = _helper(
             "programme",
             Row(Column("hours", css_class="col-md-3"), Column("provider", css_class="col-md-9")),
@@ -417,8 +429,124 @@ class DevelopmentForm(forms.ModelForm):
                 Column("end", css_class="col-md-4"),
                 Column("completed", css_class="col-md-4 pt-md-4"),
             ),
-            Submit("add", _("Add the record")),
+            "certificate_file",
+            Submit("add", _("Save the record") if self.instance.pk else _("Add the record")),
         )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and not 1 <= hours <= 5000:
+            raise forms.ValidationError(_("Hours are a whole number from 1 to 5000."))
+        return hours
+
+    def clean_certificate_file(self):
+        upload = self.cleaned_data.get("certificate_file")
+        if upload:
+            check_size(upload)
+            self.certificate_kind = sniff_certificate(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end")
+        if data.get("completed") and end and end > timezone.localdate():
+            self.add_error("end", _("A course that ends in the future cannot be marked as completed yet."))
+        return data
+
+    def save(self, commit=True):
+        record = super().save(commit=False)
+        upload = self.cleaned_data.get("certificate_file")
+        previous = None
+        if upload:
+            previous = record.certificate.name if record.certificate else None
+            record.certificate = upload
+            record.certificate_name = upload.name[:200]
+            record.certificate_kind = self.certificate_kind
+        record.save()
+        if previous and previous != record.certificate.name:
+            record.certificate.storage.delete(previous)
+        return record
+
+
+class TeacherFilterForm(DescribedFilters, forms.Form):
+    q = forms.CharField(label=_("Name, position or subject"), required=False)
+    status = forms.ChoiceField(
+        label=_("Works at the school"),
+        required=False,
+        choices=[("", _("all")), ("active", _("works")), ("left", _("left"))],
+    )
+    level = forms.ChoiceField(label=_("Latest diagnostic"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("any result")), *Level.choices, ("none", _("not diagnosed"))]
+
+    def filter_qs(self, qs):
+        """Filters that SQL answers (name, status); the level is computed and filtered by `keep`."""
+        if not self.is_bound:
+            return qs
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(Q(full_name__icontains=q) | Q(position__icontains=q) | Q(subjects__icontains=q))
+        if data["status"] == "active":
+            qs = qs.filter(is_active=True)
+        elif data["status"] == "left":
+            qs = qs.filter(is_active=False)
+        return qs
+
+    def keep(self, result) -> bool:
+        """Whether a teacher whose latest total is `result` (None: not diagnosed) passes the level filter."""
+        level = self.cleaned_data.get("level") if self.is_bound and self.is_valid() else ""
+        if not level:
+            return True
+        if level == "none":
+            return result is None
+        return result is not None and result.level == level
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class ExportLogFilterForm(DescribedFilters, forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), required=False, to_field_name="code"
+    )
+    kind = forms.ChoiceField(label=_("List"), required=False)
+    user = forms.CharField(label=_("Login"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("all municipalities")
+        self.fields["kind"].choices = [("", _("all lists")), *ExportKind.choices]
+
+    def filter_qs(self, qs):
+        if not self.is_bound:
+            return qs
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        if data["municipality"]:
+            qs = qs.filter(municipality=data["municipality"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["user"]:
+            qs = qs.filter(username__icontains=data["user"].strip())
+        if data["date_from"]:
+            qs = qs.filter(created_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(created_at__date__lte=data["date_to"])
+        return qs
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
 SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2")]

@@ -1,8 +1,10 @@
-"""Material files of support events: the type is decided by the content, not by the name the browser sends."""
+"""Uploaded files of the support app (event materials, certificates of professional development): the type is decided
+by the content, not by the name the browser sends."""
 
 import zipfile
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -52,6 +54,31 @@ def sniff_material(upload) -> str:
     by_content = _kind_by_content(upload)
     if by_content is None:
         raise ValidationError(_("The file's content is not a pdf, docx, xlsx, jpg or png document."))
+    return _agree(by_name, by_content)
+
+
+CERTIFICATE_KINDS = ("pdf", "jpg", "png")
+
+
+def sniff_certificate(upload) -> str:
+    """A certificate of professional development: a scan or a PDF (pdf, jpg, png), name and content agreeing."""
+    by_name = SUFFIXES.get(PurePosixPath(upload.name or "").suffix.lower())
+    if by_name not in CERTIFICATE_KINDS:
+        raise ValidationError(_("A certificate is a pdf, jpg or png file."))
+    by_content = _kind_by_content(upload)
+    if by_content not in CERTIFICATE_KINDS:
+        raise ValidationError(_("The file's content is not a pdf, jpg or png document."))
+    return _agree(by_name, by_content)
+
+
+def check_size(upload) -> None:
+    """The portal's limit for uploads of the support app (SUPPORT_MATERIAL_MAX_BYTES, 10 MB by default)."""
+    limit = getattr(settings, "SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+    if upload.size > limit:
+        raise ValidationError(_("The file is too large: at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+
+
+def _agree(by_name: str, by_content: str) -> str:
     if by_content != by_name:
         raise ValidationError(
             _("The file is named .%(name)s but its content is %(content)s.") % {"name": by_name, "content": by_content}

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -359,8 +360,15 @@ class Teacher(models.Model):
         return reverse("support:teacher-detail", kwargs={"pk": self.pk})
 
 
+def certificate_path(instance, filename: str) -> str:
+    """A random name under the teacher's folder: the original name is kept in the row, never in the path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:6]
+    return f"support/certificates/{instance.teacher_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class DevelopmentRecord(models.Model):
-    """Professional development of a teacher: a course or programme, its hours and provider."""
+    """Professional development of a teacher: a course or programme, its hours and provider, and the certificate
+    (удостоверение) as a file served only through the teacher's access check."""
 
     teacher = models.ForeignKey(Teacher, models.CASCADE, related_name="development", verbose_name=_("teacher"))
     programme = models.CharField(_("programme"), max_length=500)
@@ -369,6 +377,9 @@ class DevelopmentRecord(models.Model):
     start = models.DateField(_("start date"), null=True, blank=True)
     end = models.DateField(_("end date"), null=True, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
+    certificate = models.FileField(_("certificate"), upload_to=certificate_path, max_length=200, blank=True)
+    certificate_name = models.CharField(_("certificate file name"), max_length=200, blank=True)
+    certificate_kind = models.CharField(_("certificate file type"), max_length=8, blank=True)
 
     history = HistoricalRecords()
 
@@ -386,6 +397,13 @@ class DevelopmentRecord(models.Model):
 
     def __str__(self):
         return self.programme
+
+    def clean(self):
+        if self.end and self.start and self.end < self.start:
+            raise ValidationError({"end": _("The course cannot end before it starts.")})
+
+    def get_certificate_url(self) -> str:
+        return reverse("support:certificate-download", kwargs={"pk": self.teacher_id, "record_pk": self.pk})
 
 
 class Competency(models.Model):
@@ -492,3 +510,42 @@ class RouteStep(models.Model):
 
     def is_overdue(self, today) -> bool:
         return not self.done and self.due < today
+
+
+# --- Exports of named lists (personal data): every one is logged.
+
+
+class ExportKind(models.TextChoices):
+    TEACHERS = "teachers", _("teachers of a school")
+    RISK_GROUP = "risk_group", _("risk group of a school")
+    PARTICIPANTS = "participants", _("named participants of an event")
+
+
+class ExportLog(models.Model):
+    """One export of a list with people's names: who, when, which list with which filters, how many rows.
+
+    Written in the request that serves the file; rows are never changed afterwards (the admin shows them read-only).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("login"), max_length=150)
+    created_at = models.DateTimeField(_("exported at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("list"), max_length=24, choices=ExportKind.choices)
+    description = models.CharField(_("what was exported"), max_length=500)
+    params = models.JSONField(_("filters and parameters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="+", verbose_name=_("municipality"))
+    school = models.ForeignKey(
+        School, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export of a named list")
+        verbose_name_plural = _("exports of named lists")
+        indexes = [models.Index(fields=["municipality", "-created_at"], name="exportlog_municipality_date")]
+
+    def __str__(self):
+        return f"{self.created_at:%d.%m.%Y %H:%M} · {self.username} · {self.description}"

@@ -6,7 +6,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Min, Q
 
 from .models import METHODOLOGICAL_TYPES, EventSchool, SupportEvent
 
@@ -54,27 +54,64 @@ def counts_by_type(start: dt.date, end: dt.date, *, municipality=None, schools=N
 
 def competency_summary(school) -> dict:
     """Levels of the latest diagnostic of each active teacher of `school`, per competency and in total (the picture
-    of seed 004 Приложение 2), and the critical group with its deficits. Five queries whatever the staff size."""
-    from .competency import Level, latest_diagnostics, results_of
-    from .models import Competency, Teacher
+    of seed 004 Приложение 2); the dynamics of the school by year of the diagnostics; the critical group («группа
+    риска») with its deficits and the state of each one's development route. Five queries whatever the staff size."""
+    from .competency import Level, Result, results_of
+    from .models import Competency, Diagnostic, RouteStep, Teacher
 
     teachers = {t.pk: t for t in Teacher.objects.filter(school=school, is_active=True)}
-    latest = latest_diagnostics(list(teachers))
-    results = results_of(list(latest.values()))
+    diagnostics = list(
+        Diagnostic.objects.filter(teacher__school=school, teacher__is_active=True)
+        .order_by("date", "pk")
+        .values_list("pk", "teacher_id", "date", "note")
+    )
+    results = results_of([pk for pk, *_ in diagnostics])
     competencies = list(Competency.objects.all())
+    latest: dict[int, int] = {}
+    by_year: dict[int, dict[int, int]] = {}
+    for pk, teacher_id, date, _note in diagnostics:
+        if "total" in results.get(pk, {}):
+            latest[teacher_id] = pk  # ordered by date: the last one wins
+            by_year.setdefault(date.year, {})[teacher_id] = pk
     keys = [c.pk for c in competencies] + ["total"]
     distribution = {key: dict.fromkeys(Level.values, 0) for key in keys}
     critical = []
     for teacher_id, diagnostic_id in latest.items():
-        result = results.get(diagnostic_id, {})
+        result = results[diagnostic_id]
         for key in keys:
             if key in result:
                 distribution[key][result[key].level] += 1
-        total = result.get("total")
-        if total and total.level == Level.CRITICAL:
+        if result["total"].level == Level.CRITICAL:
             deficits = [c for c in competencies if c.pk in result and result[c.pk].level == Level.CRITICAL]
-            critical.append({"teacher": teachers[teacher_id], "total": total, "deficits": deficits})
+            critical.append({"teacher": teachers[teacher_id], "total": result["total"], "deficits": deficits})
     critical.sort(key=lambda row: (row["total"].percent, row["teacher"].full_name))
+    if critical:
+        routes = (
+            RouteStep.objects.filter(teacher_id__in=[row["teacher"].pk for row in critical])
+            .values("teacher_id")
+            .annotate(
+                steps=Count("pk"),
+                open=Count("pk", filter=Q(done=False)),
+                next_due=Min("due", filter=Q(done=False)),
+            )
+            .order_by()
+        )
+        by_teacher = {row["teacher_id"]: row for row in routes}
+        for row in critical:
+            route = by_teacher.get(row["teacher"].pk, {})
+            row["route_steps"], row["route_open"] = route.get("steps", 0), route.get("open", 0)
+            row["route_next_due"] = route.get("next_due")
+    dynamics = []
+    for year, ids in sorted(by_year.items()):
+        counts = dict.fromkeys(Level.values, 0)
+        points = maximum = 0
+        for diagnostic_id in ids.values():
+            total = results[diagnostic_id]["total"]
+            counts[total.level] += 1
+            points, maximum = points + total.points, maximum + total.maximum
+        dynamics.append(
+            {"year": year, "diagnosed": len(ids), "counts": list(counts.values()), "mean": Result(points, maximum)}
+        )
     rows = [{"competency": c, "counts": [distribution[c.pk][level] for level in Level.values]} for c in competencies]
     return {
         "rows": rows,
@@ -83,11 +120,13 @@ def competency_summary(school) -> dict:
         "diagnosed": len(latest),
         "teachers": len(teachers),
         "critical": critical,
+        "dynamics": dynamics,
+        "notes": sorted({note.strip() for *_, note in diagnostics if note.strip()}),
     }
 
 
 def teachers_at_critical_level(schools) -> int:
-    """How many active teachers of `schools` are at the critical level by their latest diagnostic (four queries)."""
+    """How many active teachers of `schools` are at the critical level by their latest diagnostic (three queries)."""
     from .competency import Level, latest_diagnostics, results_of
     from .models import Teacher
 

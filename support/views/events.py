@@ -31,10 +31,11 @@ from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
-from ..exports import events_workbook
+from ..export_log import log_named_export
+from ..exports import events_workbook, participants_workbook
 from ..forms import EventFilterForm, EventForm, MaterialForm, ParticipantCountsForm, ParticipantForm
 from ..materials import CONTENT_TYPES
-from ..models import EventMaterial, EventSchool, EventType
+from ..models import EventMaterial, EventSchool, EventType, ExportKind
 from ..services import set_event_schools
 
 
@@ -251,6 +252,32 @@ def participant_add(request, pk):
     else:
         messages.error(request, _("Choose the school and give the participant's name."))
     return redirect(event)
+
+
+@login_required
+@require_GET
+def participants_export(request, pk):
+    """The event's named participants the user may see, as .xlsx; personal data, so the export is logged."""
+    event = get_event_for(request.user, pk)
+    participants = list(
+        named_participants_visible_to(request.user)
+        .filter(event=event)
+        .select_related("school")
+        .order_by("school__short_name", "full_name")
+    )
+    schools = [row.school for row in event.event_schools.select_related("school")]
+    if not participants and not _name_schools(request.user, schools):
+        raise PermissionDenied
+    log_named_export(
+        request,
+        kind=ExportKind.PARTICIPANTS,
+        description=_("Participants · %(event)s") % {"event": str(event)[:400]},
+        rows=len(participants),
+        municipality=event.municipality,
+        school=schools[0] if len(schools) == 1 else None,
+        params={"event": event.pk},
+    )
+    return xlsx_response(f"participants-{event.pk}.xlsx", participants_workbook(event, participants))
 
 
 @login_required

@@ -104,3 +104,71 @@ def test_staff_with_completed_development_counts_each_teacher_once(world):
     teacher.development.create(programme="ЕГЭ", completed=True, end=dt.date(2020, 10, 1))
     other.development.create(programme="ИКТ", completed=False, end=dt.date(2020, 10, 1))
     assert staff_with_completed_development([world.school], dt.date(2020, 1, 1), dt.date(2020, 12, 31)) == 1
+
+
+def scored(points: int):
+    """value_for giving exactly `points` of the card's 96 (48 scores): 2s first, then 1s, then 0s."""
+    cells = [(c.pk, r) for c in Criterion.objects.order_by("competency__number", "number") for r in Rater.values]
+    twos, ones = divmod(points, 2)
+    values = {cell: 2 if i < twos else 1 if i < twos + ones else 0 for i, cell in enumerate(cells)}
+    return lambda c, r: values[(c.pk, r)]
+
+
+@pytest.mark.parametrize(
+    ("points", "percent", "level"),
+    [
+        (67, "69.8", Level.CRITICAL),  # the last total below 70 %
+        (68, "70.8", Level.SUFFICIENT),
+        (76, "79.2", Level.SUFFICIENT),  # the last total below 80 %
+        (77, "80.2", Level.OPTIMAL),
+        (96, "100.0", Level.OPTIMAL),
+        (0, "0.0", Level.CRITICAL),
+    ],
+)
+def test_the_level_edges_of_the_real_card(world, points, percent, level):
+    teacher = Teacher.objects.create(school=world.school, full_name="Граница Г. Г.")
+    diagnostic = diagnose(teacher, dt.date(2021, 5, 14), scored(points))
+    total = results_of([diagnostic.pk])[diagnostic.pk]["total"]
+    assert (total.points, total.maximum, str(total.percent), total.level) == (points, 96, percent, level)
+
+
+@pytest.mark.parametrize(
+    ("points", "level"),
+    [(8, Level.CRITICAL), (9, Level.SUFFICIENT), (10, Level.OPTIMAL)],  # 66.7 / 75.0 / 83.3 % of 12
+)
+def test_the_level_edges_of_a_competency_of_two_criteria(world, points, level):
+    teacher = Teacher.objects.create(school=world.school, full_name="Граница Г. Г.")
+    cells = [(c.pk, r) for c in Criterion.objects.filter(competency__number=2) for r in Rater.values]
+    twos, ones = divmod(points, 2)
+    values = {cell: 2 if i < twos else 1 if i < twos + ones else 0 for i, cell in enumerate(cells)}
+    diagnostic = diagnose(teacher, dt.date(2021, 5, 14), lambda c, r: values.get((c.pk, r), 2))
+    result = results_of([diagnostic.pk])[diagnostic.pk][Competency.objects.get(number=2).pk]
+    assert (result.points, result.maximum, result.level) == (points, 12, level)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_staff_aggregates_cost_the_same_queries_for_3_and_30_teachers(world, count, django_assert_max_num_queries):
+    for index in range(count):
+        teacher = Teacher.objects.create(school=world.school, full_name=f"Педагог {index:02d}")
+        diagnose(teacher, dt.date(2020, 9, 15), lambda c, r: 2)
+        diagnose(teacher, dt.date(2021, 5, 14), lambda c, r, i=index: 0 if i % 2 else 2)
+        teacher.development.create(programme="ФГОС", completed=index % 3 == 0, end=dt.date(2021, 3, 1))
+        teacher.route.create(description="Курсы", due=dt.date(2021, 10, 1), done=index % 4 == 0)
+    with django_assert_max_num_queries(5):
+        summary = competency_summary(world.school)
+    with django_assert_max_num_queries(3):
+        critical = teachers_at_critical_level([world.school])
+    with django_assert_max_num_queries(1):
+        completed = staff_with_completed_development([world.school], dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert critical == len(summary["critical"]) == count // 2
+    assert completed == len(range(0, count, 3))
+    assert [row["counts"] for row in summary["dynamics"]] == [[count, 0, 0], [count - count // 2, 0, count // 2]]
+    assert all(row["route_steps"] == 1 for row in summary["critical"])
+
+
+def test_a_teacher_who_left_is_not_counted(world):
+    teacher = Teacher.objects.create(school=world.school, full_name="Фанова В.Г.", is_active=False)
+    diagnose(teacher, dt.date(2020, 9, 15), lambda c, r: 0)
+    summary = competency_summary(world.school)
+    assert (summary["diagnosed"], summary["critical"], summary["dynamics"]) == (0, [], [])
+    assert teachers_at_critical_level([world.school]) == 0

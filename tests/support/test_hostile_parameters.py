@@ -29,3 +29,22 @@ def test_no_parameter_breaks_a_support_page(client_for, coordinator, far_event, 
             assert far_event.municipality not in municipalities
     if page != "support:event-calendar" and page != "support:pairing-diagram":
         assert client.get(reverse(page), {"q": value, "export": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_no_parameter_breaks_the_teacher_list_the_summary_or_the_export_log(client_for, coordinator, value):
+    from support.models import ExportLog
+
+    client = client_for(coordinator)
+    pages = {
+        reverse("support:teacher-list", args=["chemashi"]): ["q", "status", "level", "page"],
+        reverse("support:school-competencies", args=["chemashi"]): ["export"],
+        reverse("support:export-log"): ["municipality", "kind", "user", "date_from", "date_to", "page"],
+    }
+    for url, names in pages.items():
+        for name in names:
+            assert client.get(url, {name: value}).status_code == 200, (url, name, value)
+    export = client.get(reverse("support:teacher-list", args=["chemashi"]), {"q": value, "export": "xlsx"})
+    assert export.status_code == 200
+    typed = value.replace("\x00", "")
+    assert ExportLog.objects.latest("pk").params == ({"q": typed} if typed else {})

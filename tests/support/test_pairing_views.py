@@ -191,3 +191,37 @@ def test_a_renewal_with_bad_dates_shows_the_error_and_changes_nothing(client_for
     assert response.status_code == 200 and response.context["form"].errors
     pairing.refresh_from_db()
     assert pairing.status == "active" and Pairing.objects.count() == 1
+
+
+def pair_plan(pairing, title, **values):
+    from roadmaps.models import Plan
+
+    return Plan.objects.create(
+        level="pair",
+        municipality=pairing.mentee.municipality,
+        pairing=pairing,
+        title=title,
+        period_start=values.pop("period_start", dt.date(2020, 9, 1)),
+        period_end=values.pop("period_end", dt.date(2021, 8, 31)),
+        **values,
+    )
+
+
+def test_the_detail_lists_the_joint_plans_of_this_pairing(client_for, coordinator, mentor, principal, world, pairing):
+    plan = pair_plan(pairing, "Совместный план Перегребинской №1 и Чемашинской")
+    other_pair = PairingFactory(mentor=world.mentor_school, mentee=world.second_school)
+    pair_plan(other_pair, "План другой пары")
+    for user in (coordinator, mentor, principal):
+        response = client_for(user).get(pairing.get_absolute_url())
+        assert list(response.context["plans"]) == [plan]
+        html = response.content.decode()
+        assert reverse("roadmaps:plan-detail", args=[plan.pk]) in html and "План другой пары" not in html
+
+
+def test_only_the_coordinator_gets_the_link_to_a_new_joint_plan(client_for, coordinator, mentor, inspector, pairing):
+    link = f"/roadmaps/new/?level=pair&amp;pairing={pairing.pk}"
+    page = client_for(coordinator).get(pairing.get_absolute_url())
+    assert link in page.content.decode() and "Создать совместный план" in page.content.decode()
+    assert "Пока у пары нет совместного плана." in page.content.decode()
+    for reader in (mentor, inspector):
+        assert link not in client_for(reader).get(pairing.get_absolute_url()).content.decode()

@@ -172,3 +172,124 @@ def test_readers_cannot_touch_the_route(client_for, mentor, teacher):
         reverse("support:route-add", args=[teacher.pk]), {"action": "course", "description": "x", "due": "2021-01-31"}
     )
     assert response.status_code == 404 and not teacher.route.exists()
+
+
+LIST = reverse("support:teacher-list", args=["chemashi"])
+
+
+@pytest.fixture
+def staff(world):
+    """Three teachers diagnosed at three levels, one not diagnosed, one who left."""
+    from .test_competency import diagnose
+
+    rows = {}
+    for name, subjects, value in (
+        ("Алексеева Н.В.", "русский язык", 0),
+        ("Григорьев П.И.", "математика", 1),
+        ("Ильина О.Н.", "биология", 2),
+    ):
+        rows[name] = Teacher.objects.create(school=world.school, full_name=name, subjects=subjects)
+        diagnose(rows[name], dt.date(2021, 5, 14), lambda c, r, v=value: v)
+    Teacher.objects.create(school=world.school, full_name="Егорова А.М.", subjects="начальные классы")
+    Teacher.objects.create(school=world.school, full_name="Фанова В.Г.", subjects="русский язык", is_active=False)
+    return rows
+
+
+def names(response):
+    return [t.full_name for t in response.context["page"].object_list]
+
+
+def test_the_list_filters_by_name_status_and_level(client_for, principal, staff):
+    client = client_for(principal)
+    assert names(client.get(LIST)) == [
+        "Алексеева Н.В.",
+        "Григорьев П.И.",
+        "Егорова А.М.",
+        "Ильина О.Н.",
+        "Фанова В.Г.",
+    ]
+    assert names(client.get(LIST, {"q": "русский"})) == ["Алексеева Н.В.", "Фанова В.Г."]
+    assert names(client.get(LIST, {"status": "left"})) == ["Фанова В.Г."]
+    assert names(client.get(LIST, {"level": "critical"})) == ["Алексеева Н.В.", "Григорьев П.И."]  # 50 % is critical
+    assert names(client.get(LIST, {"level": "optimal"})) == ["Ильина О.Н."]
+    assert names(client.get(LIST, {"level": "none", "status": "active"})) == ["Егорова А.М."]
+    response = client.get(LIST, {"level": "нет такого"})
+    assert names(response) == [] and "Ничего не найдено" in response.content.decode()
+
+
+def test_the_list_paginates_and_answers_htmx_with_the_table(client_for, principal, staff, settings):
+    settings.REGISTRY_PAGE_SIZE = 2
+    client = client_for(principal)
+    assert names(client.get(LIST, {"page": "3"})) == ["Фанова В.Г."]
+    fragment = client.get(LIST, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode() and fragment.templates[0].name == "support/teacher/_table.html"
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_list_and_the_summary_cost_the_same_queries_for_3_and_30_teachers(
+    client_for, principal, world, count, django_assert_max_num_queries
+):
+    from .test_competency import diagnose
+
+    for index in range(count):
+        teacher = Teacher.objects.create(school=world.school, full_name=f"Педагог {index:02d}")
+        diagnose(teacher, dt.date(2020, 9, 15), lambda c, r: 0)
+        diagnose(teacher, dt.date(2021, 5, 14), lambda c, r, i=index: i % 3)
+    client = client_for(principal)
+    client.get(LIST)
+    with django_assert_max_num_queries(10):
+        assert len(client.get(LIST).context["page"].object_list) == count
+    with django_assert_max_num_queries(10):
+        client.get(LIST, {"export": "xlsx"})
+    summary_url = reverse("support:school-competencies", args=["chemashi"])
+    with django_assert_max_num_queries(10):
+        summary = client.get(summary_url).context["summary"]
+    assert summary["diagnosed"] == count and len(summary["critical"]) == len(range(0, count, 3)) + len(
+        range(1, count, 3)
+    )
+
+
+def test_the_summary_shows_the_dynamics_by_year(client_for, principal, mentor, world, teacher):
+    client = client_for(principal)
+    client.post(reverse("support:diagnostic-create", args=[teacher.pk]), card("2020-09-15", "0"))
+    client.post(reverse("support:diagnostic-create", args=[teacher.pk]), card("2021-05-14", "2"))
+    url = reverse("support:school-competencies", args=["chemashi"])
+    for user in (principal, mentor):
+        dynamics = client_for(user).get(url).context["summary"]["dynamics"]
+        assert [(row["year"], row["counts"], str(row["mean"].percent)) for row in dynamics] == [
+            (2020, [0, 0, 1], "0.0"),
+            (2021, [1, 0, 0], "100.0"),
+        ]
+
+
+def test_the_mentor_sees_the_summary_but_no_names_scores_or_notes(client_for, principal, mentor, teacher):
+    data = card(value="0", note="Личная заметка о педагоге")
+    client_for(principal).post(reverse("support:diagnostic-create", args=[teacher.pk]), data)
+    url = reverse("support:school-competencies", args=["chemashi"])
+    page = client_for(mentor).get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["summary"]["total"] == [0, 0, 1]
+    # No individual result badge («0,0 % · критический»), no name, no note, no link to the teacher, no named export.
+    assert "Ахременко" not in html and "Личная заметка" not in html and " % · " not in html
+    assert teacher.get_absolute_url() not in html and "export=risk_group" not in html
+    principal_page = client_for(principal).get(url).content.decode()
+    assert "Личная заметка" in principal_page and "export=risk_group" in principal_page and " % · " in principal_page
+
+
+def test_the_teacher_page_shows_each_diagnostic_note(client_for, principal, teacher):
+    client = client_for(principal)
+    client.post(
+        reverse("support:diagnostic-create", args=[teacher.pk]),
+        card(note="Демонстрационные данные: баллы не из источника"),
+    )
+    assert "Демонстрационные данные: баллы не из источника" in client.get(teacher.get_absolute_url()).content.decode()
+
+
+def test_a_bad_development_record_shows_the_page_with_the_errors(client_for, principal, teacher):
+    response = client_for(principal).post(
+        reverse("support:development-add", args=[teacher.pk]),
+        {"programme": "", "start": "2020-08-03", "end": "2020-08-01", "hours": "много"},
+    )
+    form = response.context["development_form"]
+    assert response.status_code == 200 and set(form.errors) >= {"programme", "hours"}
+    assert form["start"].value() == "2020-08-03" and not teacher.development.exists()
