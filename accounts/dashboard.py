@@ -48,4 +48,7 @@ def dashboard_context(user, year: int | None = None) -> dict:
         Municipality.objects.filter(pk__in=scope.municipalities_edit) if not scope.is_admin else None
     )
     context["role_labels"] = [Role(role).label for role in Role.values if role in scope.roles]
+    from roadmaps.selectors import dashboard_summary  # roadmaps builds on accounts: imported late
+
+    context["roadmaps"] = dashboard_summary(user)
     return context

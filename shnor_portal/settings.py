@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS; with DJANGO_DEBUG off it passes `manage.py check --deploy`
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +159,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "shnor")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminders of activities due soon and overdue (roadmaps/reminders.py): once a day, each sent once per period.
+    "roadmaps-reminders": {"task": "roadmaps.send_reminders", "schedule": crontab(hour=7, minute=0)},
+}
 
 # --- E-mail: console by default; SMTP when DJANGO_EMAIL_BACKEND says so.
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -208,3 +212,8 @@ LOGGING = {
 
 # --- Portal
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 50)
+# Roadmaps: «due soon» is within this many days; evidence files of progress reports are at most this large.
+ROADMAPS_DUE_SOON_DAYS = env_int("ROADMAPS_DUE_SOON_DAYS", 14)
+ROADMAPS_EVIDENCE_MAX_BYTES = env_int("ROADMAPS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Uploads of the support app (event materials, certificates of professional development), checked by content.
+SUPPORT_MATERIAL_MAX_BYTES = env_int("SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)

@@ -1,3 +1,348 @@
-"""The web import of a plan table: upload, preview, confirm (filled in by issue 5)."""
+"""The web import of a plan table: upload (with owner, period, title) → preview of exactly what was read → confirm.
 
-urlpatterns: list = []
+The checks are the command line's (roadmaps/imports.py: the kind of file by its content, sizes packed and unpacked,
+encryption, XML entities; roadmaps/services.py: the owner). The upload is kept between the steps in the media folder
+(outside the web root, never served), under a random name that only the uploader's session knows; the preview and
+the confirmation read that same file with the same owner and period, and the preview is built with the same reading
+(Activity.apply_reading against the plan's period, a stage's deadline for an activity without its own) as the plan
+that confirm creates.
+"""
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import scope_of
+
+from ..deadlines import Kind
+from ..forms_lifecycle import PlanImportForm, import_owner_choices
+from ..imports import PlanFileRefused, ReadPlan, read_plan_file
+from ..models import Activity, Level, Plan, Section
+from ..services import Owner, PlanError, create_plan_from_table, resolve_owner
+
+SESSION_KEY = "roadmaps_plan_imports"
+KEEP_AT_MOST = 5
+FOLDER = "roadmaps/plan-imports"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+# --- The kept upload -----------------------------------------------------------------------------------------------
+
+
+def _kept(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _sweep() -> None:
+    """Uploads of sessions that never came back: gone once older than a session can live."""
+    try:
+        names = default_storage.listdir(FOLDER)[1]
+    except FileNotFoundError:
+        return
+    limit = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    for name in names:
+        stored = f"{FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(stored) < limit:
+                default_storage.delete(stored)
+        except FileNotFoundError:
+            continue
+
+
+def _keep(request, content: bytes, name: str) -> str:
+    """Store the upload under a random name; the session remembers it (at most a few: the oldest go)."""
+    _sweep()
+    token = uuid.uuid4().hex
+    stored = default_storage.save(f"{FOLDER}/{token}.xlsx", ContentFile(content))
+    kept = dict(_kept(request))
+    kept[token] = {"file": stored, "name": name[:200], "at": timezone.now().isoformat()}
+    for old in sorted(kept, key=lambda key: kept[key].get("at", ""))[:-KEEP_AT_MOST]:
+        _discard_file(kept.pop(old))
+    request.session[SESSION_KEY] = kept
+    return token
+
+
+def _discard_file(entry: dict) -> None:
+    if entry.get("file"):
+        default_storage.delete(entry["file"])
+
+
+def _forget(request, token: str) -> None:
+    kept = dict(_kept(request))
+    entry = kept.pop(token, None)
+    if entry is not None:
+        _discard_file(entry)
+        request.session[SESSION_KEY] = kept
+
+
+def _entry(request, token: str) -> dict:
+    entry = _kept(request).get(token) if TOKEN.match(token or "") else None
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _read_kept(entry: dict) -> ReadPlan:
+    try:
+        with default_storage.open(entry["file"], "rb") as handle:
+            return read_plan_file(handle)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+
+
+# --- Who may import for whom ---------------------------------------------------------------------------------------
+
+
+def _importer(user) -> None:
+    if not import_owner_choices(user):
+        raise PermissionDenied
+
+
+def _may_own(user, owner: Owner) -> bool:
+    """Coordinators import for their municipality (any level); a principal only a school plan of their own school."""
+    scope = scope_of(user)
+    if scope.is_admin or owner.municipality.pk in scope.municipalities_edit:
+        return True
+    return owner.level == Level.SCHOOL and owner.school is not None and owner.school.pk in scope.principal_schools
+
+
+def _owner_for(user, params: dict) -> tuple[Owner, dt.date, dt.date]:
+    start, end = dt.date(params["first_year"], 1, 1), dt.date(params["last_year"], 12, 31)
+    owner = resolve_owner(params["owner"], params.get("level") or None, start, end)
+    if not _may_own(user, owner):
+        raise PlanError(_("You may not import a plan for this owner."))
+    return owner, start, end
+
+
+# --- The preview: what confirm will create -------------------------------------------------------------------------
+
+
+@dataclass
+class PreviewSection:
+    number: str
+    title: str
+    responsible: str
+    deadline_text: str
+    is_child: bool
+    activities: list[Activity] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    title: str
+    sheet: str
+    sections: list[PreviewSection]
+    problems: list[str]
+
+    @property
+    def activity_count(self) -> int:
+        return sum(len(section.activities) for section in self.sections)
+
+    @property
+    def unparsed_count(self) -> int:
+        return sum(1 for section in self.sections for activity in section.activities if activity.is_unparsed)
+
+    def rows(self) -> list[tuple]:
+        """The activities as create_plan_from_table writes them, for comparing the two."""
+        return [
+            (
+                a.number,
+                a.name,
+                a.deadline_text,
+                a.deadline_kind,
+                a.deadline_periods,
+                a.outside_period,
+                a.responsible,
+                a.expected_result,
+            )
+            for section in self.sections
+            for a in section.activities
+        ]
+
+
+def _label(number: str, name: str) -> str:
+    return number or name[:60]
+
+
+def build_preview(read: ReadPlan, start: dt.date, end: dt.date, title: str = "") -> Preview:
+    """The sections and activities as create_plan_from_table will write them (the same truncations, the same reading
+    of each deadline for the period), with the problems the coordinator should know of, in Russian."""
+    plan = Plan(period_start=start, period_end=end)
+    sections, problems = [], []
+    for read_section in read.sections:
+        section = Section(
+            number=read_section.number[:50],
+            title=read_section.title,
+            responsible=read_section.responsible,
+            deadline_text=read_section.deadline_text[:500],
+        )
+        shown = PreviewSection(
+            section.number, section.title, section.responsible, section.deadline_text, read_section.parent is not None
+        )
+        seen: set[str] = set()
+        for read_activity in read_section.activities:
+            activity = Activity(
+                section=section,
+                number=read_activity.number[:50],
+                name=read_activity.name,
+                deadline_text=read_activity.deadline_text[:500],
+                responsible=read_activity.responsible,
+                expected_result=read_activity.expected_result,
+            )
+            activity.apply_reading(plan)
+            activity.source_row = read_activity.row
+            shown.activities.append(activity)
+            label = _label(activity.number, activity.name)
+            where = _("row %(row)s, %(activity)s") % {"row": read_activity.row, "activity": label}
+            if len(read_activity.number) > 50 or len(read_activity.deadline_text) > 500:
+                problems.append(_("%(where)s: a too long number or deadline will be cut.") % {"where": where})
+            if activity.deadline_kind == Kind.UNPARSED:
+                if activity.deadline_text or section.deadline_text:
+                    problems.append(
+                        _("%(where)s: the deadline «%(text)s» was not read; set its dates by hand after the import.")
+                        % {"where": where, "text": activity.deadline_text or section.deadline_text}
+                    )
+                else:
+                    problems.append(_("%(where)s: no deadline is written.") % {"where": where})
+            elif activity.outside_period:
+                problems.append(
+                    _("%(where)s: the deadline «%(text)s» lies outside the plan's period.")
+                    % {"where": where, "text": activity.deadline_text or section.deadline_text}
+                )
+            if activity.number and activity.number in seen:
+                problems.append(
+                    _("%(where)s: the number %(number)s is repeated within its section.")
+                    % {"where": where, "number": activity.number}
+                )
+            seen.add(activity.number)
+        sections.append(shown)
+    final_title = (title or read.title or _("Imported plan"))[:1000]
+    return Preview(final_title, read.sheet, sections, problems)
+
+
+# --- Views ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request):
+    _importer(request.user)
+    kept_token = request.POST.get("upload", "") if request.method == "POST" else ""
+    kept = _kept(request).get(kept_token) if TOKEN.match(kept_token) else None
+    form = PlanImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+        kept_name=kept["name"] if kept else "",
+    )
+    if request.method == "POST":
+        valid = form.is_valid()
+        token = kept_token if kept else ""
+        if form.content is not None:
+            # A newly chosen good file is kept at once, so that a mistake in the other fields does not lose it.
+            if kept:
+                _forget(request, kept_token)
+            token = _keep(request, form.content, form.cleaned_data["file"].name)
+            form.kept_name = form.cleaned_data["file"].name
+        if valid and token:
+            params = {name: form.cleaned_data[name] for name in ("owner", "level", "first_year", "last_year", "title")}
+            try:
+                _owner_for(request.user, params)
+            except PlanError as error:
+                form.add_error("owner", str(error))
+            else:
+                entry = dict(_kept(request)[token])
+                entry["params"] = params
+                request.session[SESSION_KEY] = {**_kept(request), token: entry}
+                return redirect("roadmaps:plan-import-preview", token=token)
+        if token:
+            form.data = form.data.copy()
+            form.data["upload"] = token
+            kept_text = _("Kept: «%(name)s». Choose another file to replace it.") % {"name": form.kept_name}
+            form.fields["file"].help_text = form["file"].help_text = kept_text
+    return render(request, "roadmaps/import/upload.html", {"form": form})
+
+
+def _prepared(request, token: str):
+    entry = _entry(request, token)
+    params = entry.get("params")
+    if not params:
+        raise Http404
+    try:
+        owner, start, end = _owner_for(request.user, params)
+    except PlanError as error:
+        raise PermissionDenied(str(error)) from error
+    return entry, params, owner, start, end
+
+
+@login_required
+@require_GET
+def plan_import_preview(request, token: str):
+    _importer(request.user)
+    entry, params, owner, start, end = _prepared(request, token)
+    try:
+        read = _read_kept(entry)
+    except PlanFileRefused as refused:  # the same checks passed at upload: only a damaged store gets here
+        _forget(request, token)
+        for error in refused.errors:
+            messages.error(request, error)
+        return redirect("roadmaps:plan-import")
+    preview = build_preview(read, start, end, params.get("title", ""))
+    context = {
+        "token": token,
+        "entry": entry,
+        "owner": owner,
+        "level_label": Level(owner.level).label,
+        "start": start,
+        "end": end,
+        "preview": preview,
+    }
+    return render(request, "roadmaps/import/preview.html", context)
+
+
+@login_required
+@require_POST
+def plan_import_confirm(request, token: str):
+    _importer(request.user)
+    entry, params, owner, start, end = _prepared(request, token)
+    read = _read_kept(entry)
+    plan = create_plan_from_table(read, owner, start, end, params.get("title", ""))
+    _forget(request, token)
+    messages.success(
+        request,
+        _("Created the draft plan «%(title)s»: %(activities)s activities.")
+        % {"title": plan.title, "activities": read.activity_count},
+    )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_import_cancel(request, token: str):
+    _importer(request.user)
+    _entry(request, token)
+    _forget(request, token)
+    messages.info(request, _("The import was cancelled: nothing was written."))
+    return redirect("roadmaps:plan-import")
+
+
+urlpatterns = [
+    path("import/", plan_import, name="plan-import"),
+    path("import/<str:token>/", plan_import_preview, name="plan-import-preview"),
+    path("import/<str:token>/confirm/", plan_import_confirm, name="plan-import-confirm"),
+    path("import/<str:token>/cancel/", plan_import_cancel, name="plan-import-cancel"),
+]

@@ -1,17 +1,25 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import can_change_plan, get_plan_for, municipalities_visible_to, plans_visible_to
+from accounts.access import (
+    can_change_plan,
+    can_edit_plan,
+    get_plan_for,
+    municipalities_visible_to,
+    plans_visible_to,
+)
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
 from ..deadlines import Kind
+from ..editing import can_create_plans, plan_sections
 from ..exports import plan_workbook, plans_workbook
-from ..models import Activity, Level, PlanStatus, Section
+from ..models import Level, PlanStatus
+from .editing import table_context
 
 PAGE_SIZE = getattr(settings, "ROADMAPS_PAGE_SIZE", 25)
 
@@ -47,6 +55,7 @@ def plan_list(request):
         "statuses": PlanStatus.choices,
         "chosen": chosen,
         "filtered": any(chosen.values()),
+        "can_create": can_create_plans(request.user),
     }
     return render_page_or_fragment(request, "roadmaps/plan/list.html", "roadmaps/plan/_table.html", context)
 
@@ -55,19 +64,10 @@ def plan_list(request):
 @require_GET
 def plan_detail(request, pk: int):
     plan = get_plan_for(request.user, pk)
-    activities = Activity.objects.prefetch_related("executors").order_by("order", "pk")
-    sections = (
-        Section.objects.filter(plan=plan)
-        .select_related("parent")
-        .prefetch_related(Prefetch("activities", queryset=activities))
-        .order_by("order", "pk")
-    )
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"plan-{plan.pk}.xlsx", plan_workbook(plan, sections))
-    counts = Activity.objects.filter(section__plan=plan).aggregate(
-        total=Count("pk"),
-        unparsed=Count("pk", filter=Q(deadline_kind=Kind.UNPARSED)),
-        outside=Count("pk", filter=Q(outside_period=True)),
-    )
-    context = {"plan": plan, "sections": sections, "counts": counts, "can_change": can_change_plan(request.user, plan)}
+        return xlsx_response(f"plan-{plan.pk}.xlsx", plan_workbook(plan, plan_sections(plan)))
+    context = {
+        **table_context(plan, can_edit=can_edit_plan(request.user, plan)),
+        "can_change": can_change_plan(request.user, plan),
+    }
     return render(request, "roadmaps/plan/detail.html", context)

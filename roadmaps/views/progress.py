@@ -1,3 +1,524 @@
-"""progress views of plans (filled in by issue 5)."""
+"""Progress reports on the activity page, «Мои задачи», the execution overview of a plan and the review queue.
 
-urlpatterns: list = []
+Every object comes through the access service: a plan outside the user's scope is a 404 (and so are its activities,
+reports and files); a visible one the user may not report on or review is a 403.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import get_plan_for, plans_visible_to, scope_of
+from registry.models import Municipality, School
+from shnor_portal.htmx import render_page_or_fragment, wants_fragment
+from shnor_portal.pagination import paginate
+from shnor_portal.xlsx import xlsx_response
+
+from .. import selectors
+from ..evidence import evidence_response
+from ..models import Activity, Evidence, Plan, ProgressReport, ReportNote, ReportStatus, Review
+from ..progress import (
+    OWNER,
+    AnswerForm,
+    ProgressError,
+    ReportForm,
+    ReviewForm,
+    answer_report,
+    is_locked,
+    is_tracked,
+    may_report,
+    may_review,
+    owner_label,
+    remove_evidence,
+    reporter_key,
+    reporter_visible,
+    reporters_of,
+    review_report,
+    reviews_workbook,
+    sees_every_reporter,
+    submit_report,
+    tasks_workbook,
+)
+from ..selectors import Urgency
+
+PAGE_SIZE = getattr(settings, "ROADMAPS_PAGE_SIZE", 25)
+PLAN_SELECT = ("section__plan__municipality__region", "section__plan__school", "section__plan__pairing")
+
+
+# --- Objects through the access service
+
+
+def _activity_for(user, pk: int) -> Activity:
+    activity = (
+        Activity.objects.select_related(*PLAN_SELECT).filter(pk=pk, section__plan__in=plans_visible_to(user)).first()
+    )
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def _report_for(user, pk: int) -> ProgressReport:
+    report = (
+        ProgressReport.objects.select_related(*(f"activity__{name}" for name in PLAN_SELECT), "school", "period")
+        .filter(pk=pk, activity__section__plan__in=plans_visible_to(user))
+        .first()
+    )
+    if report is None or not reporter_visible(user, report.activity.section.plan, report.school_id):
+        raise Http404
+    return report
+
+
+def _evidence_for(user, pk: int) -> Evidence:
+    evidence = Evidence.objects.select_related("report").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404
+    evidence.report = _report_for(user, evidence.report_id)
+    return evidence
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _target(activity, executor_ids, period_value, reporter_value, default_school=None):
+    """The (period, school) a report is about, from the page's parameters; 404 for anything not of the activity.
+    No reporter named: the owner when the activity has no executors, else `default_school`."""
+    period = None
+    if period_value not in (None, ""):
+        period = activity.due_periods.filter(pk=_int_or_404(period_value)).first()
+        if period is None:
+            raise Http404
+    if reporter_value in (None, ""):
+        if executor_ids and default_school is None:
+            return None  # a reader, or a coordinator of a school's activity: nothing to report
+        return period, default_school if executor_ids else None
+    if reporter_value == OWNER:
+        if executor_ids:
+            raise Http404
+        return period, None
+    school = School.objects.filter(pk=_int_or_404(reporter_value), pk__in=executor_ids).first()
+    if school is None:
+        raise Http404
+    return period, school
+
+
+def _next_url(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+# --- The activity page
+
+
+@dataclass
+class Cell:
+    """One reporting period of one reporter on the activity page."""
+
+    period: object
+    report: ProgressReport | None
+    urgency: str | None
+    can_report: bool
+
+    @property
+    def query(self) -> str:
+        return f"period={self.period.pk if self.period else ''}"
+
+
+@dataclass
+class ReporterBlock:
+    school: School | None
+    label: str
+    key: str
+    cells: list
+
+
+def _activity_context(request, activity, *, form=None, target=None, review_forms=None, answer_forms=None) -> dict:
+    user = request.user
+    plan = activity.section.plan
+    executors = list(activity.executors.order_by("short_name"))
+    executor_ids = {school.pk for school in executors}
+    tracked = is_tracked(plan)
+    reports = list(
+        ProgressReport.objects.filter(activity=activity)
+        .select_related("author", "reviewed_by")
+        .prefetch_related(Prefetch("notes", ReportNote.objects.select_related("author")), "evidence")
+    )
+    by_key = {(report.period_id, report.school_id): report for report in reports}
+    reported = {report.period_id for report in reports}
+    periods = [p for p in activity.due_periods.all() if p.in_deadline or p.pk in reported] or [None]
+    urgency = {
+        (row["pk"], row["reporter_id"]): row["urgency"]
+        for row in selectors.due_items().filter(activity=activity).values("pk", "reporter_id", "urgency")
+    }
+    blocks, first_open, own_school = [], None, None
+    for school in reporters_of(activity, executors):
+        school_id = school.pk if school else None
+        if not reporter_visible(user, plan, school_id):
+            continue
+        reports_for = tracked and may_report(user, activity, school, executor_ids=executor_ids)
+        cells = []
+        for period in periods:
+            report = by_key.get((period.pk if period else None, school_id))
+            cell = Cell(
+                period,
+                report,
+                urgency.get((period.pk if period else None, school_id)),
+                reports_for and not (report and is_locked(report)),
+            )
+            cells.append(cell)
+            if cell.can_report and first_open is None and cell.urgency != Urgency.DONE:
+                first_open = (period, school)
+        if reports_for and own_school is None:
+            own_school = school
+        label = school.short_name if school else owner_label(plan)
+        blocks.append(ReporterBlock(school, label, reporter_key(school), cells))
+
+    if target is None and form is None:
+        wanted = request.GET.get("period"), request.GET.get("reporter")
+        if any(wanted):
+            target = _target(activity, executor_ids, *wanted, default_school=own_school)
+        else:
+            target = first_open
+    if target is not None and form is None:
+        period, school = target
+        allowed = tracked and may_report(user, activity, school, executor_ids=executor_ids)
+        report = by_key.get((period.pk if period else None, school.pk if school else None))
+        if allowed and not (report and is_locked(report)):
+            form = ReportForm(report=report)
+        else:
+            target = None
+    report_of_target = None
+    if target is not None:
+        report_of_target = by_key.get((target[0].pk if target[0] else None, target[1].pk if target[1] else None))
+
+    can_review = may_review(user, plan)
+    review_forms = review_forms or {}
+    answer_forms = answer_forms or {}
+    for report in reports:
+        if can_review and report.review == Review.PENDING:
+            report.review_form = review_forms.get(report.pk) or ReviewForm()
+        if (
+            tracked
+            and report.review == Review.RETURNED
+            and may_report(user, activity, report.school, executor_ids=executor_ids)
+        ):
+            report.answer_form = answer_forms.get(report.pk) or AnswerForm()
+    return {
+        "activity": activity,
+        "plan": plan,
+        "section": activity.section,
+        "executors": executors,
+        "tracked": tracked,
+        "blocks": blocks,
+        "form": form,
+        "target_period": target[0] if target else None,
+        "target_school": target[1] if target else None,
+        "target_key": reporter_key(target[1]) if target else "",
+        "target_label": (target[1].short_name if target[1] else owner_label(plan)) if target else "",
+        "target_report": report_of_target,
+        "can_review": can_review,
+    }
+
+
+@login_required
+@require_GET
+def activity_detail(request, pk: int):
+    activity = _activity_for(request.user, pk)
+    return render(request, "roadmaps/progress/activity.html", _activity_context(request, activity))
+
+
+@login_required
+@require_POST
+def activity_report(request, pk: int):
+    activity = _activity_for(request.user, pk)
+    plan = activity.section.plan
+    executor_ids = set(activity.executors.values_list("pk", flat=True))
+    target = _target(activity, executor_ids, request.POST.get("period"), request.POST.get("reporter"))
+    if target is None:
+        raise Http404
+    period, school = target
+    if not reporter_visible(request.user, plan, school.pk if school else None):
+        raise Http404
+    if not is_tracked(plan) or not may_report(request.user, activity, school, executor_ids=executor_ids):
+        raise PermissionDenied
+    report = ProgressReport.objects.filter(activity=activity, school=school, period=period).first()
+    if report is not None and is_locked(report):
+        raise PermissionDenied
+    form = ReportForm(request.POST, request.FILES, report=report)
+    if form.is_valid():
+        try:
+            submit_report(activity, period, school, request.user, form.cleaned_data)
+        except ProgressError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The report is saved and sent to the coordinator for review."))
+            url = reverse("roadmaps:activity-detail", args=[activity.pk])
+            return redirect(f"{url}?period={period.pk if period else ''}&reporter={reporter_key(school)}#reports")
+    context = _activity_context(request, activity, form=form, target=(period, school))
+    return render(request, "roadmaps/progress/activity.html", context)
+
+
+# --- Reviews and answers
+
+
+@login_required
+@require_POST
+def report_review(request, pk: int):
+    report = _report_for(request.user, pk)
+    activity = report.activity
+    if not may_review(request.user, activity.section.plan):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    fallback = reverse("roadmaps:activity-detail", args=[activity.pk]) + f"#report-{report.pk}"
+    if form.is_valid():
+        error = None
+        try:
+            report = review_report(report, request.user, form.cleaned_data["decision"], form.cleaned_data["comment"])
+        except ProgressError as refused:
+            error = str(refused)
+            report.refresh_from_db()
+        if wants_fragment(request):  # the row's cell is swapped in place: the verdict, or why there is none
+            return render(request, "roadmaps/progress/_review.html", {"report": report, "error": error})
+        if error:
+            messages.error(request, error)
+        elif report.review == Review.ACCEPTED:
+            messages.success(request, _("The report is accepted."))
+        else:
+            messages.success(request, _("The report is returned with your comment."))
+        return redirect(_next_url(request, fallback))
+    if wants_fragment(request):
+        report.review_form = form
+        return render(request, "roadmaps/progress/_review.html", {"report": report, "next": _next_url(request, "")})
+    if request.POST.get("next"):  # the queue or the overview: back there, with the reason
+        messages.error(request, " ".join(form.errors.get("comment", [])) or _("Choose accept or return."))
+        return redirect(_next_url(request, fallback))
+    context = _activity_context(request, activity, review_forms={report.pk: form})
+    return render(request, "roadmaps/progress/activity.html", context)
+
+
+@login_required
+@require_POST
+def report_answer(request, pk: int):
+    report = _report_for(request.user, pk)
+    activity = report.activity
+    if not is_tracked(activity.section.plan) or not may_report(request.user, activity, report.school):
+        raise PermissionDenied
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer_report(report, request.user, form.cleaned_data["text"])
+        except ProgressError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The answer is sent; the report is awaiting review again."))
+        return redirect(reverse("roadmaps:activity-detail", args=[activity.pk]) + f"#report-{report.pk}")
+    context = _activity_context(request, activity, answer_forms={report.pk: form})
+    return render(request, "roadmaps/progress/activity.html", context)
+
+
+# --- Evidence files
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int):
+    return evidence_response(_evidence_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = _evidence_for(request.user, pk)
+    report = evidence.report
+    if not may_report(request.user, report.activity, report.school) or is_locked(report):
+        raise PermissionDenied
+    try:
+        remove_evidence(evidence, request.user)
+    except ProgressError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The file «%(name)s» is removed.") % {"name": evidence.name})
+    url = reverse("roadmaps:activity-detail", args=[report.activity_id])
+    period = report.period_id or ""
+    return redirect(f"{url}?period={period}&reporter={reporter_key(report.school)}#report-form")
+
+
+# --- «Мои задачи»
+
+TASK_FILTERS = {
+    Urgency.OVERDUE: Q(urgency=Urgency.OVERDUE),
+    Urgency.DUE_SOON: Q(urgency=Urgency.DUE_SOON),
+    Urgency.LATER: Q(urgency=Urgency.LATER),
+    Urgency.DONE: Q(urgency=Urgency.DONE),
+    "returned": Q(report_review=Review.RETURNED),
+}
+
+
+def _task_filter_choices():
+    return [
+        (Urgency.OVERDUE, _("overdue")),
+        (Urgency.DUE_SOON, _("due soon")),
+        (Urgency.LATER, _("later")),
+        (Urgency.DONE, _("done and accepted")),
+        ("returned", _("returned for correction")),
+    ]
+
+
+@login_required
+@require_GET
+def my_tasks(request):
+    items = selectors.tasks_for(request.user)
+    plans = (
+        plans_visible_to(request.user)
+        .filter(status__in=selectors.TRACKED_STATES)
+        .select_related("municipality", "school", "pairing__mentor", "pairing__mentee")
+        .order_by("municipality__name", "title")
+    )
+    chosen = {"status": request.GET.get("status", ""), "plan": request.GET.get("plan", "")}
+    if chosen["status"] in TASK_FILTERS:
+        items = items.filter(TASK_FILTERS[chosen["status"]])
+    else:
+        chosen["status"] = ""
+    if chosen["plan"].isdigit():
+        items = items.filter(activity__section__plan_id=int(chosen["plan"]))
+    else:
+        chosen["plan"] = ""
+    statuses = _task_filter_choices()
+    if request.GET.get("export") == "xlsx":
+        labels = dict(statuses)
+        parts = [str(labels[chosen["status"]])] if chosen["status"] else []
+        if chosen["plan"]:
+            parts += [plan.title for plan in plans.filter(pk=int(chosen["plan"]))]
+        subtitle = _("Filters: %(filters)s") % {"filters": "; ".join(parts) or _("none")}
+        return xlsx_response("tasks.xlsx", tasks_workbook(items, subtitle))
+    page, query = paginate(request, items, PAGE_SIZE)
+    own, mentees = selectors.task_schools(request.user)
+    context = {
+        "page": page,
+        "query": query,
+        "plans": plans,
+        "statuses": statuses,
+        "chosen": chosen,
+        "filtered": any(chosen.values()),
+        "own_schools": own,
+        "reads_only": bool(mentees),  # a mentor school reads its mentees' tasks; it reports only for its own
+        "undated": selectors.undated_tasks_for(request.user)[:50],
+        "due_soon_days": selectors.due_soon_days(),
+        "report_statuses": ReportStatus.choices,
+    }
+    return render_page_or_fragment(request, "roadmaps/tasks/list.html", "roadmaps/tasks/_table.html", context)
+
+
+# --- The execution overview of a plan
+
+
+@login_required
+@require_GET
+def plan_execution(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    context = {"plan": plan, "tracked": is_tracked(plan), "can_review": may_review(request.user, plan)}
+    if context["tracked"]:
+        sections, total = selectors.plan_progress(plan)
+        overdue = selectors.overdue_items(plan)
+        awaiting = selectors.reports_awaiting_review(plan=plan)
+        if not sees_every_reporter(request.user, plan):
+            # A school sees its own items and reports (and those of the schools it mentors), not its neighbours'.
+            own = scope_of(request.user).own_schools
+            overdue = overdue.filter(selectors.school_items_q(own))
+            awaiting = awaiting.filter(selectors.school_reports_q(own))
+        page, query = paginate(request, overdue, 100)
+        awaiting = list(awaiting[:100])
+        if context["can_review"]:
+            for report in awaiting:
+                report.review_form = ReviewForm()
+        context.update({"sections": sections, "total": total, "page": page, "query": query, "awaiting": awaiting})
+    return render(request, "roadmaps/execution/plan.html", context)
+
+
+@login_required
+@require_GET
+def plan_execution_summary(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    context = {"plan": plan, "tracked": is_tracked(plan)}
+    if context["tracked"]:
+        context["total"] = selectors.plan_totals(plan)
+        context["awaiting_count"] = selectors.reports_awaiting_review(plan=plan).count()
+    return render(request, "roadmaps/execution/_summary.html", context)
+
+
+# --- The coordinator's review queue
+
+
+@login_required
+@require_GET
+def report_reviews(request):
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.municipalities_read or scope.regions_read):
+        raise PermissionDenied
+    municipalities = Municipality.objects.order_by("name")
+    if not scope.is_admin:
+        municipalities = municipalities.filter(
+            Q(pk__in=scope.municipalities_read) | Q(region_id__in=scope.regions_read)
+        )
+    municipalities = list(municipalities)
+    ids = None if scope.is_admin else [m.pk for m in municipalities]
+    reports = selectors.reports_awaiting_review(municipality_ids=ids)
+    chosen = {"municipality": request.GET.get("municipality", ""), "plan": request.GET.get("plan", "")}
+    if chosen["municipality"]:
+        reports = reports.filter(activity__section__plan__municipality__code=chosen["municipality"])
+    if chosen["plan"].isdigit():
+        reports = reports.filter(activity__section__plan_id=int(chosen["plan"]))
+    else:
+        chosen["plan"] = ""
+    plans = Plan.objects.filter(status__in=selectors.TRACKED_STATES, pk__in=plans_visible_to(request.user))
+    if ids is not None:
+        plans = plans.filter(municipality_id__in=ids)
+    plans = plans.select_related("municipality", "school", "pairing__mentor", "pairing__mentee").order_by(
+        "municipality__name", "title"
+    )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("reviews.xlsx", reviews_workbook(reports))
+    page, query = paginate(request, reports, PAGE_SIZE)
+    for report in page.object_list:
+        if scope.is_admin or report.activity.section.plan.municipality_id in scope.municipalities_edit:
+            report.review_form = ReviewForm()
+    context = {
+        "page": page,
+        "query": query,
+        "municipalities": municipalities,
+        "plans": plans,
+        "chosen": chosen,
+        "filtered": any(chosen.values()),
+    }
+    return render_page_or_fragment(
+        request, "roadmaps/execution/reviews.html", "roadmaps/execution/_reviews_table.html", context
+    )
+
+
+urlpatterns = [
+    path("activities/<int:pk>/", activity_detail, name="activity-detail"),
+    path("activities/<int:pk>/report/", activity_report, name="activity-report"),
+    path("reports/<int:pk>/review/", report_review, name="report-review"),
+    path("reports/<int:pk>/answer/", report_answer, name="report-answer"),
+    path("evidence/<int:pk>/", evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/delete/", evidence_delete, name="evidence-delete"),
+    path("tasks/", my_tasks, name="my-tasks"),
+    path("reviews/", report_reviews, name="report-reviews"),
+    path("<int:pk>/execution/", plan_execution, name="plan-execution"),
+    path("<int:pk>/execution/summary/", plan_execution_summary, name="plan-execution-summary"),
+]
