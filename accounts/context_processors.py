@@ -13,6 +13,8 @@ def navigation(request):
             "registry": bool(scope.roles),
             "admin": user.is_staff,
             "is_coordinator": scope.has(Role.MUNICIPAL_COORDINATOR) or scope.is_admin,
+            # «Мои задачи» are the activities of one's own schools: principals and mentor schools have them.
+            "tasks": bool(scope.principal_schools or scope.mentor_schools),
         },
         "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
     }

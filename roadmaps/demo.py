@@ -71,10 +71,10 @@ def _load_sections(plan, sections, schools, tally, plan_executors=()) -> None:
                 "deadline_text": row.get("deadline") or "",
                 "responsible": row.get("responsible") or "",
                 "expected_result": row.get("expected_result") or "",
+                "deadline_set_by_hand": bool(row.get("periods")),
             }
             if row.get("periods"):
                 # A deadline the reader cannot read, set by hand as a coordinator would: the text stays as written.
-                values["deadline_set_by_hand"] = True
                 values["deadline_periods"] = [[str(as_date(a)), str(as_date(b))] for a, b in row["periods"]]
             activity = upsert(Activity, {"section": section, "order": position}, values, tally)
             codes = row.get("executors") or entry.get("executors") or plan_executors

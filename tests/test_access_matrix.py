@@ -89,6 +89,76 @@ def support_object(world, kind):
     return material
 
 
+def roadmaps_object(world, kind):
+    """The roadmaps objects the matrix asks for: an approved municipal plan of the coordinator's municipality with one
+    activity that chemashi executes, chemashi's report on it with an evidence file, and chemashi's draft school plan."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from roadmaps.models import Activity, Evidence, Level, Plan, PlanStatus, ProgressReport, Section
+
+    if kind == "draft":
+        return Plan.objects.get_or_create(
+            level=Level.SCHOOL,
+            municipality=world.municipality,
+            school=world.school,
+            title="matrix school plan",
+            defaults={"period_start": dt.date(2020, 1, 1), "period_end": dt.date(2021, 12, 31)},
+        )[0]
+    plan, created = Plan.objects.get_or_create(
+        level=Level.MUNICIPAL,
+        municipality=world.municipality,
+        title="matrix plan",
+        defaults={
+            "period_start": dt.date(2020, 1, 1),
+            "period_end": dt.date(2021, 12, 31),
+            "status": PlanStatus.IN_PROGRESS,
+        },
+    )
+    if created:
+        section = Section.objects.create(plan=plan, number="1.", title="Раздел", order=1)
+        activity = Activity.objects.create(section=section, number="1.1", order=1, name="М", deadline_text="май 2020")
+        activity.executors.set([world.school])
+    activity = Activity.objects.get(section__plan=plan)
+    if kind == "plan":
+        return plan
+    if kind == "activity":
+        return activity
+    report = ProgressReport.objects.get_or_create(
+        activity=activity, school=world.school, period=activity.due_periods.first()
+    )[0]
+    evidence = Evidence.objects.filter(report=report).first()
+    if evidence is None:
+        evidence = Evidence(report=report, name="a.pdf", kind="pdf", size=9)
+        evidence.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        evidence.save()
+    return evidence
+
+
+# Roadmaps: the plan is read by everyone in scope (chemashi's principal and mentor through the executor school); an
+# in-progress plan is not open for editing without an amendment — not even for its coordinators.
+READ_PLAN = _statuses(200, 404, 200, 200, 200, 200, 404, 200)
+ROADMAPS_MATRIX = [
+    ("roadmaps:plan-list", {}, dict.fromkeys(PERSONAS, 200)),
+    ("roadmaps:plan-detail", {"roadmaps": "plan"}, READ_PLAN),
+    ("roadmaps:plan-history", {"roadmaps": "plan"}, READ_PLAN),
+    ("roadmaps:plan-versions", {"roadmaps": "plan"}, READ_PLAN),
+    ("roadmaps:plan-execution", {"roadmaps": "plan"}, READ_PLAN),
+    ("roadmaps:activity-detail", {"roadmaps": "activity"}, READ_PLAN),
+    ("roadmaps:evidence-download", {"roadmaps": "evidence"}, READ_PLAN),
+    ("roadmaps:plan-edit", {"roadmaps": "plan"}, _statuses(403, 404, 403, 403, 403, 403, 404, 403)),
+    # chemashi's draft school plan: its principal and the municipality's coordinators edit it.
+    ("roadmaps:plan-edit", {"roadmaps": "draft"}, _statuses(200, 404, 200, 403, 403, 403, 404, 200)),
+    ("roadmaps:plan-create", {}, _statuses(200, 200, 200, 200, 403, 403, 403, 200)),
+    ("roadmaps:plan-import", {}, _statuses(200, 200, 200, 200, 403, 403, 403, 200)),
+    ("roadmaps:plan-copy", {"roadmaps": "plan"}, _statuses(200, 404, 403, 403, 403, 403, 404, 200)),
+    ("roadmaps:my-tasks", {}, dict.fromkeys(PERSONAS, 200)),
+    # The review queue is the municipality's: coordinators act on it, inspectors and the region read it.
+    ("roadmaps:report-reviews", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
+]
+
+
 # url name, kwargs (by world attribute), then the expected GET status per persona.
 MATRIX = [
     ("reports:results-list", {}, dict.fromkeys(PERSONAS, 200)),
@@ -320,6 +390,7 @@ MATRIX = [
         },
     ),
     *SUPPORT_MATRIX,
+    *ROADMAPS_MATRIX,
 ]
 
 
@@ -328,6 +399,8 @@ def resolve(world, name, kwargs):
         kwargs = {"pk": world.school.listings.first().pk}
     if "support" in kwargs:
         kwargs = {"pk": support_object(world, kwargs["support"]).pk}
+    if "roadmaps" in kwargs:
+        kwargs = {"pk": roadmaps_object(world, kwargs["roadmaps"]).pk}
     return reverse(name, kwargs=kwargs)
 
 
