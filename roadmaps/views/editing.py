@@ -6,10 +6,12 @@ the changed fragment back: a row, a section's block or the whole table; an inval
 and the input kept (status 200).
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -24,6 +26,34 @@ from ..forms import ActivityForm, PlanCreateForm, PlanEditForm, SectionForm, per
 from ..models import Activity, Section
 
 PAGE = "roadmaps/editing/page.html"
+
+
+# --- Refusals ------------------------------------------------------------------------------------------------------
+
+
+def reload_when_refused(view):
+    """htmx swaps nothing on a 403 or a 404, so a refused inline action would seem to do nothing (the plan was sent
+    for approval, or the activity deleted, in another window): the response keeps its status and asks htmx to reload
+    the page, which shows the plan as it stands now, with the reason above it. Plain requests are refused as before."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, Http404) as refusal:
+            if not is_htmx(request):
+                raise
+            status = 403 if isinstance(refusal, PermissionDenied) else 404
+        note = _(
+            "Nothing was changed: this can no longer be done here (perhaps the plan was changed in another window). "
+            "The page now shows it as it stands."
+        )
+        messages.error(request, note)
+        response = HttpResponse(note, status=status, content_type="text/plain; charset=utf-8")
+        response["HX-Refresh"] = "true"
+        return response
+
+    return wrapped
 
 
 # --- Lookups -------------------------------------------------------------------------------------------------------
@@ -162,6 +192,7 @@ def plan_edit(request, pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def plan_renumber(request, pk: int):
     plan = _editable_plan(request, pk)
@@ -179,6 +210,7 @@ def plan_renumber(request, pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_GET
 def plan_table(request, pk: int):
     plan = get_plan_for(request.user, pk)
@@ -189,6 +221,7 @@ def plan_table(request, pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_http_methods(["GET", "POST"])
 def section_create(request, pk: int):
     plan = _editable_plan(request, pk)
@@ -205,6 +238,7 @@ def section_create(request, pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_GET
 def section_fragment(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
@@ -213,6 +247,7 @@ def section_fragment(request, pk: int, section_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
@@ -233,6 +268,7 @@ def section_edit(request, pk: int, section_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def section_delete(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
@@ -251,6 +287,7 @@ def section_delete(request, pk: int, section_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def section_move(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
@@ -265,6 +302,7 @@ def section_move(request, pk: int, section_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_http_methods(["GET", "POST"])
 def activity_create(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
@@ -284,6 +322,7 @@ def activity_create(request, pk: int, section_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_GET
 def activity_row(request, pk: int, activity_pk: int):
     plan = _editable_plan(request, pk)
@@ -291,6 +330,7 @@ def activity_row(request, pk: int, activity_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk: int, activity_pk: int):
     plan = _editable_plan(request, pk)
@@ -311,6 +351,7 @@ def activity_edit(request, pk: int, activity_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def activity_delete(request, pk: int, activity_pk: int):
     plan = _editable_plan(request, pk)
@@ -330,6 +371,7 @@ def activity_delete(request, pk: int, activity_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def activity_move(request, pk: int, activity_pk: int):
     """Up or down within the section (`direction`), or to the end of another section of the plan (`section`)."""
@@ -350,6 +392,7 @@ def activity_move(request, pk: int, activity_pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_http_methods(["GET", "POST"])
 def activity_periods(request, pk: int, activity_pk: int):
     """Periods set by hand for a deadline the reader could not read, or back to the reader («clear»)."""

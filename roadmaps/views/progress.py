@@ -50,6 +50,7 @@ from ..progress import (
     tasks_workbook,
 )
 from ..selectors import Urgency
+from .editing import reload_when_refused
 
 PAGE_SIZE = getattr(settings, "ROADMAPS_PAGE_SIZE", 25)
 PLAN_SELECT = ("section__plan__municipality__region", "section__plan__school", "section__plan__pairing")
@@ -277,6 +278,7 @@ def activity_report(request, pk: int):
 
 
 @login_required
+@reload_when_refused
 @require_POST
 def report_review(request, pk: int):
     report = _report_for(request.user, pk)

@@ -468,6 +468,29 @@ def test_the_coordinator_edits_an_approved_plan_only_through_an_open_amendment(p
     assert activity("Новое").pk == item.pk
 
 
+def test_a_refused_inline_edit_reloads_the_page_with_the_reason(plan, coordinator, client_for):
+    """htmx swaps nothing on a 403 or a 404: the refusal keeps its status, asks htmx to reload the page, and the
+    reloaded page says why nothing changed (found in the browser journey: the click seemed to do nothing)."""
+    client = client_for(coordinator)
+    item = activity("Анализ")
+    gone = client.post(url("activity-delete", plan, item.pk + 1000), **HTMX)  # deleted in another window
+    assert gone.status_code == 404 and gone["HX-Refresh"] == "true"
+    client.get(plan.get_absolute_url())  # the reload shows that message
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.REVIEW)  # sent for approval in another window
+    for method, address, data in [
+        ("post", url("activity-edit", plan, item.pk), activity_data(item, name="Новое")),
+        ("get", url("activity-create", plan, item.section_id), None),
+        ("post", url("plan-renumber", plan), None),
+    ]:
+        response = getattr(client, method)(address, data or {}, **HTMX)
+        assert response.status_code == 403 and response["HX-Refresh"] == "true", address
+    assert activity("Анализ").pk == item.pk and not Activity.objects.filter(name="Новое").exists()
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert page.count("Ничего не изменено: это действие здесь больше недоступно") == 3
+    plain = client.post(url("activity-edit", plan, item.pk), activity_data(item, name="Новое"))
+    assert plain.status_code == 403 and not plain.has_header("HX-Refresh")
+
+
 def test_another_plans_rows_are_not_found_through_this_plan(plan, coordinator, client_for, world):
     other = Plan.objects.create(
         level=Level.MUNICIPAL,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from roadmaps.models import Evidence, PlanStatus, ProgressReport, ReportNote, ReportStatus, Review
+from roadmaps.models import Evidence, Plan, PlanStatus, ProgressReport, ReportNote, ReportStatus, Review
 
 from .progress_builders import (
     PDF,
@@ -328,6 +328,20 @@ def test_a_review_through_htmx_returns_the_verdict_in_place(client_for, coordina
     )
     html = response.content.decode()
     assert response.status_code == 200 and f'id="review-{pending.pk}"' in html and "<html" not in html
+
+
+def test_a_review_through_htmx_on_a_plan_no_longer_carried_out_reloads_the_page(client_for, coordinator, plan, pending):
+    """htmx swaps nothing on a 403: the queue's page reloads and says why the verdict was not recorded."""
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.COMPLETED)  # completed in another window
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("roadmaps:report-review", args=[pending.pk]), {"decision": "accept"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403 and response["HX-Refresh"] == "true"
+    pending.refresh_from_db()
+    assert pending.review == Review.PENDING
+    page = client.get(reverse("roadmaps:report-reviews")).content.decode()
+    assert "Ничего не изменено" in page
 
 
 @pytest.mark.parametrize("persona, status", [("principal", 403), ("inspector", 403), ("other_coordinator", 404)])
