@@ -29,13 +29,15 @@ def main() -> int:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from bench import registry_list, results_import
+        from bench import registry_list, results_import, roadmaps_due
 
         only = set(sys.argv[1:])  # `python -m bench results_import` runs one part
         if not only or "registry_list" in only:
             registry_list.run(print)
         if not only or "results_import" in only:
             results_import.run(print)
+        if not only or "roadmaps_due" in only:
+            roadmaps_due.run(print)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

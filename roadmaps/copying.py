@@ -19,8 +19,10 @@ from simple_history.utils import bulk_create_with_history
 from accounts.access import can_change_plan
 from registry.models import School
 
+from .editing import executor_schools
 from .lifecycle import NotPermitted
 from .models import Activity, ActivityPeriod, Level, Plan, PlanStatus, Section
+from .periods import PeriodRefused, check_period
 from .services import PlanError
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -61,10 +63,11 @@ def _source_sections(plan: Plan) -> list[Section]:
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
-    if start is None or end is None:
-        raise PlanError(_("Give the new plan's period."))
-    if end < start:
-        raise PlanError(_("The plan cannot end before it starts."))
+    """The period rule of every plan (roadmaps/periods.py): years 2000–2100, ten years at most."""
+    try:
+        check_period(start, end)
+    except PeriodRefused as refused:
+        raise PlanError(refused.message) from refused
 
 
 def _depths(sections: list[Section]) -> dict[int, int]:
@@ -91,7 +94,9 @@ def _write_copy(
     owner: dict,
     executor: School | None = None,
 ) -> Plan:
-    """The new draft plan with copies of `sections` (of `source`), in bulk."""
+    """The new draft plan with copies of `sections` (of `source`), in bulk. Executors are the given school, or the
+    source's that may be executors of the new plan (editing.executor_schools): a school that could never report
+    on the copy is not carried over."""
     plan = Plan(
         **owner,
         title=title[:1000],
@@ -125,6 +130,7 @@ def _write_copy(
             batch.append(copy)
         bulk_create_with_history(batch, Section, default_user=user)
 
+    allowed = {executor.pk} if executor is not None else set(executor_schools(plan).values_list("pk", flat=True))
     activities, executors = [], []
     for section in sections:
         for activity in section.activities.all():
@@ -142,7 +148,8 @@ def _write_copy(
             )
             copy.apply_reading(plan)
             activities.append(copy)
-            executors.append([executor] if executor is not None else list(activity.executors.all()))
+            chosen = [executor] if executor is not None else list(activity.executors.all())
+            executors.append([school for school in chosen if school.pk in allowed])
     bulk_create_with_history(activities, Activity, default_user=user)
     # What Activity.save() would do for a new row: one reporting period per period read.
     ActivityPeriod.objects.bulk_create(

@@ -1,24 +1,28 @@
 """Editing a plan's content: the plan itself (owner, passport, period), its sections and activities, their order,
 numbers and hand-set deadlines. Every write of the editing views goes through here.
 
-Permissions are the views' business (accounts/access.py: get_plan_for, can_edit_plan); these functions keep the
-plan consistent: deadlines re-read when the text they depend on changes (the activity's own, its stage's, the
-plan's period), orders packed depth first after a change of the tree, activities with progress reports never
-deleted. Reordering writes with bulk updates (history rows included): a bounded number of queries.
+Permissions are the views' business (accounts/access.py: get_plan_for, can_edit_plan), asked once more under the
+plan's row lock for every write (`lock_for_editing`); these functions keep the plan consistent: deadlines re-read
+when the text they depend on changes (the activity's own, its stage's, the plan's period), orders packed depth first
+after a change of the tree, activities with progress reports never deleted, executors only schools that can report
+on the plan (`executor_schools`). Reordering writes with bulk updates (history rows included): a bounded number of
+queries.
 """
 
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from accounts.access import scope_of
+from accounts.access import can_edit_plan, scope_of
+from registry.models import School
 
 from .deadlines import Kind, read_deadline
-from .models import Activity, Plan, PlanStatus, ProgressReport, Section
+from .models import Activity, Level, Plan, PlanStatus, ProgressReport, Section
 from .numbering import renumber
 
 UP, DOWN = "up", "down"
@@ -30,6 +34,8 @@ __all__ = [
     "create_plan",
     "delete_activity",
     "delete_section",
+    "executor_schools",
+    "lock_for_editing",
     "move_activity",
     "move_activity_to",
     "move_section",
@@ -69,6 +75,36 @@ def plan_counts(plan: Plan) -> dict:
 
 
 # --- Plans ---------------------------------------------------------------------------------------------------------
+
+
+def lock_for_editing(user, plan: Plan) -> Plan:
+    """The plan row locked for the rest of the caller's transaction, and the editing rule asked again on it.
+
+    An amendment is applied or withdrawn (and a plan sent on in its lifecycle) under the same lock: an edit that
+    waited for it sees the plan as that left it, and is refused (PermissionDenied) when it is no longer open for
+    editing or no longer this user's to edit. Must be called inside a transaction.
+    """
+    locked = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("municipality__region", "school", "pairing__mentor", "pairing__mentee")
+        .get(pk=plan.pk)
+    )
+    if not can_edit_plan(user, locked):
+        raise PermissionDenied
+    return locked
+
+
+def executor_schools(plan: Plan) -> QuerySet:
+    """The schools that may be executors of the plan's activities: those that can see the plan in «Мои задачи»
+    and report on it. A municipal plan's are the municipality's schools; a school plan's only its school; a pair
+    plan's its mentor and supported schools."""
+    schools = School.objects.order_by("short_name")
+    if plan.level == Level.SCHOOL:
+        return schools.filter(pk=plan.school_id)
+    if plan.level == Level.PAIR:
+        pairing = plan.pairing
+        return schools.filter(pk__in=[pairing.mentor_id, pairing.mentee_id]) if pairing else schools.none()
+    return schools.filter(municipality_id=plan.municipality_id)
 
 
 def can_create_plans(user) -> bool:

@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import municipalities_editable_by, scope_of
 from registry.models import Municipality, School
+from shnor_portal.params import parse_code, parse_pk
 from support.models import Pairing, PairingStatus
 
+from .editing import executor_schools
 from .models import Activity, Level, Plan, Section
+from .periods import period_errors
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 PASSPORT = ["normative_basis", "developers", "executors", "goal", "tasks", "expected_results", "timeframe", "control"]
@@ -52,6 +55,14 @@ def _passport_widgets() -> dict:
         "period_start": DATE_INPUT,
         "period_end": DATE_INPUT,
     }
+
+
+def check_plan_period(form, data: dict, start: str = "period_start", end: str = "period_end") -> None:
+    """The one period rule (roadmaps/periods.py), its messages beside the two date fields."""
+    for key, message in period_errors(data.get(start), data.get(end)).items():
+        name = start if key == "start" else end
+        if name in form.fields and not form.has_error(name):
+            form.add_error(name, message)
 
 
 def _passport_layout():
@@ -120,17 +131,19 @@ class PlanCreateForm(forms.ModelForm):
         level = params.get("level")
         if level in dict(self.fields["level"].choices):
             self.initial["level"] = level
-        if "municipality" in self.fields and params.get("municipality"):
-            found = self.fields["municipality"].queryset.filter(code=params["municipality"]).first()
+        municipality, school = parse_code(params.get("municipality")), parse_code(params.get("school"))
+        if "municipality" in self.fields and municipality:
+            found = self.fields["municipality"].queryset.filter(code=municipality).first()
             if found:
                 self.initial["municipality"] = found.pk
-        if params.get("school"):
-            found = self.fields["school"].queryset.filter(code=params["school"]).first()
+        if school:
+            found = self.fields["school"].queryset.filter(code=school).first()
             if found:
                 self.initial["school"] = found.pk
                 self.initial.setdefault("municipality", found.municipality_id)
-        if "pairing" in self.fields and str(params.get("pairing", "")).isdigit():
-            found = self.fields["pairing"].queryset.filter(pk=int(params["pairing"])).first()
+        pairing = parse_pk(params.get("pairing"))
+        if "pairing" in self.fields and pairing is not None:
+            found = self.fields["pairing"].queryset.filter(pk=pairing).first()
             if found:
                 self.initial["pairing"] = found.pk
                 self.initial.setdefault("level", Level.PAIR)
@@ -163,6 +176,7 @@ class PlanCreateForm(forms.ModelForm):
             else:
                 data["municipality"] = pairing.mentee.municipality
                 data["school"] = pairing.mentee
+        check_plan_period(self, data)
         return data
 
     def _get_validation_exclusions(self):
@@ -185,6 +199,11 @@ class PlanEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(*_passport_layout(), Submit("save", _("Save")))
+
+    def clean(self):
+        data = super().clean()
+        check_plan_period(self, data)
+        return data
 
 
 class SectionForm(forms.ModelForm):
@@ -232,13 +251,19 @@ def _subtree(pk: int, sections) -> set[int]:
 
 
 class ActivityForm(forms.ModelForm):
-    """An activity row as the seeds lay it out, with its executor schools (schools of the plan's municipality)."""
+    """An activity row as the seeds lay it out, with its executor schools: those that can report on the plan
+    (editing.executor_schools: the municipality's schools for a municipal plan, the school itself for a school plan,
+    the mentor and supported schools for a pair plan). Any other school is refused on the server."""
 
     executors = SchoolsField(
         label=capfirst(_("executor schools")),
         queryset=School.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Only a school that can report on this plan can be its executor."),
+            "invalid_pk_value": _("Only a school that can report on this plan can be its executor."),
+        },
     )
 
     class Meta:
@@ -255,9 +280,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, section: Section | None = None, sections=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["executors"].queryset = School.objects.filter(municipality_id=plan.municipality_id).order_by(
-            "short_name"
-        )
+        self.fields["executors"].queryset = executor_schools(plan)
         # The section the activity belongs to: a move to another section of the same plan, kept in the form so that
         # editing without JavaScript can move it too.
         choices = list(sections) if sections is not None else list(plan.sections.order_by("order", "pk"))

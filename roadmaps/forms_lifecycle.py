@@ -5,6 +5,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import municipalities_editable_by, schools_editable_by, scope_of
@@ -13,6 +14,7 @@ from registry.models import School
 from .imports import MAX_PLAN_FILE, PlanFileRefused, read_plan_file
 from .lifecycle import APPROVE, COMPLETE, RETURN, START, SUBMIT, TRANSITIONS
 from .models import Level
+from .periods import FIRST_YEAR, LAST_YEAR, period_errors, years_errors, years_later
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -53,17 +55,17 @@ class ReturnForm(forms.Form):
 
 class ApproveForm(forms.Form):
     approval_number = forms.CharField(
-        label=_("approval order number"),
+        label=capfirst(_("approval order number")),
         max_length=100,
         error_messages={"required": _("Give the number of the approving order.")},
     )
     approval_date = forms.DateField(
-        label=_("approval order date"),
+        label=capfirst(_("approval order date")),
         widget=DATE_INPUT,
         error_messages={"required": _("Give the date of the approving order.")},
     )
     approved_by = forms.CharField(
-        label=_("approved by"),
+        label=capfirst(_("approved by")),
         max_length=500,
         required=False,
         help_text=_("Who signed the order, e.g. «Управление образования администрации района»."),
@@ -119,8 +121,8 @@ class AmendmentOpenForm(forms.Form):
 
 
 class AmendmentApplyForm(forms.Form):
-    order_number = forms.CharField(label=_("amending order number"), max_length=100, required=False)
-    order_date = forms.DateField(label=_("amending order date"), required=False, widget=DATE_INPUT)
+    order_number = forms.CharField(label=capfirst(_("amending order number")), max_length=100, required=False)
+    order_date = forms.DateField(label=capfirst(_("amending order date")), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,15 +149,15 @@ class AmendmentWithdrawForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    period_start = forms.DateField(label=_("period start"), widget=DATE_INPUT)
-    period_end = forms.DateField(label=_("period end"), widget=DATE_INPUT)
+    period_start = forms.DateField(label=capfirst(_("period start")), widget=DATE_INPUT)
+    period_end = forms.DateField(label=capfirst(_("period end")), widget=DATE_INPUT)
     shift_years = forms.BooleanField(
         label=_("Shift the years in the deadlines and the title by the period's shift"),
         required=False,
         help_text=_("«Август 2020г.» becomes «Август 2021г.» when the plan moves by a year."),
     )
     title = forms.CharField(
-        label=_("title"),
+        label=capfirst(_("title")),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -174,7 +176,7 @@ class CopyForm(forms.Form):
     def default_period(self, plan) -> tuple[dt.date, dt.date, bool]:
         """The period right after the plan's, as long as it; its years shifted."""
         years = plan.period_end.year - plan.period_start.year + 1
-        return _years_later(plan.period_start, years), _years_later(plan.period_end, years), True
+        return years_later(plan.period_start, years), years_later(plan.period_end, years), True
 
     def layout_fields(self):
         return [
@@ -185,17 +187,10 @@ class CopyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The plan cannot end before it starts."))
+        # The period rule of every plan (roadmaps/periods.py): years 2000–2100, ten years at most.
+        for key, message in period_errors(data.get("period_start"), data.get("period_end")).items():
+            self.add_error("period_start" if key == "start" else "period_end", message)
         return data
-
-
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class SchoolChoices(forms.ModelMultipleChoiceField):
@@ -250,14 +245,14 @@ class PlanImportForm(forms.Form):
     upload = forms.CharField(widget=forms.HiddenInput, required=False)
     owner = forms.ChoiceField(label=_("Whose plan"))
     level = forms.ChoiceField(
-        label=_("level"),
+        label=capfirst(_("level")),
         required=False,
         choices=[("", _("as the owner is: municipal or school")), *Level.choices],
     )
-    first_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
-    last_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    first_year = forms.IntegerField(label=_("First year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     title = forms.CharField(
-        label=_("title"),
+        label=capfirst(_("title")),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -303,6 +298,10 @@ class PlanImportForm(forms.Form):
         first, last = data.get("first_year"), data.get("last_year")
         if first and last and last < first:
             self.add_error("last_year", _("The last year cannot come before the first."))
+        elif first and last:
+            # The period rule of every plan (roadmaps/periods.py): ten years at most.
+            for key, message in years_errors(first, last).items():
+                self.add_error("first_year" if key == "start" else "last_year", message)
         if not data.get("file") and not self.kept_name and "file" not in self.errors:
             self.add_error("file", _("Choose the plan file (.xlsx)."))
         return data

@@ -326,7 +326,7 @@ def _is_column_numbering(values: list[str]) -> bool:
     filled = [v for v in values if v]
     return (
         len(filled) >= 3
-        and all(v.isdigit() for v in filled)
+        and all(v.isascii() and v.isdecimal() for v in filled)
         and [int(v) for v in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled)))
     )
 

@@ -1,11 +1,12 @@
 """Progress reports (SPEC §2.2): who reports what, the report and review use cases, their forms and exports.
 
-A report belongs to one activity, one reporter and one reporting period. The reporter is an executor school of the
-activity — its principal reports — or, for an activity without executor schools, the plan's owner itself (the
-report has no school): the owner municipality's coordinators for a municipal plan, the school's principal for a
-school plan, the principals of the two schools for a pair plan. The owner municipality's coordinators accept or
-return a report (a comment is required to return it); the reporter answers a returned report and sends it again.
-An accepted «выполнено» is locked. Only plans being carried out (approved, in progress) take reports.
+A report belongs to one activity, one reporter and one reporting period. Who reports is the one rule of
+roadmaps/selectors.py («Who reports»): the activity's executor schools — their principals report; without executor
+schools, the plan's owner: for a municipal plan the municipality itself (the report has no school; its coordinators
+report), for a school plan the plan's school, for a pair plan the supported school (their principals report). The
+owner municipality's coordinators accept or return a report (a comment is required to return it), but never a
+report they wrote themselves; the reporter answers a returned report and sends it again. An accepted «выполнено» is
+locked. Only plans being carried out (approved, in progress) take reports.
 """
 
 import datetime as dt
@@ -28,6 +29,7 @@ from shnor_portal.xlsx import build_workbook
 from .evidence import MAX_FILES_PER_REPORT, check_evidence, max_bytes
 from .lifecycle import APPROVED_STATES
 from .models import Activity, Evidence, Level, ProgressReport, ReportNote, ReportStatus, Review
+from .selectors import Urgency, reporter_ids
 
 OWNER = "owner"  # the reporter key of the plan's owner in URLs and forms
 
@@ -45,6 +47,7 @@ def is_tracked(plan) -> bool:
 
 
 def owner_label(plan) -> str:
+    """The name of the reporter a report without a school stands for (the municipality of a municipal plan)."""
     if plan.level == Level.MUNICIPAL or plan.school_id is None:
         return plan.municipality.name
     return plan.school.short_name
@@ -54,37 +57,27 @@ def reporter_key(school) -> str:
     return OWNER if school is None else str(school.pk)
 
 
-def reporters_of(activity, executors=None) -> list:
-    """The activity's reporters: its executor schools, or the owner (None) when it has none."""
-    schools = list(activity.executors.order_by("short_name")) if executors is None else list(executors)
-    return schools or [None]
-
-
-def _owner_schools(plan) -> set[int]:
-    ids = {plan.school_id} if plan.school_id and plan.level != Level.MUNICIPAL else set()
-    if plan.level == Level.PAIR and plan.pairing_id:
-        ids.add(plan.pairing.mentor_id)
-    return ids
-
-
 def may_report(user, activity, school, *, executor_ids=None) -> bool:
-    """Whether `user` reports for `school` (None = the plan's owner) on this activity."""
-    plan = activity.section.plan
-    scope = scope_of(user)
-    if executor_ids is None:
-        executor_ids = set(activity.executors.values_list("pk", flat=True))
-    if school is not None:
-        return school.pk in executor_ids and (scope.is_admin or school.pk in scope.principal_schools)
-    if executor_ids:
+    """Whether `user` reports for `school` (None = the municipality of a municipal plan) on this activity: the
+    school must be one of the activity's reporters, and the user its principal (the municipality: its coordinator);
+    the administrator reports for anyone."""
+    key = school.pk if school is not None else None
+    if key not in reporter_ids(activity, executor_ids):
         return False
-    if can_change_plan(user, plan):
-        return True
-    return bool(_owner_schools(plan) & scope.principal_schools)
+    if key is None:
+        return can_change_plan(user, activity.section.plan)
+    scope = scope_of(user)
+    return scope.is_admin or key in scope.principal_schools
 
 
 def may_review(user, plan) -> bool:
     """The owner municipality's coordinators (and the administrator) accept or return reports."""
     return is_tracked(plan) and can_change_plan(user, plan)
+
+
+def is_own_report(user, report) -> bool:
+    """The user wrote the report: somebody else reviews it."""
+    return report.author_id is not None and report.author_id == user.pk
 
 
 def sees_every_reporter(user, plan) -> bool:
@@ -98,12 +91,10 @@ def sees_every_reporter(user, plan) -> bool:
 
 
 def reporter_visible(user, plan, school_id) -> bool:
+    """Whether the user sees the reports of this reporter: all of them, or a school its own (and its mentees')."""
     if sees_every_reporter(user, plan):
         return True
-    own = scope_of(user).own_schools
-    if school_id is None:
-        return bool(_owner_schools(plan) & own)
-    return school_id in own
+    return school_id is not None and school_id in scope_of(user).own_schools
 
 
 def is_locked(report) -> bool:
@@ -344,6 +335,8 @@ def review_report(report: ProgressReport, user, decision: str, comment: str = ""
         report = _locked_for_review(report.pk)
         if not may_review(user, report.activity.section.plan):
             raise ProgressError(_("Only the coordinators of the plan's municipality review its reports."))
+        if is_own_report(user, report):
+            raise ProgressError(_("You wrote this report: another coordinator of the municipality reviews it."))
         if report.review != Review.PENDING:
             raise ProgressError(_("The report is not awaiting review any more: open the page again."))
         accepted = decision == ReviewForm.ACCEPT
@@ -400,8 +393,6 @@ def _date(value):
 
 
 def tasks_workbook(items, subtitle: str = "") -> bytes:
-    from .selectors import Urgency
-
     urgency = {
         Urgency.OVERDUE: _("overdue"),
         Urgency.DUE_SOON: _("due soon"),

@@ -1,13 +1,21 @@
-"""Daily e-mail reminders of due-soon and overdue items (SPEC §2.2), each sent once per reporting period and person.
+"""Daily e-mail reminders of due-soon and overdue items (SPEC §2.2), each sent once per reporting period, person and
+kind.
 
-Who gets what: the principals of the reporter school (of the plan's own school when the plan's owner reports itself)
-and the coordinators of the plan's municipality, one e-mail per person per run listing all of that person's new
-items, each with an absolute link to the activity page.
+Who gets what: the principals of the item's reporter school — who reports is the one rule of selectors.py (an
+executor school; without executors the plan's school, or for a pair plan the supported school; a municipality's own
+items have no school and no principal) — and the coordinators of the plan's municipality; one e-mail per person per
+run listing all of that person's new items, each with an absolute link to the activity page.
 
-Once means once: a Reminder row (period, recipient, kind) is unique, and the rows of a run are inserted with
-«INSERT … ON CONFLICT DO NOTHING RETURNING» — only the rows this run actually inserted are mailed, so two runs at the
-same moment (or one run twice) cannot send the same reminder twice. The e-mails are enqueued when the rows commit; a
-mail that then fails for good is not retried by the next run (at most once, never twice).
+Two kinds, on purpose: «скоро срок» (due within ROADMAPS_DUE_SOON_DAYS days) and «просрочено». Each is sent once, so a
+period mailed as due soon is mailed once more on the first run after its due date has passed, if it is still not done
+— and never again after that.
+
+Once means once: a Reminder row (period, recipient, kind) is unique. The query that collects a run's work leaves out,
+in SQL, every item whose recipients all have their row already (NOT EXISTS), so a daily run reads only what is new,
+however many past periods the installation keeps; the keys still wanted are inserted with «INSERT … ON CONFLICT DO
+NOTHING RETURNING», and only the rows this run actually inserted are mailed — two runs at the same moment (or one run
+twice) cannot send the same reminder twice. The e-mails are enqueued when the rows commit; a mail that then fails for
+good is not retried by the next run (at most once, never twice).
 """
 
 import datetime as dt
@@ -16,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +32,7 @@ from django.utils import timezone, translation
 from accounts.emails import send_portal_email
 from accounts.models import Role, RoleAssignment, User
 
-from .models import Level, Reminder
+from .models import Reminder
 from .selectors import PLAN, Urgency, due_items
 
 BATCH = 500
@@ -44,16 +53,44 @@ class Line:
     schools: list[str] = field(default_factory=list)
 
 
+def _mailable(assignments):
+    """Role assignments of active users with an e-mail address."""
+    return assignments.filter(user__is_active=True).exclude(user__email="")
+
+
 def _users_by(role: str, key: str, values) -> dict[int, set[int]]:
     """Active users with an e-mail address holding `role` for each school or municipality id."""
     found = defaultdict(set)
-    rows = (
-        RoleAssignment.objects.filter(role=role, **{f"{key}__in": list(values)}, user__is_active=True)
-        .exclude(user__email="")
-        .values_list(key, "user_id")
+    rows = _mailable(RoleAssignment.objects.filter(role=role, **{f"{key}__in": list(values)})).values_list(
+        key, "user_id"
     )
     for value, user_id in rows:
         found[value].add(user_id)
+    return found
+
+
+def _not_yet_reminded():
+    """The recipients of the outer due item who have no Reminder of its period and kind yet: the principals of its
+    reporter school and the coordinators of its plan's municipality."""
+    sent = Reminder.objects.filter(
+        period_id=OuterRef(OuterRef("pk")), recipient_id=OuterRef("user_id"), kind=OuterRef(OuterRef("kind"))
+    )
+    recipients = Q(role=Role.PRINCIPAL, school_id=OuterRef("reporter_id")) | Q(
+        role=Role.MUNICIPAL_COORDINATOR, municipality_id=OuterRef(f"{PLAN}__municipality_id")
+    )
+    return _mailable(RoleAssignment.objects.filter(recipients)).filter(~Exists(sent))
+
+
+def _already_sent(period_ids) -> set[tuple[int, int, str]]:
+    """The Reminder keys of these periods (those of the few items a run still has to do)."""
+    found = set()
+    period_ids = sorted(period_ids)
+    for start in range(0, len(period_ids), BATCH):
+        found.update(
+            Reminder.objects.filter(period_id__in=period_ids[start : start + BATCH]).values_list(
+                "period_id", "recipient_id", "kind"
+            )
+        )
     return found
 
 
@@ -82,22 +119,27 @@ def _insert_new(keys, sent_at) -> set[tuple[int, int, str]]:
 
 
 def collect(today: dt.date) -> dict[tuple[int, int, str], Line]:
-    """Every (period, recipient, kind) that should have been reminded of by now, with its line of the e-mail."""
+    """Every (period, recipient, kind) that should have been reminded of by now and was not, with its line of the
+    e-mail. Items whose recipients were all reminded already are left out by the query itself."""
     rows = list(
         due_items(today=today)
         .filter(urgency__in=[Urgency.OVERDUE, Urgency.DUE_SOON])
+        .annotate(
+            kind=Case(
+                When(urgency=Urgency.OVERDUE, then=Value(Reminder.Kind.OVERDUE)), default=Value(Reminder.Kind.DUE_SOON)
+            )
+        )
+        .filter(Exists(_not_yet_reminded()))
         .values(
             "pk",
             "end",
-            "urgency",
+            "kind",
             "reporter_id",
             "reporter_label",
             "activity_id",
             "activity__number",
             "activity__name",
             f"{PLAN}__title",
-            f"{PLAN}__level",
-            f"{PLAN}__school_id",
             f"{PLAN}__municipality_id",
         )
         .order_by("end", "activity_id", "reporter_label")
@@ -105,23 +147,22 @@ def collect(today: dt.date) -> dict[tuple[int, int, str], Line]:
     if not rows:
         return {}
 
-    def school_of(row):
-        if row["reporter_id"]:
-            return row["reporter_id"]
-        return row[f"{PLAN}__school_id"] if row[f"{PLAN}__level"] != Level.MUNICIPAL else None
-
-    principals = _users_by(Role.PRINCIPAL, "school_id", {school_of(row) for row in rows} - {None})
+    principals = _users_by(Role.PRINCIPAL, "school_id", {row["reporter_id"] for row in rows} - {None})
     coordinators = _users_by(
         Role.MUNICIPAL_COORDINATOR, "municipality_id", {row[f"{PLAN}__municipality_id"] for row in rows}
     )
+    sent = _already_sent({row["pk"] for row in rows})
     wanted: dict[tuple[int, int, str], Line] = {}
     for row in rows:
-        kind = Reminder.Kind.OVERDUE if row["urgency"] == Urgency.OVERDUE else Reminder.Kind.DUE_SOON
-        recipients = principals.get(school_of(row), set()) | coordinators.get(row[f"{PLAN}__municipality_id"], set())
+        kind, municipality = row["kind"], row[f"{PLAN}__municipality_id"]
+        recipients = principals.get(row["reporter_id"], set()) | coordinators.get(municipality, set())
         for user_id in recipients:
-            line = wanted.get((row["pk"], user_id, kind))
+            key = (row["pk"], user_id, kind)
+            if key in sent:
+                continue
+            line = wanted.get(key)
             if line is None:
-                line = wanted[(row["pk"], user_id, kind)] = Line(
+                line = wanted[key] = Line(
                     kind=kind,
                     period_id=row["pk"],
                     end=row["end"],
@@ -141,6 +182,7 @@ def send_reminders(*, today: dt.date | None = None) -> dict:
     wanted = collect(today)
     if not wanted:
         return {"reminders": 0, "emails": 0}
+    limit = getattr(settings, "ROADMAPS_REMINDER_MAX_LINES", 50)
     with transaction.atomic():
         inserted = _insert_new(wanted.keys(), timezone.now())
         by_user = defaultdict(list)
@@ -151,10 +193,18 @@ def send_reminders(*, today: dt.date | None = None) -> dict:
             for user_id, lines in sorted(by_user.items()):
                 user = users[user_id]
                 lines.sort(key=lambda line: (line.kind != Reminder.Kind.OVERDUE, line.end, line.number, line.name))
+                overdue = [line for line in lines if line.kind == Reminder.Kind.OVERDUE]
+                due_soon = [line for line in lines if line.kind == Reminder.Kind.DUE_SOON]
                 context = {
                     "user": user,
-                    "overdue": [line for line in lines if line.kind == Reminder.Kind.OVERDUE],
-                    "due_soon": [line for line in lines if line.kind == Reminder.Kind.DUE_SOON],
+                    "overdue": overdue,
+                    "due_soon": due_soon,
+                    # A coordinator of a large municipality may have thousands of new items on the first day: the
+                    # letter lists the first ones of each kind and counts the rest (all of them are on the portal).
+                    "overdue_shown": overdue[:limit],
+                    "overdue_more": max(len(overdue) - limit, 0),
+                    "due_soon_shown": due_soon[:limit],
+                    "due_soon_more": max(len(due_soon) - limit, 0),
                     "tasks_url": f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse('roadmaps:my-tasks')}",
                     "today": today,
                 }

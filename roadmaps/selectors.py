@@ -1,8 +1,14 @@
-"""Due items, overdue and due soon (SPEC §2.2), computed in SQL.
+"""Who reports, and due items, overdue and due soon (SPEC §2.2), computed in SQL.
 
-A *due item* is one reporting period of an activity (an ActivityPeriod still in the deadline) for one reporter: each
-executor school of the activity, or — when the activity has no executor schools — the plan's owner itself (reports
-with no school). Only plans being carried out are tracked (approved, in progress): drafts and archives are not.
+Who reports on an activity (one rule, here, for «Мои задачи», the overview, the report forms and the reminders):
+its executor schools, each reported by its principal; an activity without executor schools is reported by the plan's
+owner — for a municipal plan the municipality itself (reports with no school, by its coordinators), for a school
+plan the plan's school (by its principal), for a pair plan the supported school, the pairing's mentee (by its
+principal; the mentor school reports only on activities naming it as an executor). `reporters_of` and `reporter_ids`
+say it in Python, `REPORTER_ID` and `REPORTER_LABEL` in SQL.
+
+A *due item* is one reporting period of an activity (an ActivityPeriod still in the deadline) for one reporter. Only
+plans being carried out are tracked (approved, in progress): drafts and archives are not.
 
 Every item carries the one report of its reporter for that period, if any. It is *done* when that report says
 «выполнено» and the coordinator accepted it; *overdue* when its due date (the period's end) has passed and it is not
@@ -17,6 +23,7 @@ from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -62,8 +69,75 @@ def due_soon_days() -> int:
     return int(getattr(settings, "ROADMAPS_DUE_SOON_DAYS", 14))
 
 
+# --- Who reports
+
+
+def owner_reporter(plan):
+    """The school that reports on the plan's activities without executor schools (None: the municipality itself)."""
+    if plan.level == Level.SCHOOL:
+        return plan.school
+    if plan.level == Level.PAIR:
+        return plan.pairing.mentee
+    return None
+
+
+def owner_reporter_id(plan) -> int | None:
+    if plan.level == Level.SCHOOL:
+        return plan.school_id
+    if plan.level == Level.PAIR:
+        return plan.pairing.mentee_id
+    return None
+
+
+def reporters_of(activity, executors=None) -> list:
+    """The activity's reporters as School objects (None = the municipality of a municipal plan), by name."""
+    schools = list(activity.executors.order_by("short_name")) if executors is None else list(executors)
+    return schools or [owner_reporter(activity.section.plan)]
+
+
+def reporter_ids(activity, executor_ids=None) -> set:
+    """The ids of the activity's reporters (None = the municipality of a municipal plan)."""
+    if executor_ids is None:
+        executor_ids = set(activity.executors.values_list("pk", flat=True))
+    return set(executor_ids) or {owner_reporter_id(activity.section.plan)}
+
+
+# The same rule on rows that reach an activity through `activity` (ActivityPeriod): the LEFT JOIN on the executors
+# gives one row per executor school, and one row with the owner's reporter when there is none.
+_OWNER_SCHOOL_ID = Case(
+    When(**{f"{PLAN}__level": Level.SCHOOL}, then=F(f"{PLAN}__school_id")),
+    When(**{f"{PLAN}__level": Level.PAIR}, then=F(f"{PLAN}__pairing__mentee_id")),
+    default=Value(None),
+    output_field=BigIntegerField(),
+)
+REPORTER_ID = Coalesce(F("activity__executors"), _OWNER_SCHOOL_ID, output_field=BigIntegerField())
+REPORTER_LABEL = Coalesce(
+    F("activity__executors__short_name"),
+    Case(
+        When(**{f"{PLAN}__level": Level.SCHOOL}, then=F(f"{PLAN}__school__short_name")),
+        When(**{f"{PLAN}__level": Level.PAIR}, then=F(f"{PLAN}__pairing__mentee__short_name")),
+        default=Value(None),
+        output_field=CharField(),
+    ),
+    F(f"{PLAN}__municipality__name"),
+    output_field=CharField(),
+)
+
+
+def activities_reported_by_q(school_ids=(), municipality_ids=()) -> Q:
+    """Activities (rows of Activity) that the schools report on, or that the municipalities report on themselves."""
+    schools, municipalities = list(school_ids), list(municipality_ids)
+    none = Q(executors__isnull=True)
+    return (
+        Q(executors__in=schools)
+        | (none & Q(section__plan__level=Level.SCHOOL, section__plan__school_id__in=schools))
+        | (none & Q(section__plan__level=Level.PAIR, section__plan__pairing__mentee_id__in=schools))
+        | (none & Q(section__plan__level=Level.MUNICIPAL, section__plan__municipality_id__in=municipalities))
+    )
+
+
 def _reports_of_item():
-    """The reports of the outer item's period and reporter (the owner's when the reporter is empty)."""
+    """The reports of the outer item's period and reporter (the municipality's own when the reporter is empty)."""
     key = BigIntegerField()
     return (
         ProgressReport.objects.filter(period_id=OuterRef("pk"))
@@ -76,7 +150,8 @@ def _reports_of_item():
 def due_items(*, today: dt.date | None = None, days: int | None = None):
     """Every due item of the tracked plans, annotated with its report, urgency and progress (one SQL statement).
 
-    Rows are ActivityPeriod objects with extra attributes: reporter_id (None = the plan's owner), reporter_label,
+    Rows are ActivityPeriod objects with extra attributes: reporter_id (None = the municipality of a municipal plan),
+    reporter_label,
     report_id, report_status, report_review, report_percent, report_comment, accepted, urgency, urgency_rank,
     progress.
     """
@@ -86,13 +161,8 @@ def due_items(*, today: dt.date | None = None, days: int | None = None):
     started = [ReportStatus.IN_WORK, ReportStatus.DONE, ReportStatus.NOT_DONE, ReportStatus.CANCELLED]
     return (
         ActivityPeriod.objects.filter(in_deadline=True, **{f"{PLAN}__status__in": TRACKED_STATES})
-        # A LEFT JOIN on the executors: one row per executor school, one row with no school when there is none.
-        .annotate(
-            reporter_id=F("activity__executors"),
-            reporter_label=Coalesce(
-                F("activity__executors__short_name"), F(f"{PLAN}__school__short_name"), F(f"{PLAN}__municipality__name")
-            ),
-        )
+        # A LEFT JOIN on the executors: one row per executor school, one row for the owner's reporter when none.
+        .annotate(reporter_id=REPORTER_ID, reporter_label=REPORTER_LABEL)
         .annotate(
             report_id=Subquery(reports.values("pk")[:1]),
             report_status=Subquery(reports.values("status")[:1]),
@@ -134,12 +204,8 @@ def with_activity(items):
 
 
 def school_items_q(school_ids) -> Q:
-    """The items a school reports: as an executor, or as the owner of its own school (or pair) plan."""
-    ids = list(school_ids)
-    return Q(reporter_id__in=ids) | Q(
-        reporter_id__isnull=True,
-        **{f"{PLAN}__level__in": [Level.SCHOOL, Level.PAIR], f"{PLAN}__school_id__in": ids},
-    )
+    """The items the schools report: as executors, or as the reporters of their school (or pair) plans."""
+    return Q(reporter_id__in=list(school_ids))
 
 
 def owner_items_q(municipality_ids) -> Q:
@@ -177,17 +243,20 @@ def tasks_for(user, *, today: dt.date | None = None):
 
 
 def undated_tasks_for(user):
-    """Activities of tracked plans that the user's schools carry out but that have no reporting period (on demand,
-    or a deadline not read yet): they are never overdue, but a report can still be given once."""
+    """Activities of tracked plans that the user's schools (or, for a coordinator, the municipality) report on but
+    that have no reporting period (on demand, or a deadline not read yet): they are never overdue, but a report can
+    still be given once."""
     from .models import Activity
 
     own, mentees = task_schools(user)
-    schools = own | mentees
-    if not schools:
+    schools, municipalities = own | mentees, scope_of(user).municipalities_edit
+    if not schools and not municipalities:
         return Activity.objects.none()
     dated = ActivityPeriod.objects.filter(activity_id=OuterRef("pk"), in_deadline=True)
     return (
-        Activity.objects.filter(executors__in=schools, **{"section__plan__status__in": TRACKED_STATES})
+        Activity.objects.filter(
+            activities_reported_by_q(schools, municipalities), **{"section__plan__status__in": TRACKED_STATES}
+        )
         .exclude(Exists(dated))
         .select_related("section__plan")
         .distinct()
@@ -222,10 +291,14 @@ def _progress_counts(items) -> dict:
     }
 
 
-def plan_progress(plan, *, today: dt.date | None = None) -> tuple[list[SectionProgress], SectionProgress]:
-    """Per section (those with due items) and for the whole plan: done / in progress / overdue / not started. Two
-    queries: the sections, and the counts grouped by section."""
+def plan_progress(
+    plan, *, today: dt.date | None = None, only: Q | None = None
+) -> tuple[list[SectionProgress], SectionProgress]:
+    """Per section (those with due items) and for the whole plan: done / in progress / overdue / not started; `only`
+    narrows the items (a school's own). Two queries: the sections, and the counts grouped by section."""
     items = due_items(today=today).filter(**{PLAN: plan})
+    if only is not None:
+        items = items.filter(only)
     counts = {
         row.pop("activity__section_id"): row
         for row in items.values("activity__section_id").annotate(**_progress_counts(items)).order_by()
@@ -239,9 +312,11 @@ def plan_progress(plan, *, today: dt.date | None = None) -> tuple[list[SectionPr
     return rows, total
 
 
-def plan_totals(plan, *, today: dt.date | None = None) -> SectionProgress:
-    """The plan's counts in one query (the compact summary on the plan page)."""
+def plan_totals(plan, *, today: dt.date | None = None, only: Q | None = None) -> SectionProgress:
+    """The plan's counts in one query (the compact summary on the plan page); `only` narrows the items."""
     items = due_items(today=today).filter(**{PLAN: plan})
+    if only is not None:
+        items = items.filter(only)
     return SectionProgress(None, **items.aggregate(**_progress_counts(items)))
 
 
@@ -281,10 +356,9 @@ def reports_awaiting_review(*, municipality_ids=None, plan=None):
 
 
 def school_reports_q(school_ids) -> Q:
-    """Reports of the schools: as executors, or as owners of their school (or pair) plans."""
-    ids = list(school_ids)
-    owner = Q(school__isnull=True, **{f"{PLAN}__level__in": [Level.SCHOOL, Level.PAIR], f"{PLAN}__school_id__in": ids})
-    return Q(school_id__in=ids) | owner
+    """Reports of the schools: as executors, or as the reporters of their school (or pair) plans (the report names
+    the school either way; only a municipality's own reports have none)."""
+    return Q(school_id__in=list(school_ids))
 
 
 def returned_reports(school_ids):

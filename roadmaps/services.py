@@ -11,6 +11,7 @@ from support.models import Pairing
 
 from .imports import ReadPlan
 from .models import Activity, Level, Plan, PlanStatus, Section
+from .periods import PeriodRefused, check_period
 
 
 class PlanError(Exception):
@@ -27,7 +28,8 @@ class Owner:
 
 def resolve_owner(code: str, level: str | None, start: dt.date, end: dt.date) -> Owner:
     """The owner named by a municipality or school code. A pair plan belongs to a pairing of the school (as the
-    supported school, or else as the mentor) that is active during the plan's period."""
+    supported school, or else as the mentor) that is active during the plan's period, and to the municipality of the
+    supported school, as a pair plan created on its page does (the mentor may be of another municipality)."""
     municipality = Municipality.objects.filter(code=code).first()
     school = None if municipality else School.objects.select_related("municipality").filter(code=code).first()
     if municipality is None and school is None:
@@ -42,17 +44,27 @@ def resolve_owner(code: str, level: str | None, start: dt.date, end: dt.date) ->
     if level == Level.MUNICIPAL:
         raise PlanError(_("«%(code)s» is a school: a municipal plan needs a municipality code.") % {"code": code})
     if level == Level.PAIR:
-        overlapping = Pairing.objects.filter(start__lte=end).exclude(end__lt=start).order_by("-start")
+        overlapping = (
+            Pairing.objects.filter(start__lte=end)
+            .exclude(end__lt=start)
+            .select_related("mentor", "mentee__municipality")
+            .order_by("-start")
+        )
         pairing = overlapping.filter(mentee=school).first() or overlapping.filter(mentor=school).first()
         if pairing is None:
             raise PlanError(_("The school «%(code)s» has no mentor pairing during the plan's period.") % {"code": code})
-        return Owner(Level.PAIR, school.municipality, school=pairing.mentee, pairing=pairing)
+        return Owner(Level.PAIR, pairing.mentee.municipality, school=pairing.mentee, pairing=pairing)
     return Owner(Level.SCHOOL, school.municipality, school=school)
 
 
 @transaction.atomic
 def create_plan_from_table(read: ReadPlan, owner: Owner, start: dt.date, end: dt.date, title: str = "") -> Plan:
-    """A draft plan of the owner with the sections and activities that were read, deadlines read for its period."""
+    """A draft plan of the owner with the sections and activities that were read, deadlines read for its period
+    (the period rule of every plan: roadmaps/periods.py)."""
+    try:
+        check_period(start, end)
+    except PeriodRefused as refused:
+        raise PlanError(refused.message) from refused
     plan = Plan.objects.create(
         level=owner.level,
         municipality=owner.municipality,

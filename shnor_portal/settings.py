@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shnor_portal.htmx.HtmxLoginRedirectMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -214,6 +215,8 @@ LOGGING = {
 REGISTRY_PAGE_SIZE = env_int("REGISTRY_PAGE_SIZE", 50)
 # Roadmaps: «due soon» is within this many days; evidence files of progress reports are at most this large.
 ROADMAPS_DUE_SOON_DAYS = env_int("ROADMAPS_DUE_SOON_DAYS", 14)
+# Items of each kind listed in one reminder e-mail; the rest are counted («… и ещё N») and are on the portal.
+ROADMAPS_REMINDER_MAX_LINES = env_int("ROADMAPS_REMINDER_MAX_LINES", 50)
 ROADMAPS_EVIDENCE_MAX_BYTES = env_int("ROADMAPS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Uploads of the support app (event materials, certificates of professional development), checked by content.
 SUPPORT_MATERIAL_MAX_BYTES = env_int("SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)

@@ -1,7 +1,9 @@
 """Creating plans and editing them inline on the plan page (htmx), with plain pages and redirects without JavaScript.
 
 Every view fetches the plan through the access service (404 outside the scope) and refuses with 403 unless the user
-may edit its content (`can_edit_plan`); sections and activities are looked up within that plan. htmx requests get
+may edit its content (`can_edit_plan`); a write (POST) runs in one transaction that first locks the plan's row and
+asks again (editing.lock_for_editing), so that it cannot land after an amendment was applied or withdrawn, or the
+plan sent for approval, while it waited. Sections and activities are looked up within that plan. htmx requests get
 the changed fragment back: a row, a section's block or the whole table; an invalid form comes back with its errors
 and the input kept (status 200).
 """
@@ -11,6 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -20,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import can_edit_plan, get_plan_for
 from shnor_portal.htmx import wants_fragment as is_htmx
+from shnor_portal.params import parse_pk
 
 from .. import editing
 from ..forms import ActivityForm, PlanCreateForm, PlanEditForm, SectionForm, period_formset
@@ -56,13 +60,30 @@ def reload_when_refused(view):
     return wrapped
 
 
+def atomic_writes(view):
+    """A POST runs in one transaction, in which `_editable_plan` locks the plan's row before anything is written."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 # --- Lookups -------------------------------------------------------------------------------------------------------
 
 
 def _editable_plan(request, pk: int):
+    """The plan if the user may edit its content; on a POST its row locked (inside `atomic_writes`) and the rule
+    asked again on the locked row."""
     plan = get_plan_for(request.user, pk)
     if not can_edit_plan(request.user, plan):
         raise PermissionDenied
+    if request.method == "POST":
+        plan = editing.lock_for_editing(request.user, plan)
     return plan
 
 
@@ -181,6 +202,7 @@ def plan_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def plan_edit(request, pk: int):
     plan = _editable_plan(request, pk)
     form = PlanEditForm(request.POST or None, instance=plan)
@@ -194,6 +216,7 @@ def plan_edit(request, pk: int):
 @login_required
 @reload_when_refused
 @require_POST
+@atomic_writes
 def plan_renumber(request, pk: int):
     plan = _editable_plan(request, pk)
     changed = editing.renumber(plan, user=request.user)
@@ -223,6 +246,7 @@ def plan_table(request, pk: int):
 @login_required
 @reload_when_refused
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def section_create(request, pk: int):
     plan = _editable_plan(request, pk)
     sections = _sections(plan)
@@ -249,6 +273,7 @@ def section_fragment(request, pk: int, section_pk: int):
 @login_required
 @reload_when_refused
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def section_edit(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
     section = _section(plan, section_pk)
@@ -270,6 +295,7 @@ def section_edit(request, pk: int, section_pk: int):
 @login_required
 @reload_when_refused
 @require_POST
+@atomic_writes
 def section_delete(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
     section = _section(plan, section_pk)
@@ -289,6 +315,7 @@ def section_delete(request, pk: int, section_pk: int):
 @login_required
 @reload_when_refused
 @require_POST
+@atomic_writes
 def section_move(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
     section = _section(plan, section_pk)
@@ -304,6 +331,7 @@ def section_move(request, pk: int, section_pk: int):
 @login_required
 @reload_when_refused
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def activity_create(request, pk: int, section_pk: int):
     plan = _editable_plan(request, pk)
     section = _section(plan, section_pk)
@@ -332,6 +360,7 @@ def activity_row(request, pk: int, activity_pk: int):
 @login_required
 @reload_when_refused
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def activity_edit(request, pk: int, activity_pk: int):
     plan = _editable_plan(request, pk)
     activity = _activity(plan, activity_pk)
@@ -353,6 +382,7 @@ def activity_edit(request, pk: int, activity_pk: int):
 @login_required
 @reload_when_refused
 @require_POST
+@atomic_writes
 def activity_delete(request, pk: int, activity_pk: int):
     plan = _editable_plan(request, pk)
     activity = _activity(plan, activity_pk)
@@ -373,15 +403,17 @@ def activity_delete(request, pk: int, activity_pk: int):
 @login_required
 @reload_when_refused
 @require_POST
+@atomic_writes
 def activity_move(request, pk: int, activity_pk: int):
     """Up or down within the section (`direction`), or to the end of another section of the plan (`section`)."""
     plan = _editable_plan(request, pk)
     activity = _activity(plan, activity_pk)
     target = request.POST.get("section", "")
     if target:
-        if not target.isdigit():
+        section_pk = parse_pk(target)
+        if section_pk is None:
             raise Http404
-        editing.move_activity_to(activity, _section(plan, int(target)))
+        editing.move_activity_to(activity, _section(plan, section_pk))
         if is_htmx(request):
             return _table(request, plan)
     else:
@@ -394,6 +426,7 @@ def activity_move(request, pk: int, activity_pk: int):
 @login_required
 @reload_when_refused
 @require_http_methods(["GET", "POST"])
+@atomic_writes
 def activity_periods(request, pk: int, activity_pk: int):
     """Periods set by hand for a deadline the reader could not read, or back to the reader («clear»)."""
     plan = _editable_plan(request, pk)

@@ -5,10 +5,12 @@ encryption, XML entities; roadmaps/services.py: the owner). The upload is kept b
 (outside the web root, never served), under a random name that only the uploader's session knows; the preview and
 the confirmation read that same file with the same owner and period, and the preview is built with the same reading
 (Activity.apply_reading against the plan's period, a stage's deadline for an activity without its own) as the plan
-that confirm creates.
+that confirm creates. Confirm first claims the kept file by renaming it (an atomic rename: of two confirmations at
+the same moment, from a double click or two tabs, only one finds the file), so one upload makes one plan.
 """
 
 import datetime as dt
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -96,12 +98,39 @@ def _entry(request, token: str) -> dict:
     return entry
 
 
-def _read_kept(entry: dict) -> ReadPlan:
+def _read_kept(entry: dict, name: str | None = None) -> ReadPlan:
     try:
-        with default_storage.open(entry["file"], "rb") as handle:
+        with default_storage.open(name or entry["file"], "rb") as handle:
             return read_plan_file(handle)
     except FileNotFoundError as exc:
         raise Http404 from exc
+
+
+class AlreadyClaimed(Exception):
+    """Another request has claimed (and is turning into a plan, or has turned) this upload."""
+
+
+CLAIMED = ".claimed"
+
+
+def _claim(entry: dict) -> str:
+    """Rename the kept file to its «claimed» name and return that name. The rename is atomic: when two requests
+    confirm the same upload at once, the second finds no file and gets AlreadyClaimed."""
+    kept = entry["file"]
+    claimed = kept + CLAIMED
+    try:
+        os.replace(default_storage.path(kept), default_storage.path(claimed))
+    except FileNotFoundError as exc:
+        raise AlreadyClaimed from exc
+    return claimed
+
+
+def _unclaim(claimed: str, entry: dict) -> None:
+    """Give the file back (the plan could not be created): the user may confirm again."""
+    try:
+        os.replace(default_storage.path(claimed), default_storage.path(entry["file"]))
+    except FileNotFoundError:
+        pass
 
 
 # --- Who may import for whom ---------------------------------------------------------------------------------------
@@ -319,8 +348,31 @@ def plan_import_preview(request, token: str):
 def plan_import_confirm(request, token: str):
     _importer(request.user)
     entry, params, owner, start, end = _prepared(request, token)
-    read = _read_kept(entry)
-    plan = create_plan_from_table(read, owner, start, end, params.get("title", ""))
+    try:
+        claimed = _claim(entry)
+    except AlreadyClaimed:
+        messages.warning(
+            request,
+            _("This import has already been confirmed (perhaps in another tab): it makes one plan only."),
+        )
+        return redirect("roadmaps:plan-list")
+    try:
+        read = _read_kept(entry, claimed)
+        plan = create_plan_from_table(read, owner, start, end, params.get("title", ""))
+    except PlanFileRefused as refused:  # the same checks passed at upload: only a damaged store gets here
+        default_storage.delete(claimed)
+        _forget(request, token)
+        for error in refused.errors:
+            messages.error(request, error)
+        return redirect("roadmaps:plan-import")
+    except PlanError as error:
+        _unclaim(claimed, entry)
+        messages.error(request, str(error))
+        return redirect("roadmaps:plan-import-preview", token=token)
+    except Exception:
+        _unclaim(claimed, entry)
+        raise
+    default_storage.delete(claimed)
     _forget(request, token)
     messages.success(
         request,

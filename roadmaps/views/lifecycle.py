@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import can_change_plan, get_plan_for
 from shnor_portal.pagination import paginate
+from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import Column, build_workbook, xlsx_response
 
 from ..copying import copy_for_schools, copy_plan
@@ -276,7 +278,12 @@ def version_list(request, pk: int):
     plan = get_plan_for(request.user, pk)
     versions = PlanVersion.objects.filter(plan=plan).select_related("created_by").defer("snapshot").order_by("-number")
     if request.GET.get("export") == "xlsx":
-        columns = [Column(_("version"), 10), Column(_("Date"), 18), Column(_("Who"), 28), Column(_("reason"), 70)]
+        columns = [
+            Column(capfirst(_("version")), 10),
+            Column(_("Date"), 18),
+            Column(_("Who"), 28),
+            Column(capfirst(_("reason")), 70),
+        ]
         data = ([v.number, v.created_at.strftime("%d.%m.%Y %H:%M"), _person(v.created_by), v.reason] for v in versions)
         return xlsx_response(f"plan-{plan.pk}-versions.xlsx", build_workbook(plan.title, columns, data))
     page, query = paginate(request, versions, PAGE_SIZE)
@@ -314,8 +321,9 @@ def version_compare(request, pk: int, number: int):
     plan = get_plan_for(request.user, pk)
     version = _version_for(plan, number)
     other = None
-    if request.GET.get("with", "").isdigit():
-        other = _version_for(plan, int(request.GET["with"]))
+    number_with = parse_pk(request.GET.get("with"))
+    if number_with is not None:
+        other = _version_for(plan, number_with)
     diff = compare(version.snapshot, other.snapshot if other else take_snapshot(plan))
     numbers = list(plan.versions.exclude(pk=version.pk).values_list("number", flat=True))
     context = {"plan": plan, "version": version, "other": other, "diff": diff, "numbers": numbers}

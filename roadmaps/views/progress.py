@@ -5,15 +5,18 @@ reports and files); a visible one the user may not report on or review is a 403.
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, path, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +25,7 @@ from accounts.access import get_plan_for, plans_visible_to, scope_of
 from registry.models import Municipality, School
 from shnor_portal.htmx import render_page_or_fragment, wants_fragment
 from shnor_portal.pagination import paginate
+from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import xlsx_response
 
 from .. import selectors
@@ -35,6 +39,7 @@ from ..progress import (
     ReviewForm,
     answer_report,
     is_locked,
+    is_own_report,
     is_tracked,
     may_report,
     may_review,
@@ -42,20 +47,23 @@ from ..progress import (
     remove_evidence,
     reporter_key,
     reporter_visible,
-    reporters_of,
     review_report,
     reviews_workbook,
     sees_every_reporter,
     submit_report,
     tasks_workbook,
 )
-from ..selectors import Urgency
+from ..selectors import Urgency, reporters_of
 from .editing import reload_when_refused
 
 PAGE_SIZE = getattr(settings, "ROADMAPS_PAGE_SIZE", 25)
-PLAN_SELECT = ("section__plan__municipality__region", "section__plan__school", "section__plan__pairing")
-
-
+OVERDUE_PAGE_SIZE = 100
+PLAN_SELECT = (
+    "section__plan__municipality__region",
+    "section__plan__school",
+    "section__plan__pairing__mentor",
+    "section__plan__pairing__mentee",
+)
 # --- Objects through the access service
 
 
@@ -87,30 +95,33 @@ def _evidence_for(user, pk: int) -> Evidence:
     return evidence
 
 
-def _int_or_404(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+def _id_or_404(value) -> int:
+    found = parse_pk(value)
+    if found is None:
+        raise Http404
+    return found
 
 
-def _target(activity, executor_ids, period_value, reporter_value, default_school=None):
+def _target(activity, reporters, period_value, reporter_value, default_school=None):
     """The (period, school) a report is about, from the page's parameters; 404 for anything not of the activity.
-    No reporter named: the owner when the activity has no executors, else `default_school`."""
+    `reporters` are the activity's (selectors.reporters_of). No reporter named: the municipality when it is the only
+    reporter, else `default_school` (None: nothing to report)."""
     period = None
     if period_value not in (None, ""):
-        period = activity.due_periods.filter(pk=_int_or_404(period_value)).first()
+        period = activity.due_periods.filter(pk=_id_or_404(period_value)).first()
         if period is None:
             raise Http404
+    municipal = reporters == [None]
     if reporter_value in (None, ""):
-        if executor_ids and default_school is None:
-            return None  # a reader, or a coordinator of a school's activity: nothing to report
-        return period, default_school if executor_ids else None
+        if municipal:
+            return period, None
+        return None if default_school is None else (period, default_school)
     if reporter_value == OWNER:
-        if executor_ids:
+        if not municipal:
             raise Http404
         return period, None
-    school = School.objects.filter(pk=_int_or_404(reporter_value), pk__in=executor_ids).first()
+    wanted = _id_or_404(reporter_value)
+    school = next((school for school in reporters if school is not None and school.pk == wanted), None)
     if school is None:
         raise Http404
     return period, school
@@ -153,6 +164,7 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
     plan = activity.section.plan
     executors = list(activity.executors.order_by("short_name"))
     executor_ids = {school.pk for school in executors}
+    reporters = reporters_of(activity, executors)
     tracked = is_tracked(plan)
     reports = list(
         ProgressReport.objects.filter(activity=activity)
@@ -167,7 +179,7 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
         for row in selectors.due_items().filter(activity=activity).values("pk", "reporter_id", "urgency")
     }
     blocks, first_open, own_school = [], None, None
-    for school in reporters_of(activity, executors):
+    for school in reporters:
         school_id = school.pk if school else None
         if not reporter_visible(user, plan, school_id):
             continue
@@ -192,7 +204,7 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
     if target is None and form is None:
         wanted = request.GET.get("period"), request.GET.get("reporter")
         if any(wanted):
-            target = _target(activity, executor_ids, *wanted, default_school=own_school)
+            target = _target(activity, reporters, *wanted, default_school=own_school)
         else:
             target = first_open
     if target is not None and form is None:
@@ -212,7 +224,10 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
     answer_forms = answer_forms or {}
     for report in reports:
         if can_review and report.review == Review.PENDING:
-            report.review_form = review_forms.get(report.pk) or ReviewForm()
+            if is_own_report(user, report):
+                report.own_report = True  # another coordinator reviews it: no form
+            else:
+                report.review_form = review_forms.get(report.pk) or ReviewForm()
         if (
             tracked
             and report.review == Review.RETURNED
@@ -224,6 +239,7 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
         "plan": plan,
         "section": activity.section,
         "executors": executors,
+        "reporters": reporters,
         "tracked": tracked,
         "blocks": blocks,
         "form": form,
@@ -248,8 +264,10 @@ def activity_detail(request, pk: int):
 def activity_report(request, pk: int):
     activity = _activity_for(request.user, pk)
     plan = activity.section.plan
-    executor_ids = set(activity.executors.values_list("pk", flat=True))
-    target = _target(activity, executor_ids, request.POST.get("period"), request.POST.get("reporter"))
+    executors = list(activity.executors.order_by("short_name"))
+    executor_ids = {school.pk for school in executors}
+    reporters = reporters_of(activity, executors)
+    target = _target(activity, reporters, request.POST.get("period"), request.POST.get("reporter"))
     if target is None:
         raise Http404
     period, school = target
@@ -295,7 +313,12 @@ def report_review(request, pk: int):
             error = str(refused)
             report.refresh_from_db()
         if wants_fragment(request):  # the row's cell is swapped in place: the verdict, or why there is none
-            return render(request, "roadmaps/progress/_review.html", {"report": report, "error": error})
+            html = render_to_string(
+                "roadmaps/progress/_review.html", {"report": report, "error": error}, request=request
+            )
+            if error is None:  # the counts of the page follow the verdict, out of band
+                html += _counts_out_of_band(request, request.POST.get("next") or "")
+            return HttpResponse(html)
         if error:
             messages.error(request, error)
         elif report.review == Review.ACCEPTED:
@@ -396,16 +419,17 @@ def my_tasks(request):
         items = items.filter(TASK_FILTERS[chosen["status"]])
     else:
         chosen["status"] = ""
-    if chosen["plan"].isdigit():
-        items = items.filter(activity__section__plan_id=int(chosen["plan"]))
-    else:
+    plan_id = parse_pk(chosen["plan"])
+    if plan_id is None:
         chosen["plan"] = ""
+    else:
+        items = items.filter(activity__section__plan_id=plan_id)
     statuses = _task_filter_choices()
     if request.GET.get("export") == "xlsx":
         labels = dict(statuses)
         parts = [str(labels[chosen["status"]])] if chosen["status"] else []
-        if chosen["plan"]:
-            parts += [plan.title for plan in plans.filter(pk=int(chosen["plan"]))]
+        if plan_id is not None:
+            parts += [plan.title for plan in plans.filter(pk=plan_id)]
         subtitle = _("Filters: %(filters)s") % {"filters": "; ".join(parts) or _("none")}
         return xlsx_response("tasks.xlsx", tasks_workbook(items, subtitle))
     page, query = paginate(request, items, PAGE_SIZE)
@@ -429,26 +453,51 @@ def my_tasks(request):
 # --- The execution overview of a plan
 
 
+def _own_only(user, plan) -> tuple[Q | None, Q | None]:
+    """Conditions on items and on reports narrowing a plan's numbers to the user's own schools (and the schools it
+    mentors); (None, None) for those who see every reporter (coordinators, inspectors, regional readers)."""
+    if sees_every_reporter(user, plan):
+        return None, None
+    own = scope_of(user).own_schools
+    return selectors.school_items_q(own), selectors.school_reports_q(own)
+
+
+def _execution_numbers(user, plan, params) -> dict:
+    """What the overview counts and lists, as the user may see it; `params` is the page's query (its page number)."""
+    items_only, reports_only = _own_only(user, plan)
+    sections, total = selectors.plan_progress(plan, only=items_only)
+    overdue = selectors.overdue_items(plan)
+    awaiting = selectors.reports_awaiting_review(plan=plan)
+    if items_only is not None:
+        # A school sees its own items and reports (and those of the schools it mentors), not its neighbours'.
+        overdue = overdue.filter(items_only)
+        awaiting = awaiting.filter(reports_only)
+    page, query = paginate(SimpleNamespace(GET=params), overdue, OVERDUE_PAGE_SIZE)
+    return {
+        "sections": sections,
+        "total": total,
+        "page": page,
+        "query": query,
+        "awaiting_reports": awaiting,
+        "awaiting_count": awaiting.count(),
+    }
+
+
 @login_required
 @require_GET
 def plan_execution(request, pk: int):
     plan = get_plan_for(request.user, pk)
     context = {"plan": plan, "tracked": is_tracked(plan), "can_review": may_review(request.user, plan)}
     if context["tracked"]:
-        sections, total = selectors.plan_progress(plan)
-        overdue = selectors.overdue_items(plan)
-        awaiting = selectors.reports_awaiting_review(plan=plan)
-        if not sees_every_reporter(request.user, plan):
-            # A school sees its own items and reports (and those of the schools it mentors), not its neighbours'.
-            own = scope_of(request.user).own_schools
-            overdue = overdue.filter(selectors.school_items_q(own))
-            awaiting = awaiting.filter(selectors.school_reports_q(own))
-        page, query = paginate(request, overdue, 100)
-        awaiting = list(awaiting[:100])
+        context.update(_execution_numbers(request.user, plan, request.GET))
+        awaiting = list(context.pop("awaiting_reports")[:100])
         if context["can_review"]:
             for report in awaiting:
-                report.review_form = ReviewForm()
-        context.update({"sections": sections, "total": total, "page": page, "query": query, "awaiting": awaiting})
+                if is_own_report(request.user, report):
+                    report.own_report = True
+                else:
+                    report.review_form = ReviewForm()
+        context["awaiting"] = awaiting
     return render(request, "roadmaps/execution/plan.html", context)
 
 
@@ -458,20 +507,21 @@ def plan_execution_summary(request, pk: int):
     plan = get_plan_for(request.user, pk)
     context = {"plan": plan, "tracked": is_tracked(plan)}
     if context["tracked"]:
-        context["total"] = selectors.plan_totals(plan)
-        context["awaiting_count"] = selectors.reports_awaiting_review(plan=plan).count()
+        items_only, reports_only = _own_only(request.user, plan)
+        awaiting = selectors.reports_awaiting_review(plan=plan)
+        if reports_only is not None:
+            awaiting = awaiting.filter(reports_only)
+        context["total"] = selectors.plan_totals(plan, only=items_only)
+        context["awaiting_count"] = awaiting.count()
     return render(request, "roadmaps/execution/_summary.html", context)
 
 
 # --- The coordinator's review queue
 
 
-@login_required
-@require_GET
-def report_reviews(request):
-    scope = scope_of(request.user)
-    if not (scope.is_admin or scope.municipalities_read or scope.regions_read):
-        raise PermissionDenied
+def _review_queue(user, params) -> dict:
+    """The reports waiting in the queue as `params` filter them (unknown values ignored), with the filter choices."""
+    scope = scope_of(user)
     municipalities = Municipality.objects.order_by("name")
     if not scope.is_admin:
         municipalities = municipalities.filter(
@@ -480,13 +530,27 @@ def report_reviews(request):
     municipalities = list(municipalities)
     ids = None if scope.is_admin else [m.pk for m in municipalities]
     reports = selectors.reports_awaiting_review(municipality_ids=ids)
-    chosen = {"municipality": request.GET.get("municipality", ""), "plan": request.GET.get("plan", "")}
-    if chosen["municipality"]:
+    chosen = {"municipality": params.get("municipality", ""), "plan": params.get("plan", "")}
+    if chosen["municipality"] in {m.code for m in municipalities}:
         reports = reports.filter(activity__section__plan__municipality__code=chosen["municipality"])
-    if chosen["plan"].isdigit():
-        reports = reports.filter(activity__section__plan_id=int(chosen["plan"]))
     else:
+        chosen["municipality"] = ""
+    plan_id = parse_pk(chosen["plan"])
+    if plan_id is None:
         chosen["plan"] = ""
+    else:
+        reports = reports.filter(activity__section__plan_id=plan_id)
+    return {"reports": reports, "chosen": chosen, "municipalities": municipalities, "ids": ids}
+
+
+@login_required
+@require_GET
+def report_reviews(request):
+    scope = scope_of(request.user)
+    if not (scope.is_admin or scope.municipalities_read or scope.regions_read):
+        raise PermissionDenied
+    queue = _review_queue(request.user, request.GET)
+    reports, ids = queue["reports"], queue["ids"]
     plans = Plan.objects.filter(status__in=selectors.TRACKED_STATES, pk__in=plans_visible_to(request.user))
     if ids is not None:
         plans = plans.filter(municipality_id__in=ids)
@@ -498,18 +562,53 @@ def report_reviews(request):
     page, query = paginate(request, reports, PAGE_SIZE)
     for report in page.object_list:
         if scope.is_admin or report.activity.section.plan.municipality_id in scope.municipalities_edit:
-            report.review_form = ReviewForm()
+            if is_own_report(request.user, report):
+                report.own_report = True
+            else:
+                report.review_form = ReviewForm()
     context = {
         "page": page,
         "query": query,
-        "municipalities": municipalities,
+        "municipalities": queue["municipalities"],
         "plans": plans,
-        "chosen": chosen,
-        "filtered": any(chosen.values()),
+        "chosen": queue["chosen"],
+        "filtered": any(queue["chosen"].values()),
     }
     return render_page_or_fragment(
         request, "roadmaps/execution/reviews.html", "roadmaps/execution/_reviews_table.html", context
     )
+
+
+def _counts_out_of_band(request, page_url: str) -> str:
+    """After a verdict given in place, the counts of the page it was given on (the review queue with its filters, or
+    a plan's overview), rendered for htmx to swap out of band; nothing for any other page."""
+    parts = urlsplit(page_url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return ""
+    params = QueryDict(parts.query)
+    if match.view_name == "roadmaps:report-reviews":
+        count = _review_queue(request.user, params)["reports"].count()
+        return render_to_string("roadmaps/execution/_awaiting_count.html", {"count": count, "oob": True})
+    if match.view_name == "roadmaps:plan-execution":
+        try:
+            plan = get_plan_for(request.user, match.kwargs["pk"])
+        except Http404:
+            return ""
+        if not is_tracked(plan):
+            return ""
+        context = {"plan": plan, "oob": True, **_execution_numbers(request.user, plan, params)}
+        context["count"] = context["awaiting_count"]
+        return "".join(
+            render_to_string(name, context, request=request)
+            for name in (
+                "roadmaps/execution/_sections.html",
+                "roadmaps/execution/_overdue.html",
+                "roadmaps/execution/_awaiting_count.html",
+            )
+        )
+    return ""
 
 
 urlpatterns = [

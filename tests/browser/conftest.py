@@ -22,6 +22,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Chromium as the portal's users run it: in Russian (the file picker, dates and number formats)."""
+    return {**browser_context_args, "locale": "ru-RU"}
+
+
 @pytest.fixture
 def sign_in(live_server, page):
     def sign_in_as(username: str, password: str = "correct-horse-battery-staple"):

@@ -244,6 +244,9 @@ def test_the_coordinator_opens_applies_and_withdraws_through_the_pages(approved,
     assert "Открыто изменение № 1" in html and "Изменение сроков" in html
     assert "Внести изменения" in html and "Отозвать" in html
     apply_url = reverse("roadmaps:amendment-apply", args=[approved.pk, 1])
+    html = client.get(apply_url).content.decode()
+    assert ">Основание</dt>" in html and ">Открыто</dt>" in html and ">Статус</dt>" in html  # labels start capitalised
+    assert "Номер приказа о внесении изменений" in html
     response = client.post(apply_url, {"order_number": "", "order_date": "2020-12-01"})
     assert response.status_code == 200 and "Укажите не только дату, но и номер приказа." in response.content.decode()
     assert client.post(apply_url, {"order_number": "512", "order_date": "2020-12-01"}).status_code == 302
@@ -254,6 +257,8 @@ def test_the_coordinator_opens_applies_and_withdraws_through_the_pages(approved,
     assert "версии 2" in client.get(withdraw_url).content.decode()
     assert client.post(withdraw_url).status_code == 302
     assert approved.amendments.get(number=2).status == Amendment.Status.WITHDRAWN
+    history = client.get(reverse("roadmaps:plan-history", args=[approved.pk])).content.decode()
+    assert "<th>Основание</th><th>Статус</th><th>Открыто</th><th>Закрыто</th><th>Версия</th>" in history
 
 
 @pytest.mark.parametrize("persona, expected", [("inspector", 403), ("principal", 403), ("other_coordinator", 404)])

@@ -241,3 +241,48 @@ def test_the_plan_page_links_the_copies_for_coordinators_only(plan, coordinator,
     url = reverse("roadmaps:plan-copy", args=[plan.pk])
     assert url in client_for(coordinator).get(plan.get_absolute_url()).content.decode()
     assert url not in client_for(inspector).get(plan.get_absolute_url()).content.decode()
+
+
+# --- The period's bounds and the executors of the copy -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        (dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+        (dt.date(2022, 1, 1), dt.date(2101, 12, 31)),
+        (dt.date(2022, 1, 1), dt.date(2032, 1, 1)),
+    ],
+)
+def test_a_copy_keeps_to_the_period_rule_of_every_plan(plan, coordinator, world, start, end):
+    with pytest.raises(PlanError):
+        copy_plan(plan, coordinator, start, end)
+    with pytest.raises(PlanError):
+        copy_for_schools(plan, coordinator, [world.school], start, end)
+    assert Plan.objects.count() == 1 and not ActivityPeriod.objects.exclude(activity__section__plan=plan).exists()
+
+
+def test_the_copy_page_shows_the_period_rule_beside_the_fields(plan, coordinator, client_for):
+    client = client_for(coordinator)
+    url = reverse("roadmaps:plan-copy", args=[plan.pk])
+    response = client.post(url, {"period_start": "0001-01-01", "period_end": "9999-12-31", "shift_years": "on"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["period_start"] == ["Укажите дату в пределах 2000–2100 годов."] == errors["period_end"]
+    response = client.post(url, {"period_start": "2022-01-01", "period_end": "2035-12-31"})
+    assert response.context["form"].errors["period_end"] == ["План рассчитывается не более чем на 10 лет."]
+    url = reverse("roadmaps:plan-copy-schools", args=[plan.pk])
+    response = client.post(url, {"schools": [plan.municipality.schools.first().pk], "period_start": "1999-01-01"})
+    assert response.context["form"].errors["period_start"] == ["Укажите дату в пределах 2000–2100 годов."]
+    assert Plan.objects.count() == 1
+
+
+def test_a_copy_does_not_carry_over_executors_that_could_not_report_on_it(world, coordinator):
+    """A school plan with another school as an executor (made before the executors were checked): the copy keeps
+    only the school itself."""
+    source = make_plan(world, level=Level.SCHOOL, school=world.school, title="Дорожная карта Чемашинской СОШ")
+    activity = Activity.objects.get(section__plan=source, number="1.1")
+    activity.executors.add(world.second_school, world.neighbour_school)
+    copy = copy_plan(source, coordinator, *Y21)
+    copied = Activity.objects.get(section__plan=copy, number="1.1")
+    assert [school.code for school in copied.executors.all()] == ["chemashi"]

@@ -139,7 +139,8 @@ def test_a_bad_activity_comes_back_with_its_errors_and_the_input_kept(plan, coor
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'class="table-info"' in html
-    assert "Обязательное поле." in html and "Выберите корректный вариант" in html and "Новый ответственный" in html
+    assert "Обязательное поле." in html and "Исполнителем может быть только школа" in html
+    assert "Новый ответственный" in html
     item.refresh_from_db()
     assert item.name == "Анализ" and item.responsible == ""
 

@@ -101,6 +101,10 @@ def test_a_school_code_makes_a_school_plan_and_a_pair_level_finds_the_pairing(wo
         (["--owner", "oktyabrsky", "--period", "двадцатый"], "Y1-Y2"),
         (["--owner", "oktyabrsky", "--period", "2020-2021", "--level", "school"], "муниципалитет"),
         (["--owner", "andra", "--period", "2020-2021", "--level", "pair"], "нет пары"),
+        (["--owner", "oktyabrsky", "--period", "1999-2000"], "Укажите год от 2000 до 2100."),
+        (["--owner", "oktyabrsky", "--period", "2020-9999"], "Укажите год от 2000 до 2100."),
+        (["--owner", "oktyabrsky", "--period", "2020-2030"], "План рассчитывается не более чем на 10 лет."),
+        (["--owner", "oktyabrsky", "--period", "２０２０-２０２１"], "Y1-Y2"),
     ],
 )
 def test_bad_arguments_exit_1_with_a_russian_error_and_nothing_written(world, plan_file, capsys, args, message):
@@ -133,3 +137,22 @@ def test_a_missing_file_and_a_table_without_header_exit_1(world, plan_file, caps
     code, _out, err = run(capsys, headerless, "--owner", "oktyabrsky", "--period", "2020-2021")
     assert code == 1 and "заголов" in err
     assert not Plan.objects.exists()
+
+
+def test_ten_years_are_the_longest_plan(world, plan_file, capsys):
+    code, _out, err = run(capsys, plan_file(seed_001()), "--owner", "oktyabrsky", "--period", "2020-2029")
+    assert code == 0, err
+    plan = Plan.objects.get()
+    assert (plan.period_start.isoformat(), plan.period_end.isoformat()) == ("2020-01-01", "2029-12-31")
+
+
+def test_a_pair_plan_named_by_the_mentor_belongs_to_the_supported_schools_municipality(world, plan_file, capsys):
+    from tests.factories import PairingFactory
+
+    pairing = PairingFactory(mentor=world.neighbour_school, mentee=world.second_school)
+    code, _out, err = run(
+        capsys, plan_file(seed_001()), "--owner", "berezovo", "--period", "2020-2021", "--level", "pair"
+    )
+    assert code == 0, err
+    plan = Plan.objects.get()
+    assert (plan.pairing, plan.school, plan.municipality) == (pairing, world.second_school, world.municipality)

@@ -262,3 +262,106 @@ def test_uploads_left_behind_by_old_sessions_are_swept(world, coordinator, clien
 def test_the_plan_list_offers_the_import_to_those_who_create_plans(world, coordinator, inspector, client_for):
     assert URL in client_for(coordinator).get(reverse("roadmaps:plan-list")).content.decode()
     assert URL not in client_for(inspector).get(reverse("roadmaps:plan-list")).content.decode()
+
+
+# --- One upload, one plan ------------------------------------------------------------------------------------------
+
+
+def _prepared(client) -> str:
+    response = client.post(URL, form(seed_001()))
+    assert response.status_code == 302
+    return response["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_a_second_confirmation_with_the_session_as_it_was_creates_nothing(world, coordinator, client_for, settings):
+    """Two tabs (or a double click) send the confirmation with the same session: the second finds the upload taken
+    and says so; there is still one plan and no file left behind."""
+    client = client_for(coordinator)
+    token = _prepared(client)
+    as_it_was = dict(client.session[SESSION_KEY])
+    confirm = reverse("roadmaps:plan-import-confirm", args=[token])
+    assert client.post(confirm).status_code == 302
+    session = client.session
+    session[SESSION_KEY] = as_it_was  # the second request read the session before the first one saved it
+    session.save()
+    response = client.post(confirm, follow=True)
+    assert Plan.objects.count() == 1 and kept_files(settings) == []
+    assert response.status_code in (200, 404)
+
+
+def test_a_confirmation_while_another_is_under_way_creates_nothing(world, coordinator, client_for, settings):
+    from roadmaps.views.import_wizard import _claim
+
+    client = client_for(coordinator)
+    token = _prepared(client)
+    _claim(client.session[SESSION_KEY][token])  # what the first confirmation does before it writes its plan
+    response = client.post(reverse("roadmaps:plan-import-confirm", args=[token]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("roadmaps:plan-list")
+    assert "Этот импорт уже подтверждён (возможно, в другой вкладке)" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_that_cannot_be_created_gives_the_upload_back(world, coordinator, client_for, settings):
+    """The plan is refused at the confirmation (a period kept in the session that the rule refuses): nothing is
+    written, the message is shown and the file stays for another try."""
+    client = client_for(coordinator)
+    token = _prepared(client)
+    session = client.session
+    entry = session[SESSION_KEY][token]
+    entry["params"]["last_year"] = 2040  # a period the rule of every plan refuses (the form would not let it in)
+    session.save()
+    response = client.post(reverse("roadmaps:plan-import-confirm", args=[token]), follow=True)
+    assert "не более чем на 10 лет" in response.content.decode()
+    assert not Plan.objects.exists() and len(kept_files(settings)) == 1
+    assert not any(path.name.endswith(".claimed") for path in kept_files(settings))
+
+
+# --- The period and the owner of a pair plan -----------------------------------------------------------------------
+
+
+def test_the_imported_period_keeps_to_the_rule_of_every_plan(world, coordinator, client_for, settings):
+    client = client_for(coordinator)
+    response = client.post(URL, form(seed_001(), first_year="2020", last_year="2030"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["last_year"] == ["План рассчитывается не более чем на 10 лет."]
+    response = client.post(URL, form(seed_001(), first_year="1999", last_year="2101"))
+    errors = response.context["form"].errors
+    assert "2000" in errors["first_year"][0] and "2100" in errors["last_year"][0]
+    token = next(iter(client.session[SESSION_KEY]))
+    response = client.post(URL, form(None, upload=token, first_year="2020", last_year="2029"))
+    assert response.status_code == 302 and not Plan.objects.exists()
+
+
+@pytest.fixture
+def cross_pairing(world):
+    """A mentor of the neighbouring municipality supporting a school of the coordinator's municipality."""
+    from tests.factories import PairingFactory
+
+    return PairingFactory(mentor=world.neighbour_school, mentee=world.second_school)
+
+
+def test_a_pair_plan_belongs_to_the_supported_schools_municipality(world, administrator, client_for, cross_pairing):
+    """Named by the mentor's code, the pair plan is still the supported school's municipality's, as on the page that
+    creates plans."""
+    client = client_for(administrator)
+    response = client.post(URL, form(seed_001(), owner="berezovo", level="pair"))
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    client.post(reverse("roadmaps:plan-import-confirm", args=[token]))
+    plan = Plan.objects.get()
+    assert (plan.level, plan.pairing, plan.school, plan.municipality) == (
+        Level.PAIR,
+        cross_pairing,
+        world.second_school,
+        world.municipality,
+    )
+
+
+def test_the_mentors_coordinator_does_not_import_the_pairs_plan(world, client_for, cross_pairing):
+    from accounts.models import Role
+    from tests.factories import user_with_role
+
+    neighbour = user_with_role(Role.MUNICIPAL_COORDINATOR, "neighbour-coordinator", municipality=world.neighbour)
+    response = client_for(neighbour).post(URL, form(seed_001(), owner="berezovo", level="pair"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["owner"] == ["Вы не можете импортировать план для этого владельца."]
+    assert not Plan.objects.exists()

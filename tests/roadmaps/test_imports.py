@@ -424,3 +424,17 @@ def test_it_knows_the_seeds_column_headers(header, role):
 
     assert column_role(header) == role
     assert column_role(header.upper() + " ") == role
+
+
+def test_a_row_of_superscript_or_foreign_digits_under_the_header_is_read_as_a_row_not_a_crash():
+    # «²» and «٢» pass str.isdigit() but int() refuses them: such a row is an ordinary (odd) row of the table.
+    data = workbook_bytes(
+        [
+            SEED_001_HEADER,
+            ["1", "²", "3", "4", "5"],
+            ["1.1", "Создание рабочей группы", "Август 2020г.", "УОиМП", "Приказ управления"],
+        ]
+    )
+    read = read_plan_file(data)
+    names = [activity.name for section in read.sections for activity in section.activities]
+    assert "Создание рабочей группы" in names

@@ -351,3 +351,46 @@ def test_the_panel_costs_a_bounded_number_of_queries(world, coordinator, django_
     with django_assert_max_num_queries(6):
         context = panel_context(coordinator, plan)
     assert context["amendment"].reason == "Уточнение" and context["version_count"] == 1
+
+
+def test_the_labels_of_the_lifecycle_forms_start_with_a_capital(plan, coordinator, client_for):
+    """Labels taken from the models' verbose names («номер приказа об утверждении») are capitalised as Django does
+    for a ModelForm's own labels."""
+    from roadmaps.forms import ActivityForm, PeriodForm, PlanCreateForm, PlanEditForm, SectionForm
+    from roadmaps.forms_lifecycle import (
+        AmendmentApplyForm,
+        AmendmentOpenForm,
+        ApproveForm,
+        CopyForm,
+        PlanImportForm,
+        ReturnForm,
+        SchoolsCopyForm,
+        SubmitForm,
+    )
+
+    plan.status = PlanStatus.REVIEW
+    plan.save()
+    html = client_for(coordinator).get(_url(plan, "approve")).content.decode()
+    assert "Номер приказа об утверждении" in html and "Дата приказа об утверждении" in html and "Кем утверждён" in html
+    assert "номер приказа об утверждении" not in html
+    section = plan.sections.first()
+    forms = [
+        SubmitForm(),
+        ReturnForm(),
+        ApproveForm(),
+        AmendmentOpenForm(),
+        AmendmentApplyForm(),
+        CopyForm(plan=plan),
+        SchoolsCopyForm(plan=plan, user=coordinator),
+        PlanImportForm(user=coordinator),
+        PlanCreateForm(user=coordinator),
+        PlanEditForm(instance=plan),
+        SectionForm(plan=plan),
+        ActivityForm(plan=plan, section=section),
+        PeriodForm(),
+    ]
+    for form in forms:
+        for name, field in form.fields.items():
+            label = str(field.label or "")
+            if label:
+                assert label[0] == label[0].upper(), (type(form).__name__, name, label)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from roadmaps.models import Activity, Amendment, Level, Plan, PlanStatus, Section
+from roadmaps.models import Activity, ActivityPeriod, Amendment, Level, Plan, PlanStatus, Section
 from support.models import Pairing, PairingStatus
 from tests.factories import PairingFactory, SchoolFactory
 
@@ -265,3 +265,65 @@ def test_a_principal_edits_their_school_plan_only_as_a_draft(principal, client_f
         assert client.get(url).status_code == 403
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.RETURNED)
     assert client.get(url).status_code == 200
+
+
+# --- The period's bounds (roadmaps/periods.py) ---------------------------------------------------------------------
+
+YEARS_ERROR = "Укажите дату в пределах 2000–2100 годов."
+LENGTH_ERROR = "План рассчитывается не более чем на 10 лет."
+
+
+def _errors(response) -> dict:
+    return {name: list(errors) for name, errors in response.context["form"].errors.items()}
+
+
+def test_a_period_of_ten_thousand_years_is_refused_beside_its_fields(coordinator, client_for, world):
+    client = client_for(coordinator)
+    response = client.post(
+        CREATE, post_data(municipality=world.municipality.pk, period_start="0001-01-01", period_end="9999-12-31")
+    )
+    assert response.status_code == 200 and not Plan.objects.exists()
+    assert _errors(response) == {"period_start": [YEARS_ERROR], "period_end": [YEARS_ERROR]}
+    html = response.content.decode()
+    assert YEARS_ERROR in html and "Снижение доли ШНОР до 20%" in html  # the input is kept
+
+
+def test_a_plan_runs_ten_years_at_most(coordinator, client_for, world):
+    client = client_for(coordinator)
+    response = client.post(
+        CREATE, post_data(municipality=world.municipality.pk, period_start="2024-01-01", period_end="2034-01-01")
+    )
+    assert response.status_code == 200 and not Plan.objects.exists()
+    assert _errors(response) == {"period_end": [LENGTH_ERROR]}
+    response = client.post(
+        CREATE, post_data(municipality=world.municipality.pk, period_start="2024-01-01", period_end="2033-12-31")
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get().period_end == dt.date(2033, 12, 31)
+
+
+def test_an_end_before_the_start_is_said_once(coordinator, client_for, world):
+    response = client_for(coordinator).post(
+        CREATE, post_data(municipality=world.municipality.pk, period_end="2023-12-31")
+    )
+    assert _errors(response) == {"period_end": ["План не может заканчиваться раньше, чем начинается."]}
+
+
+def test_the_passport_form_keeps_the_period_within_its_bounds(draft, coordinator, client_for):
+    url = reverse("roadmaps:plan-edit", args=[draft.pk])
+    client = client_for(coordinator)
+    response = client.post(url, edit_data(draft, goal="Цель", period_end="9999-12-31"))
+    assert response.status_code == 200 and _errors(response) == {"period_end": [YEARS_ERROR]}
+    response = client.post(url, edit_data(draft, goal="Цель", period_end="2030-01-01"))
+    assert response.status_code == 200 and _errors(response) == {"period_end": [LENGTH_ERROR]}
+    draft.refresh_from_db()
+    assert draft.period_end == dt.date(2020, 12, 31) and draft.goal == ""
+    assert ActivityPeriod.objects.filter(activity__section__plan=draft).count() <= 1
+
+
+def test_the_pairing_in_the_query_string_is_a_plain_number_or_nothing(coordinator, client_for, pairing):
+    client = client_for(coordinator)
+    for value in ("²", "٢", f"{pairing.pk}²", "-1", "9" * 30, " 1"):
+        response = client.get(CREATE, {"level": "pair", "pairing": value})
+        assert response.status_code == 200
+        assert f'<option value="{pairing.pk}" selected>' not in response.content.decode()

@@ -180,8 +180,23 @@ def test_the_coordinator_reports_the_owners_own_activity(client_for, coordinator
 def test_the_principal_of_a_school_plan_reports_its_own_activities(client_for, principal, world):
     own_plan = make_plan(world.municipality, school=world.school)
     activity = make_activity(make_section(own_plan), day(timezone.localdate()))
-    response = post_report(client_for(principal), activity, activity.due_periods.get(), None)
-    assert response.status_code == 302 and ProgressReport.objects.get(activity=activity).school is None
+    html = client_for(principal).get(reverse("roadmaps:activity-detail", args=[activity.pk])).content.decode()
+    assert f'name="reporter" value="{world.school.pk}"' in html  # the form reports for the school
+    response = post_report(client_for(principal), activity, activity.due_periods.get(), world.school)
+    assert response.status_code == 302 and ProgressReport.objects.get(activity=activity).school == world.school
+
+
+def test_nobody_reports_as_the_owner_on_a_school_plan(client_for, principal, coordinator, world):
+    """The owner municipality's coordinators report only on municipal plans: on a school plan the school reports."""
+    own_plan = make_plan(world.municipality, school=world.school)
+    activity = make_activity(make_section(own_plan), day(timezone.localdate()))
+    period = activity.due_periods.get()
+    assert post_report(client_for(coordinator), activity, period, None).status_code == 404
+    assert post_report(client_for(coordinator), activity, period, world.school).status_code == 403
+    assert post_report(client_for(principal), activity, period, None).status_code == 404
+    html = client_for(coordinator).get(reverse("roadmaps:activity-detail", args=[activity.pk])).content.decode()
+    assert 'id="report-form"' not in html
+    assert not ProgressReport.objects.exists()
 
 
 @pytest.mark.parametrize("status", [PlanStatus.DRAFT, PlanStatus.REVIEW, PlanStatus.COMPLETED])
@@ -467,3 +482,134 @@ def test_an_activity_without_dates_takes_one_report(client_for, principal, plan,
     response = post_report(client, dated, None, world.school)
     assert response.status_code == 200 and "Выберите отчётный период" in response.content.decode()
     assert not ProgressReport.objects.filter(activity=dated).exists()
+
+
+# --- Nobody reviews their own report
+
+
+@pytest.fixture
+def second_coordinator(world):
+    from accounts.models import Role
+    from tests.factories import user_with_role
+
+    return user_with_role(Role.MUNICIPAL_COORDINATOR, "coordinator-2", municipality=world.municipality)
+
+
+@pytest.fixture
+def own_report(client_for, coordinator, owners_activity):
+    """The coordinator's report on the municipality's own activity, awaiting review."""
+    period = owners_activity.due_periods.get()
+    assert post_report(client_for(coordinator), owners_activity, period, None, status=ReportStatus.DONE).status_code
+    return ProgressReport.objects.get(activity=owners_activity)
+
+
+def test_a_coordinator_does_not_accept_their_own_report(client_for, coordinator, second_coordinator, own_report):
+    client = client_for(coordinator)
+    response = review(client, own_report, "accept")
+    assert response.status_code == 302
+    own_report.refresh_from_db()
+    assert (own_report.review, own_report.reviewed_by) == (Review.PENDING, None) and not own_report.notes.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "другой координатор" in page
+    # Nor through htmx: the cell says why, and nothing changes.
+    response = client.post(
+        reverse("roadmaps:report-review", args=[own_report.pk]), {"decision": "accept"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "другой координатор" in response.content.decode()
+    own_report.refresh_from_db()
+    assert own_report.review == Review.PENDING
+    # Another coordinator of the municipality does.
+    assert review(client_for(second_coordinator), own_report, "accept").status_code == 302
+    own_report.refresh_from_db()
+    assert (own_report.review, own_report.reviewed_by) == (Review.ACCEPTED, second_coordinator)
+
+
+def test_the_author_is_not_offered_the_review_form(client_for, coordinator, second_coordinator, own_report, plan):
+    action = reverse("roadmaps:report-review", args=[own_report.pk])
+    pages = [
+        reverse("roadmaps:activity-detail", args=[own_report.activity_id]),
+        reverse("roadmaps:plan-execution", args=[plan.pk]),
+        reverse("roadmaps:report-reviews"),
+    ]
+    for url in pages:
+        html = client_for(coordinator).get(url).content.decode()
+        assert f'id="review-{own_report.pk}"' in html and action not in html, url
+        assert "другой координатор" in html
+    for url in pages:
+        assert action in client_for(second_coordinator).get(url).content.decode(), url
+
+
+# --- The plan page's summary counts what the user may see
+
+
+def test_the_summary_shows_a_school_only_its_own_numbers(client_for, principal, coordinator, plan, activity, world):
+    late = make_activity(
+        make_section(plan, number="4.", order=4),
+        day(timezone.localdate() - dt.timedelta(days=3)),
+        executors=[world.second_school],
+        number="4.1",
+    )
+    make_report(late, world.second_school, status=ReportStatus.IN_WORK, review=Review.PENDING)
+    make_report(activity, world.second_school, status=ReportStatus.IN_WORK, review=Review.PENDING)
+    url = reverse("roadmaps:plan-execution-summary", args=[plan.pk])
+    school = client_for(principal).get(url)
+    # chemashi's one item (due soon, not started); andra's two and its two waiting reports are not its business.
+    assert (school.context["total"].total, school.context["total"].overdue, school.context["awaiting_count"]) == (
+        1,
+        0,
+        0,
+    )
+    assert "ожидают проверки" not in school.content.decode()
+    overview = client_for(principal).get(reverse("roadmaps:plan-execution", args=[plan.pk]))
+    assert overview.context["total"].total == 1 and overview.context["awaiting_count"] == 0
+    coordinator_view = client_for(coordinator).get(url)
+    assert (coordinator_view.context["total"].total, coordinator_view.context["awaiting_count"]) == (3, 2)
+    assert "2 отчёта ожидают проверки" in coordinator_view.content.decode()
+
+
+# --- Counts follow a verdict given in place
+
+
+def test_an_accept_in_the_queue_updates_its_count_out_of_band(client_for, coordinator, pending, activity, world):
+    make_report(activity, world.second_school, status=ReportStatus.IN_WORK, review=Review.PENDING)
+    client = client_for(coordinator)
+    queue = reverse("roadmaps:report-reviews") + f"?plan={activity.section.plan_id}"
+    assert "2 отчёта ожидают проверки" in client.get(queue).content.decode()
+    response = client.post(
+        reverse("roadmaps:report-review", args=[pending.pk]),
+        {"decision": "accept", "next": queue},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert f'id="review-{pending.pk}"' in html
+    assert '<span id="awaiting-count" hx-swap-oob="true">1 отчёт ожидает проверки</span>' in html
+
+
+def test_an_accept_on_the_overview_updates_its_numbers_out_of_band(client_for, coordinator, plan, world, pending):
+    late = make_activity(
+        make_section(plan, number="4.", order=4),
+        day(timezone.localdate() - dt.timedelta(days=3)),
+        executors=[world.school],
+        number="4.1",
+    )
+    report = make_report(late, world.school, status=ReportStatus.DONE, review=Review.PENDING)
+    client = client_for(coordinator)
+    overview = reverse("roadmaps:plan-execution", args=[plan.pk])
+    page = client.get(overview)
+    assert page.context["total"].overdue == 1 and 'id="awaiting-count"' in page.content.decode()
+    response = client.post(
+        reverse("roadmaps:report-review", args=[report.pk]),
+        {"decision": "accept", "next": overview},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'id="execution-sections" aria-labelledby="sections-heading" hx-swap-oob="true"' in html
+    assert 'id="execution-overdue" aria-labelledby="overdue-heading" hx-swap-oob="true"' in html
+    assert "Просроченных мероприятий нет." in html  # the accepted «done» is no longer overdue
+    assert '<span id="awaiting-count" hx-swap-oob="true">1 отчёт ожидает проверки</span>' in html  # `pending`
+    # A verdict given on the activity page (no `next`) sends no counts, nor does a refused one.
+    for _ in range(2):
+        html = client.post(
+            reverse("roadmaps:report-review", args=[pending.pk]), {"decision": "accept"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
+        assert f'id="review-{pending.pk}"' in html and "hx-swap-oob" not in html

@@ -1,4 +1,5 @@
-"""Daily reminders: who gets what, the link in the mail, one e-mail per person per run, nothing sent twice."""
+"""Daily reminders: who gets what, the link in the mail, one e-mail per person per run, nothing sent twice, and a
+daily run that reads only what is new."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from roadmaps.models import PlanStatus, Reminder, ReportStatus, Review
-from roadmaps.reminders import _insert_new, send_reminders
+from roadmaps.reminders import _insert_new, collect, send_reminders
 from roadmaps.tasks import send_reminders as send_reminders_task
 from tests.factories import user_with_role
 from tests.test_celery_worker import worker  # noqa: F401 — the real worker of the broker tests
@@ -94,13 +95,54 @@ def test_a_second_run_sends_nothing_new(items, principal, coordinator, django_ca
     assert len(mail.outbox) == sent and Reminder.objects.count() == rows
 
 
-def test_an_item_due_soon_is_reminded_again_once_it_is_overdue(items, principal, django_capture_on_commit_callbacks):
+def test_a_period_mailed_as_due_soon_is_mailed_once_more_when_overdue_and_then_never_again(
+    items, principal, django_capture_on_commit_callbacks
+):
+    """Two kinds on purpose: «скоро срок» once, then «просрочено» once if it is still not done."""
     run(django_capture_on_commit_callbacks)
     mail.outbox.clear()
     run(django_capture_on_commit_callbacks, today=TODAY + dt.timedelta(days=11))  # «Семинар-практикум» is now late
     message = mail_to(principal)
     assert "Семинар-практикум" in message.body and "Методический день" not in message.body
-    assert Reminder.objects.filter(period__activity=items["soon"], recipient=principal).count() == 2
+    kinds = Reminder.objects.filter(period__activity=items["soon"], recipient=principal).values_list("kind", flat=True)
+    assert sorted(kinds) == ["due_soon", "overdue"]
+    mail.outbox.clear()
+    run(django_capture_on_commit_callbacks, today=TODAY + dt.timedelta(days=40))
+    assert "Семинар-практикум" not in "".join(m.body for m in mail.outbox)
+
+
+def test_a_daily_run_reads_only_what_is_new(
+    world, principal, coordinator, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Past overdue periods already reminded are left out by the query itself: the next day's run is one statement
+    that returns nothing, and nothing is inserted again, however many periods the installation keeps."""
+    plan = make_plan(world.municipality)
+    section = make_section(plan)
+    for number in range(40):
+        make_activity(
+            section, "Май, сентябрь, ноябрь 2021", executors=[world.school], number=f"1.{number + 1}", order=number + 1
+        )
+    counts = run(django_capture_on_commit_callbacks, today=dt.date(2021, 12, 1))
+    assert counts == {"reminders": 240, "emails": 2}  # 120 overdue periods, for the principal and the coordinator
+    rows = Reminder.objects.count()
+    with django_assert_num_queries(1):
+        assert collect(dt.date(2021, 12, 2)) == {}
+    with django_assert_num_queries(1):
+        assert run(django_capture_on_commit_callbacks, today=dt.date(2021, 12, 2)) == {"reminders": 0, "emails": 0}
+    assert Reminder.objects.count() == rows
+
+
+def test_a_new_recipient_is_reminded_of_what_it_has_not_had(
+    items, world, principal, coordinator, django_capture_on_commit_callbacks
+):
+    run(django_capture_on_commit_callbacks)
+    newcomer = user_with_role(Role.MUNICIPAL_COORDINATOR, "coordinator-2", municipality=world.municipality)
+    wanted = collect(TODAY)
+    assert {recipient for _period, recipient, _kind in wanted} == {newcomer.pk}  # the others' keys are not retried
+    assert len(wanted) == 4  # 1.1 overdue, 1.2 and 1.5 due soon, 1.4 overdue
+    mail.outbox.clear()
+    assert run(django_capture_on_commit_callbacks) == {"reminders": 4, "emails": 1}
+    assert mail_to(newcomer)
 
 
 def test_reminders_already_taken_by_another_run_are_not_sent(items, principal, django_capture_on_commit_callbacks):
@@ -197,3 +239,18 @@ def test_a_real_worker_sends_the_reminders_once(worker, world, principal):  # no
         worker.log()
     )  # received, succeeded ×2
     assert len(list(worker.mail_dir.glob("*.log"))) == len(files) and Row.objects.count() == 1
+
+
+def test_a_long_letter_lists_the_first_items_and_counts_the_rest(
+    world, coordinator, django_capture_on_commit_callbacks, settings
+):
+    settings.ROADMAPS_REMINDER_MAX_LINES = 2
+    section = make_section(make_plan(world.municipality))
+    for n in range(1, 6):
+        make_activity(section, on(-n), executors=[world.school], number=f"1.{n}", name=f"Просроченное {n}")
+    counts = run(django_capture_on_commit_callbacks)
+    assert counts["reminders"] == 5  # every item is recorded as reminded, listed or counted
+    body = mail_to(coordinator).body
+    assert body.count("Просроченное ") == 2
+    assert "и ещё 3 просроченных мероприятия — на портале" in body
+    assert "5 просроченных мероприятий" in mail_to(coordinator).subject

@@ -108,7 +108,9 @@ def test_a_school_plan_is_reported_by_its_own_school(world):
     plan = make_plan(world.municipality, school=world.school)
     activity = make_activity(make_section(plan), day(TODAY - dt.timedelta(days=1)))
     [row] = due_items(today=TODAY).filter(activity=activity)
-    assert (row.reporter_id, row.reporter_label) == (None, world.school.short_name)
+    assert (row.reporter_id, row.reporter_label) == (world.school.pk, world.school.short_name)
+    make_report(activity, world.school)  # the school's report is the item's
+    assert urgency_of(activity, world.school) == [Urgency.DONE]
 
 
 def test_on_demand_and_unread_deadlines_are_never_overdue(section, world):

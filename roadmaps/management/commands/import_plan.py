@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from roadmaps.imports import PlanFileRefused, read_plan_file
 from roadmaps.models import Level
+from roadmaps.periods import years_errors
 from roadmaps.services import PlanError, create_plan_from_table, resolve_owner
 
 
@@ -28,10 +29,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         translation.activate("ru")
         errors = []
-        period = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", options["period"])
+        period = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", options["period"], re.ASCII)
         if period is None or int(period.group(2) or period.group(1)) < int(period.group(1)):
             self._fail([_("The period must be written as Y1-Y2, e.g. 2020-2021.")])
         first, last = int(period.group(1)), int(period.group(2) or period.group(1))
+        # The period rule of every plan (roadmaps/periods.py): years 2000–2100, ten years at most.
+        refused = years_errors(first, last)
+        if refused:
+            self._fail(list(dict.fromkeys(refused.values())))
         start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
         try:
             owner = resolve_owner(options["owner"], options["level"], start, end)
