@@ -88,6 +88,9 @@ def build_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequenc
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    """The workbook as a download. Exports may hold names (personal data) and always hold what the user may see:
+    neither the browser nor a shared proxy keeps a copy."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -7,8 +7,6 @@ from accounts.access import municipalities_editable_by, scope_of
 
 from .models import ExportLog
 
-IGNORED_PARAMS = {"export", "page", "csrfmiddlewaretoken"}
-MAX_PARAMS = 20
 MAX_VALUE = 200
 
 
@@ -17,26 +15,43 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "")[:MAX_VALUE]
 
 
-def request_params(request) -> dict:
-    """The request's filters as they were typed (bounded: a hostile query string cannot bloat the log)."""
+def _as_text(field, value) -> str:
+    if hasattr(value, "pk"):
+        return str(getattr(value, getattr(field, "to_field_name", None) or "pk"))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def applied_filters(form) -> dict:
+    """The filters the list was actually built with: the set values of the form's cleaned data, as strings (the raw
+    query string is not recorded: a repeated, empty or unknown parameter says nothing about the exported rows). A form
+    that refused its input applied nothing: the refused field names are recorded under «invalid»."""
+    if not form.is_bound:
+        return {}
+    if not form.is_valid():
+        return {"invalid": ", ".join(sorted(form.errors))}
     params = {}
-    for key, values in request.GET.lists():
-        if key in IGNORED_PARAMS or len(params) >= MAX_PARAMS:
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", [], ()):
             continue
-        values = [_clean(value) for value in values if _clean(value)]
-        if values and _clean(key):
-            params[_clean(key)] = values[0] if len(values) == 1 else values[:MAX_PARAMS]
+        field = form.fields[name]
+        if isinstance(value, list | tuple | set) or hasattr(value, "model"):
+            params[name] = [_clean(_as_text(field, item)) for item in value]
+        else:
+            params[name] = _clean(_as_text(field, value))
     return params
 
 
 def log_named_export(request, *, kind, description: str, rows: int, municipality, school=None, params=None):
-    """Write the log row of a named export; the caller then returns the file (same request, same transaction)."""
+    """Write the log row of a named export; the caller then returns the file (same request, same transaction).
+    `params` are the filters applied to the exported list (applied_filters), never the raw query string."""
     return ExportLog.objects.create(
         user=request.user,
         username=request.user.get_username(),
         kind=kind,
         description=description[:500],
-        params=request_params(request) if params is None else params,
+        params=params or {},
         rows=rows,
         municipality=municipality,
         school=school,

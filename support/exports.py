@@ -106,20 +106,25 @@ def teachers_workbook(teachers, school, subtitle: str) -> bytes:
 
 
 def competency_workbook(summary, school) -> bytes:
-    """The distribution of levels per competency (latest diagnostics) and the dynamics by year: no names."""
+    """The distribution of levels per competency (latest diagnostics) and the dynamics by year: no names; a group of
+    numbers the summary suppressed (fewer than three teachers) says so instead of its numbers."""
     levels = [str(label) for _value, label in summary["levels"]]
     columns = [Column(_("Competency"), 50), *(Column(label, 14) for label in levels), Column(_("Mean, %"), 12, "0.0")]
+    hidden = [_("hidden: fewer than 3 teachers"), *([None] * len(levels))]
 
     def rows():
         for row in summary["rows"]:
-            yield [str(row["competency"]), *row["counts"], None]
-        yield [_("Total"), *summary["total"], None]
+            yield [str(row["competency"]), *(hidden if row.get("hidden") else [*row["counts"], None])]
+        yield [_("Total"), *(hidden if summary.get("total_hidden") else [*summary["total"], None])]
         for year in summary["dynamics"]:
             label = _("Diagnostics of %(year)s: %(count)s teachers") % {
                 "year": year["year"],
                 "count": year["diagnosed"],
             }
-            yield [label, *year["counts"], float(year["mean"].percent)]
+            if year.get("hidden"):
+                yield [label, *hidden]
+            else:
+                yield [label, *year["counts"], float(year["mean"].percent)]
 
     subtitle = _("Latest diagnostic of each teacher: %(diagnosed)s of %(teachers)s teachers diagnosed") % {
         "diagnosed": summary["diagnosed"],

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.db import transaction
 from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils import timezone
@@ -10,7 +11,7 @@ from accounts.access import event_target_schools_for, municipalities_editable_by
 from registry.models import Municipality, School
 
 from .competency import Level
-from .materials import check_size, sniff_certificate, sniff_material
+from .materials import check_size, shortened_name, sniff_certificate, sniff_material
 from .models import (
     DevelopmentRecord,
     Diagnostic,
@@ -460,11 +461,13 @@ class DevelopmentForm(forms.ModelForm):
         if upload:
             previous = record.certificate.name if record.certificate else None
             record.certificate = upload
-            record.certificate_name = upload.name[:200]
+            record.certificate_name = shortened_name(upload.name)
             record.certificate_kind = self.certificate_kind
         record.save()
         if previous and previous != record.certificate.name:
-            record.certificate.storage.delete(previous)
+            # The replaced file goes only once the new record is committed: a rollback keeps the old certificate.
+            storage = record.certificate.storage
+            transaction.on_commit(lambda: storage.delete(previous))
         return record
 
 

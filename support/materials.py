@@ -84,3 +84,13 @@ def _agree(by_name: str, by_content: str) -> str:
             _("The file is named .%(name)s but its content is %(content)s.") % {"name": by_name, "content": by_content}
         )
     return by_content
+
+
+def shortened_name(name: str, limit: int = 200) -> str:
+    """The uploaded file's name cut to `limit` characters without losing its suffix («….pdf» stays a pdf)."""
+    if len(name) <= limit:
+        return name
+    suffix = PurePosixPath(name).suffix
+    if not suffix or len(suffix) >= limit:
+        return name[:limit]
+    return name[: limit - len(suffix)] + suffix

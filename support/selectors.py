@@ -52,16 +52,26 @@ def counts_by_type(start: dt.date, end: dt.date, *, municipality=None, schools=N
 # --- Staff development and competency diagnostics.
 
 
-def competency_summary(school) -> dict:
+# Fewer diagnosed teachers than this in a group of numbers (a year, a competency, the total) would let a reader who
+# may not see names work out a person's result: for such readers the group is suppressed.
+MIN_GROUP = 3
+
+
+def competency_summary(school, *, suppress_small_groups: bool = False) -> dict:
     """Levels of the latest diagnostic of each active teacher of `school`, per competency and in total (the picture
-    of seed 004 Приложение 2); the dynamics of the school by year of the diagnostics; the critical group («группа
-    риска») with its deficits and the state of each one's development route. Five queries whatever the staff size."""
+    of seed 004 Приложение 2); the dynamics of the school by year of all its diagnostics (teachers who have left
+    included, so a year's numbers do not change when someone leaves); the critical group («группа риска») with its
+    deficits and the state of each one's development route. Five queries whatever the staff size.
+
+    With `suppress_small_groups` (readers who may not see names) every year row, competency row or total based on
+    fewer than MIN_GROUP teachers is returned as `hidden` with its numbers removed, and so is the size of the
+    critical group when the total is hidden."""
     from .competency import Level, Result, results_of
     from .models import Competency, Diagnostic, RouteStep, Teacher
 
     teachers = {t.pk: t for t in Teacher.objects.filter(school=school, is_active=True)}
     diagnostics = list(
-        Diagnostic.objects.filter(teacher__school=school, teacher__is_active=True)
+        Diagnostic.objects.filter(teacher__school=school)
         .order_by("date", "pk")
         .values_list("pk", "teacher_id", "date", "note")
     )
@@ -71,8 +81,9 @@ def competency_summary(school) -> dict:
     by_year: dict[int, dict[int, int]] = {}
     for pk, teacher_id, date, _note in diagnostics:
         if "total" in results.get(pk, {}):
-            latest[teacher_id] = pk  # ordered by date: the last one wins
-            by_year.setdefault(date.year, {})[teacher_id] = pk
+            by_year.setdefault(date.year, {})[teacher_id] = pk  # ordered by date: the last one of the year wins
+            if teacher_id in teachers:
+                latest[teacher_id] = pk  # the last one wins
     keys = [c.pk for c in competencies] + ["total"]
     distribution = {key: dict.fromkeys(Level.values, 0) for key in keys}
     critical = []
@@ -101,6 +112,10 @@ def competency_summary(school) -> dict:
             route = by_teacher.get(row["teacher"].pk, {})
             row["route_steps"], row["route_open"] = route.get("steps", 0), route.get("open", 0)
             row["route_next_due"] = route.get("next_due")
+
+    def too_small(size: int) -> bool:
+        return suppress_small_groups and size < MIN_GROUP
+
     dynamics = []
     for year, ids in sorted(by_year.items()):
         counts = dict.fromkeys(Level.values, 0)
@@ -109,19 +124,31 @@ def competency_summary(school) -> dict:
             total = results[diagnostic_id]["total"]
             counts[total.level] += 1
             points, maximum = points + total.points, maximum + total.maximum
-        dynamics.append(
-            {"year": year, "diagnosed": len(ids), "counts": list(counts.values()), "mean": Result(points, maximum)}
-        )
-    rows = [{"competency": c, "counts": [distribution[c.pk][level] for level in Level.values]} for c in competencies]
+        row = {"year": year, "diagnosed": len(ids), "counts": list(counts.values()), "mean": Result(points, maximum)}
+        if too_small(len(ids)):
+            row.update(counts=None, mean=None, hidden=True)
+        dynamics.append(row)
+    rows = []
+    for c in competencies:
+        counts = [distribution[c.pk][level] for level in Level.values]
+        hidden = too_small(sum(counts))
+        rows.append({"competency": c, "counts": None if hidden else counts, "hidden": hidden})
+    total = [distribution["total"][level] for level in Level.values]
+    total_hidden = too_small(len(latest))
+    if total_hidden:
+        critical = []  # its size (and with it the levels of one or two teachers) is not shown either
     return {
         "rows": rows,
-        "total": [distribution["total"][level] for level in Level.values],
+        "total": None if total_hidden else total,
+        "total_hidden": total_hidden,
         "levels": Level.choices,
         "diagnosed": len(latest),
         "teachers": len(teachers),
         "critical": critical,
         "dynamics": dynamics,
-        "notes": sorted({note.strip() for *_, note in diagnostics if note.strip()}),
+        "notes": sorted(
+            {note.strip() for _pk, teacher_id, _date, note in diagnostics if teacher_id in teachers and note.strip()}
+        ),
     }
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from shnor_portal.xlsx import xlsx_response
 from ..export_log import log_named_export
 from ..exports import events_workbook, participants_workbook
 from ..forms import EventFilterForm, EventForm, MaterialForm, ParticipantCountsForm, ParticipantForm
-from ..materials import CONTENT_TYPES
+from ..materials import CONTENT_TYPES, shortened_name
 from ..models import EventMaterial, EventSchool, EventType, ExportKind
 from ..services import set_event_schools
 
@@ -262,21 +262,29 @@ def participants_export(request, pk):
     participants = list(
         named_participants_visible_to(request.user)
         .filter(event=event)
-        .select_related("school")
+        .select_related("school__municipality")
         .order_by("school__short_name", "full_name")
     )
     schools = [row.school for row in event.event_schools.select_related("school")]
     if not participants and not _name_schools(request.user, schools):
         raise PermissionDenied
-    log_named_export(
-        request,
-        kind=ExportKind.PARTICIPANTS,
-        description=_("Participants · %(event)s") % {"event": str(event)[:400]},
-        rows=len(participants),
-        municipality=event.municipality,
-        school=schools[0] if len(schools) == 1 else None,
-        params={"event": event.pk},
-    )
+    # One log row per municipality of the participants' schools (the people exported are theirs, whoever organised
+    # the event), with that municipality's rows; an empty list is logged under the event's municipality.
+    groups: dict[int, list] = {}
+    for participant in participants:
+        groups.setdefault(participant.school.municipality_id, []).append(participant)
+    description = _("Participants · %(event)s") % {"event": str(event)[:400]}
+    for rows in groups.values() or [[]]:
+        exported_schools = {row.school for row in rows} or set(schools)
+        log_named_export(
+            request,
+            kind=ExportKind.PARTICIPANTS,
+            description=description,
+            rows=len(rows),
+            municipality=rows[0].school.municipality if rows else event.municipality,
+            school=exported_schools.pop() if len(exported_schools) == 1 else None,
+            params={"event": event.pk},
+        )
     return xlsx_response(f"participants-{event.pk}.xlsx", participants_workbook(event, participants))
 
 
@@ -302,7 +310,7 @@ def material_upload(request, pk):
         EventMaterial.objects.create(
             event=event,
             file=upload,
-            name=upload.name[:200],
+            name=shortened_name(upload.name),
             kind=form.kind,
             size=upload.size,
             uploaded_by=request.user,
@@ -319,8 +327,7 @@ def material_upload(request, pk):
 def material_delete(request, pk):
     material = get_material_for(request.user, pk)
     event = get_event_for(request.user, material.event_id, CHANGE)
-    material.file.delete(save=False)
-    material.delete()
+    material.delete()  # its file is removed once the deletion commits (support/signals.py)
     messages.success(request, _("Material deleted."))
     return redirect(event)
 
@@ -329,8 +336,12 @@ def material_delete(request, pk):
 @require_GET
 def material_download(request, pk):
     material = get_material_for(request.user, pk)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the material names a file no longer in the storage
     response = FileResponse(
-        material.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=material.name,
         content_type=CONTENT_TYPES.get(material.kind, "application/octet-stream"),

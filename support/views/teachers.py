@@ -16,7 +16,7 @@ from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
 from ..competency import latest_diagnostics, results_of
-from ..export_log import log_named_export
+from ..export_log import applied_filters, log_named_export
 from ..exports import competency_workbook, risk_group_workbook, teachers_workbook
 from ..forms import DevelopmentForm, DiagnosticForm, RouteStepForm, TeacherFilterForm, TeacherForm
 from ..materials import CONTENT_TYPES
@@ -53,6 +53,7 @@ def teacher_list(request, code):
             rows=len(teachers),
             municipality=school.municipality,
             school=school,
+            params=applied_filters(form),
         )
         return xlsx_response(f"teachers-{school.code}.xlsx", teachers_workbook(teachers, school, _subtitle(form)))
     page, query = paginate(request, teachers, settings.REGISTRY_PAGE_SIZE)
@@ -72,7 +73,8 @@ def school_competencies(request, code):
     `?export=risk_group` the critical group by name (logged)."""
     school = get_school_for(request.user, code)
     show_names = can_keep_teachers(request.user, school)
-    summary = competency_summary(school)
+    # Readers who may not see names get no group of numbers based on fewer than three teachers (personal data).
+    summary = competency_summary(school, suppress_small_groups=not show_names)
     export = request.GET.get("export")
     if export == "xlsx":
         return xlsx_response(f"competencies-{school.code}.xlsx", competency_workbook(summary, school))
@@ -196,8 +198,12 @@ def certificate_download(request, pk, record_pk):
     record = teacher.development.filter(pk=record_pk).exclude(certificate="").first()
     if record is None:
         raise Http404
+    try:
+        handle = record.certificate.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the record names a file no longer in the storage
     response = FileResponse(
-        record.certificate.open("rb"),
+        handle,
         as_attachment=True,
         filename=record.certificate_name or f"certificate.{record.certificate_kind}",
         content_type=CONTENT_TYPES.get(record.certificate_kind, "application/octet-stream"),

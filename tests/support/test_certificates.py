@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from support.forms import DevelopmentForm
 from support.models import DevelopmentRecord, Teacher
 
 from .test_materials import PDF, PNG, ooxml
@@ -132,13 +134,16 @@ def test_anonymous_visitors_are_sent_to_sign_in(record):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_editing_completes_a_planned_course_and_replaces_the_certificate(client_for, principal, teacher, record):
+def test_editing_completes_a_planned_course_and_replaces_the_certificate(
+    client_for, principal, teacher, record, django_capture_on_commit_callbacks
+):
     old = Path(record.certificate.path)
     url = reverse("support:development-update", args=[teacher.pk, record.pk])
     client = client_for(principal)
     assert client.get(url).status_code == 200
     data = record_data(hours="36", certificate_file=SimpleUploadedFile("новый скан.png", PNG))
-    assert client.post(url, data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
     record.refresh_from_db()
     assert (record.hours, record.certificate_name, record.certificate_kind) == (36, "новый скан.png", "png")
     assert Path(record.certificate.path).read_bytes() == PNG and not old.exists()
@@ -161,3 +166,67 @@ def test_readers_cannot_add_or_edit_records(client_for, request, teacher, record
 def test_the_teacher_page_links_the_certificate(client_for, principal, teacher, record):
     page = client_for(principal).get(teacher.get_absolute_url()).content.decode()
     assert record.get_certificate_url() in page and "удостоверение.pdf" in page
+
+
+def test_a_certificate_missing_from_the_storage_is_404_not_500(client_for, principal, record):
+    Path(record.certificate.path).unlink()
+    assert client_for(principal).get(record.get_certificate_url()).status_code == 404
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_the_replaced_certificate_is_deleted_only_when_the_change_commits(
+    teacher, record, django_capture_on_commit_callbacks
+):
+    old = Path(record.certificate.path)
+    data = record_data(hours="36")
+    files = {"certificate_file": SimpleUploadedFile("новый скан.png", PNG)}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Rollback):
+        with transaction.atomic():
+            form = DevelopmentForm(data, files, instance=record, teacher=teacher)
+            assert form.is_valid(), form.errors
+            form.save()
+            assert old.exists()  # not before the commit
+            raise Rollback
+    record.refresh_from_db()
+    assert callbacks == [] and old.exists() and Path(record.certificate.path) == old
+    with django_capture_on_commit_callbacks(execute=True):
+        form = DevelopmentForm(
+            data, {"certificate_file": SimpleUploadedFile("новый скан.png", PNG)}, instance=record, teacher=teacher
+        )
+        assert form.is_valid(), form.errors
+        form.save()
+    assert not old.exists()
+
+
+def test_deleting_a_teacher_or_a_record_removes_the_certificate_files(
+    client_for, principal, administrator, teacher, record, django_capture_on_commit_callbacks
+):
+    add(client_for(principal), teacher, "второе.pdf", PDF)
+    first, second = (Path(r.certificate.path) for r in DevelopmentRecord.objects.order_by("pk"))
+    pk = teacher.pk
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Rollback):
+        with transaction.atomic():
+            Teacher.objects.get(pk=pk).delete()
+            raise Rollback
+    assert first.exists() and second.exists()  # a rolled-back deletion keeps the files
+    with django_capture_on_commit_callbacks(execute=True):
+        DevelopmentRecord.objects.filter(pk=record.pk).delete()
+    assert not first.exists() and second.exists()
+    delete = reverse("admin:support_teacher_delete", args=[pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(administrator).post(delete, {"post": "yes"}).status_code == 302
+    assert not Teacher.objects.filter(pk=pk).exists() and not second.exists()
+
+
+def test_a_long_certificate_name_keeps_its_suffix(client_for, principal, teacher):
+    name = "удостоверение о повышении квалификации " * 8 + ".pdf"
+    assert len(name) > 200
+    assert add(client_for(principal), teacher, name, PDF).status_code == 302
+    record = DevelopmentRecord.objects.get()
+    assert len(record.certificate_name) == 200 and record.certificate_name.endswith(".pdf")
+    assert record.certificate_name[:-4] == name[:196]
+    response = client_for(principal).get(record.get_certificate_url())
+    assert ".pdf" in response["Content-Disposition"]

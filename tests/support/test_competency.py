@@ -166,9 +166,10 @@ def test_the_staff_aggregates_cost_the_same_queries_for_3_and_30_teachers(world,
     assert all(row["route_steps"] == 1 for row in summary["critical"])
 
 
-def test_a_teacher_who_left_is_not_counted(world):
+def test_a_teacher_who_left_is_not_counted_now_but_stays_in_the_year_dynamics(world):
     teacher = Teacher.objects.create(school=world.school, full_name="Фанова В.Г.", is_active=False)
     diagnose(teacher, dt.date(2020, 9, 15), lambda c, r: 0)
     summary = competency_summary(world.school)
-    assert (summary["diagnosed"], summary["critical"], summary["dynamics"]) == (0, [], [])
+    assert (summary["diagnosed"], summary["critical"], summary["total"]) == (0, [], [0, 0, 0])
+    assert [(row["year"], row["diagnosed"], row["counts"]) for row in summary["dynamics"]] == [(2020, 1, [0, 0, 1])]
     assert teachers_at_critical_level([world.school]) == 0

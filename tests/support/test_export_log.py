@@ -83,6 +83,32 @@ def test_the_named_participants_export_is_logged(client_for, coordinator, princi
     assert client_for(mentor).get(url).status_code == 403 and ExportLog.objects.count() == 2
 
 
+def test_participants_are_logged_under_the_municipality_of_their_schools(client_for, coordinator, administrator, world):
+    """An event of the neighbour municipality with participants of two municipalities: one log row per municipality of
+    the participants' schools, with its own row count, so each municipality's coordinators see their people leave."""
+    from tests.factories import PairingFactory
+
+    PairingFactory(mentor=world.neighbour_school, mentee=world.second_school, cross_municipality=True)
+    event = make_event(world.neighbour, [world.second_school, world.neighbour_school])
+    EventParticipant.objects.create(event=event, school=world.second_school, full_name="Персональная Г.Г.")
+    EventParticipant.objects.create(event=event, school=world.second_school, full_name="Личная Д.Д.")
+    EventParticipant.objects.create(event=event, school=world.neighbour_school, full_name="Соседова Е.Е.")
+    url = reverse("support:participants-export", args=[event.pk])
+    assert client_for(coordinator).get(url).status_code == 200  # the owner's coordinator: its two participants
+    [entry] = ExportLog.objects.all()
+    assert (entry.municipality, entry.school, entry.rows) == (world.municipality, world.second_school, 2)
+    ExportLog.objects.all().delete()
+    response = client_for(administrator).get(url)
+    assert len(list(sheet(response).iter_rows(min_row=5, values_only=True))) == 3
+    logged = {(e.municipality, e.school, e.rows, e.params["event"]) for e in ExportLog.objects.all()}
+    assert logged == {
+        (world.municipality, world.second_school, 2, event.pk),
+        (world.neighbour, world.neighbour_school, 1, event.pk),
+    }
+    page = client_for(coordinator).get(LOG)
+    assert [e.rows for e in page.context["page"]] == [2]
+
+
 def test_the_participants_export_of_an_event_out_of_scope_is_404(client_for, other_coordinator, event):
     assert client_for(other_coordinator).get(reverse("support:participants-export", args=[event.pk])).status_code == 404
     assert not ExportLog.objects.exists()
@@ -191,9 +217,45 @@ def test_the_log_is_read_only_in_the_admin(rf, administrator, world):
 def test_a_hostile_query_string_cannot_bloat_the_log(client_for, principal, teachers):
     params = {f"p{index}": "x" * 5000 for index in range(50)}
     url = reverse("support:teacher-list", args=["chemashi"])
-    assert client_for(principal).get(url, {**params, "export": "xlsx"}).status_code == 200
+    assert client_for(principal).get(url, {**params, "q": "я" * 5000, "export": "xlsx"}).status_code == 200
     entry = ExportLog.objects.get()
-    assert len(entry.params) == 20 and all(len(value) == 200 for value in entry.params.values())
+    assert entry.params == {"q": "я" * 200} and entry.rows == 0  # unknown parameters applied nothing
+
+
+def test_the_log_records_the_last_value_the_form_applied_not_the_first_typed(client_for, principal, teachers):
+    """?q=Алексеева&q= : the form filters by the last q (all teachers); the log must not say q=Алексеева."""
+    url = reverse("support:teacher-list", args=["chemashi"])
+    response = client_for(principal).get(
+        url + "?q=%D0%90%D0%BB%D0%B5%D0%BA%D1%81%D0%B5%D0%B5%D0%B2%D0%B0&q=&export=xlsx"
+    )
+    names = [row[0] for row in sheet(response).iter_rows(min_row=5, values_only=True)]
+    entry = ExportLog.objects.get()
+    assert len(names) == entry.rows == 3 and entry.params == {}
+    response = client_for(principal).get(url + "?status=left&status=&export=xlsx")
+    entry = ExportLog.objects.latest("pk")
+    assert entry.params == {} and entry.rows == 3
+
+
+def test_the_log_records_filters_past_twenty_junk_parameters(client_for, principal, teachers):
+    url = reverse("support:teacher-list", args=["chemashi"])
+    junk = "&".join(f"a{index}=1" for index in range(20))
+    response = client_for(principal).get(
+        url + f"?{junk}&q=%D0%A4%D0%B0%D0%BD%D0%BE%D0%B2%D0%B0&status=left&export=xlsx"
+    )
+    assert [row[0] for row in sheet(response).iter_rows(min_row=5, values_only=True)] == ["Фанова В.Г."]
+    entry = ExportLog.objects.get()
+    assert entry.params == {"q": "Фанова", "status": "left"} and entry.rows == 1
+
+
+def test_the_log_records_the_computed_level_filter_and_refused_input(client_for, principal, teachers):
+    url = reverse("support:teacher-list", args=["chemashi"])
+    client = client_for(principal)
+    client.get(url, {"level": "critical", "level ": "", "status": ["left", ""], "export": "xlsx"})
+    entry = ExportLog.objects.get()
+    assert entry.params == {"level": "critical"} and entry.rows == 1  # the last status is empty: all teachers
+    client.get(url, {"level": "excellent", "export": "xlsx"})
+    entry = ExportLog.objects.latest("pk")
+    assert entry.params == {"invalid": "level"} and entry.rows == 0
 
 
 def test_the_navigation_shows_the_log_to_coordinators_only(client_for, coordinator, principal):
@@ -206,3 +268,26 @@ def test_an_export_names_the_event_of_a_school_it_targets(client_for, coordinato
     client_for(coordinator).get(reverse("support:participants-export", args=[event.pk]))
     entry = ExportLog.objects.get()
     assert entry.rows == 0 and entry.school is None and "Семинар двух школ" in entry.description
+
+
+def test_every_xlsx_export_forbids_caching(client_for, coordinator, world, teachers, event):
+    from shnor_portal.xlsx import xlsx_response
+
+    assert xlsx_response("x.xlsx", b"")["Cache-Control"] == "private, no-store"
+    EventParticipant.objects.create(event=event, school=world.school, full_name="Ахременко Т.А.")
+    client = client_for(coordinator)
+    competencies = reverse("support:school-competencies", args=["chemashi"])
+    exports = [
+        (reverse("support:teacher-list", args=["chemashi"]), {"export": "xlsx"}),
+        (competencies, {"export": "xlsx"}),
+        (competencies, {"export": "risk_group"}),
+        (reverse("support:participants-export", args=[event.pk]), {}),
+        (reverse("support:event-list"), {"export": "xlsx"}),
+        (reverse("support:pairing-list"), {"export": "xlsx"}),
+        (LOG, {"export": "xlsx"}),
+        (reverse("registry:school-list"), {"export": "xlsx"}),
+    ]
+    for url, params in exports:
+        response = client.get(url, params)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml"), url
+        assert response["Cache-Control"] == "private, no-store", url

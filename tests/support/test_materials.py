@@ -119,8 +119,31 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, material):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_coordinator_deletes_a_material_and_its_file(client_for, coordinator, inspector, material):
+def test_the_coordinator_deletes_a_material_and_its_file(
+    client_for, coordinator, inspector, material, django_capture_on_commit_callbacks
+):
     path = Path(material.file.path)
     assert client_for(inspector).post(reverse("support:material-delete", args=[material.pk])).status_code == 403
-    assert client_for(coordinator).post(reverse("support:material-delete", args=[material.pk])).status_code == 302
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(coordinator).post(reverse("support:material-delete", args=[material.pk])).status_code == 302
     assert not EventMaterial.objects.exists() and not path.exists()
+
+
+def test_a_material_missing_from_the_storage_is_404_not_500(client_for, coordinator, material):
+    Path(material.file.path).unlink()
+    assert client_for(coordinator).get(material.get_absolute_url()).status_code == 404
+
+
+def test_deleting_an_event_removes_its_material_files(event, material, django_capture_on_commit_callbacks):
+    path = Path(material.file.path)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.delete()
+    assert not EventMaterial.objects.exists() and not path.exists()
+
+
+def test_a_long_material_name_keeps_its_suffix(client_for, coordinator, event):
+    name = "программа семинара-практикума " * 10 + ".pdf"
+    upload(client_for(coordinator), event, name, PDF)
+    material = EventMaterial.objects.get()
+    assert len(material.name) == 200 and material.name.endswith(".pdf")
