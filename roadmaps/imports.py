@@ -2,8 +2,13 @@
 activities, merged cells, the columns in any order under the seeds' varying headers.
 
 The kind of file is decided by its content, not its name. The safety checks of the results import are reused
-(reports/assessments/files.py: real unpacked bytes, encryption, XML entity declarations); openpyxl itself parses
-through defusedxml. Plans are small, so the workbook is opened in full mode, which knows the merged cells.
+(reports/assessments/files.py: real unpacked bytes, encryption, XML entity declarations); the sheets are then
+streamed within a plan table's bounds (roadmaps/xlsx_grid.py), so a crafted file is refused in seconds.
+
+Which row is what is decided from the table itself: the header is the row (or two rows, under a group cell such as
+«Исполнение») whose cells are column labels, the best such row of the visible sheets; a section row is told from an
+activity by its number (Roman, or the number the next rows continue: «1.» before «1.1», a stage «1.1.» before
+activities restarting at «1.»), by a cell merged across the table, or by carrying only a title.
 """
 
 import datetime as dt
@@ -16,13 +21,14 @@ from django.utils.translation import gettext as _
 
 from reports.assessments.files import FileRefused, _inspect
 
+from . import xlsx_grid
 from .deadlines import read_deadline
 
 MAX_PLAN_FILE = 10 * 1024 * 1024
 MAX_PLAN_UNPACKED = 100 * 1024 * 1024
 HEADER_SCAN_ROWS = 50
-MAX_ROWS = 5000
-MAX_COLUMNS = 200
+MAX_DEADLINE = 500  # Activity.deadline_text and Section.deadline_text
+MAX_NUMBER = 50
 
 
 class PlanFileRefused(Exception):
@@ -65,12 +71,13 @@ class ReadPlan:
         return sum(len(s.activities) for s in self.sections)
 
     def as_json(self, start: dt.date, end: dt.date) -> dict:
-        """What was read, with the deadline readings for the plan period (SPEC §5)."""
+        """What was read, with the deadline readings for the plan period (SPEC §5): an activity without a deadline
+        of its own is read by its stage's deadline, exactly as the imported plan reads it (Activity.apply_reading)."""
         sections = []
         for section in self.sections:
             activities = []
             for activity in section.activities:
-                reading = read_deadline(activity.deadline_text, start, end)
+                reading = read_deadline(activity.deadline_text or section.deadline_text, start, end)
                 activities.append(
                     {
                         "number": activity.number,
@@ -90,49 +97,139 @@ class ReadPlan:
 
 NUMBER, NAME, DEADLINE, RESPONSIBLE, RESULT = "number", "name", "deadline", "responsible", "result"
 
+# Passport rows above a table start like a name header («Наименование программы | …»): they name the document.
+PASSPORT_NAME = re.compile(
+    r"^наименование\s+(?:муниципальн\w*\s+|ведомственн\w*\s+|целев\w*\s+)*(?:программ|проект|подпрограмм|"
+    r"(?:об)?разовательн|оо\b|оу\b|организаци|учреждени|школ|муниципал|субъект|документ|района?\b|округ|показател|"
+    r"плана?\b)"
+)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
+
 
 def column_role(text: str) -> str | None:
-    """Which column a header cell names, under the seeds' varying headers."""
-    t = re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
-    if not t or len(t) > 200:
+    """Which column a header cell names, under the seeds' varying headers; None for anything that is not a label."""
+    t = _normal(text)
+    if not t or len(t) > 120:
         return None
     if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"}:
         return NUMBER
-    if t.startswith(("срок", "дата", "период исполнения", "время проведения")):
+    if t.startswith(("срок", "дата", "период", "время проведения", "когда")):
         return DEADLINE
+    if PASSPORT_NAME.match(t):
+        return None
     if t.startswith(("наименование", "мероприят", "основные мероприятия", "содержание", "перечень мероприятий")):
         return NAME  # «Наименование мероприятия, результат» is still the name column
-    if "ответствен" in t or t.startswith(("исполнител", "участник")):
+    # A label names its column in a few words; a passport's value cell («Программа … с низкими результатами») does not.
+    short = len(t) <= 60 and t.count(" ") < 8
+    if ("ответствен" in t and short) or t.startswith(("исполнител", "соисполнител", "участник")):
         return RESPONSIBLE
-    if "результат" in t or t.startswith(("показатель", "форма завершения", "итоговый документ")):
+    if short and ("результат" in t or "показател" in t or "индикатор" in t):
         return RESULT
-    if "мероприят" in t or t.startswith(("наименование", "содержание", "основные направления", "направление")):
+    if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог")):
+        return RESULT
+    if ("мероприят" in t and short) or t.startswith(
+        ("основные направления", "направлени", "выполненные", "вид деятельности", "виды деятельности", "формы работы")
+    ):
         return NAME
     return None
 
 
-def header_roles(values: list[str]) -> dict[str, int] | None:
+def header_roles(values: list[str]) -> dict[str, int]:
+    """role → column (0-based) of the cells of a row that are column labels."""
     roles: dict[str, int] = {}
     for index, value in enumerate(values):
         role = column_role(value) if value else None
         if role and role not in roles:
             roles[role] = index
-    if NAME in roles and ({DEADLINE, RESPONSIBLE, RESULT} & roles.keys()):
-        return roles
-    return None
+    return roles
+
+
+@dataclass
+class Header:
+    sheet: xlsx_grid.Sheet
+    first: int  # index in sheet.rows of the header row
+    last: int  # index of its last row (the row under a group cell such as «Исполнение»)
+    roles: dict[str, int]
+    # Further columns of a role, read together with its first one: «Сроки» merged over «начало | окончание», or a
+    # second «Ответственные» column.
+    joined: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def score(self) -> int:
+        return len(self.roles)
+
+
+def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
+    """The rows of the sheet's top that can be the table's header: a name column and at least one more."""
+    found = []
+    rows = sheet.rows
+    for index in range(min(HEADER_SCAN_ROWS, len(rows))):
+        number, values = rows[index]
+        roles = header_roles(values)
+        last = index
+        if roles and index + 1 < len(rows) and rows[index + 1][0] == number + 1:
+            below = rows[index + 1][1]
+            if _is_sub_header(values, below):
+                used = set(roles.values())
+                for role, column in header_roles(below).items():
+                    if role not in roles and column not in used:
+                        roles[role] = column
+                        last = index + 1
+                if last == index and all(
+                    not v or v == (values[i] if i < len(values) else "") for i, v in enumerate(below)
+                ):
+                    last = index + 1  # the lower half of header cells merged over two rows
+        if NAME in roles and len(roles) >= 2:
+            header = Header(sheet, index, last, roles)
+            header.joined = _joined_columns(header)
+            found.append(header)
+    return found
+
+
+def _joined_columns(header: Header) -> dict[str, list[int]]:
+    sheet, roles = header.sheet, header.roles
+    owner = {column: role for role, column in roles.items()}
+    joined: dict[str, list[int]] = {}
+    first_number, last_number = sheet.rows[header.first][0], sheet.rows[header.last][0]
+    for min_row, min_col, _max_row, max_col in sheet.merges:
+        role = owner.get(min_col - 1)
+        if role and role != NUMBER and max_col > min_col and first_number <= min_row <= last_number:
+            for column in range(min_col, max_col):  # 0-based: the columns after the labelled one
+                if column not in owner and column not in joined.get(role, []):
+                    joined.setdefault(role, []).append(column)
+    for index in range(header.first, header.last + 1):
+        for column, value in enumerate(sheet.rows[index][1]):
+            role = column_role(value) if value else None
+            if role and role != NUMBER and column not in owner and column not in joined.get(role, []):
+                joined.setdefault(role, []).append(column)
+                owner[column] = role
+    return joined
+
+
+def _is_sub_header(above: list[str], below: list[str]) -> bool:
+    """Every filled cell of the row below is a column label, or the text of the header cell above (merged down)."""
+    filled = [(i, v) for i, v in enumerate(below) if v]
+    return bool(filled) and all(column_role(v) or (i < len(above) and above[i] == v) for i, v in filled)
 
 
 # --- Section numbers -----------------------------------------------------------------------------------------------
 
-NUMBER_CORE = r"(?:[IVXLC]+|[ІШ]|\d+(?:\.\d+)*)"
-ROMAN_OR_ARABIC = rf"{NUMBER_CORE}\.?"
+# Roman numbers are written with Latin letters, with the Cyrillic «І» (U+0406) or «Х», or as «Ш» for III; a
+# Cyrillic look-alike counts only with its dot («С.» is a number, «С целью» is not).
+LATIN_ROMAN = r"[IVXLC]+"
+CYRILLIC_ROMAN = r"[IVXLCІХШ]*[ІХШ][IVXLCІХШ]*"
+NUMBER_CORE = rf"(?:{LATIN_ROMAN}(?:\.|(?=\s|$))|{CYRILLIC_ROMAN}(?:\.|(?=\s|$))|\d+(?:\.\d+)*(?:\.|(?=\s|$)))"
+NUMBER_WORDS = r"(?:раздел|основное мероприятие|направление|этап|блок|задача)"
 LEADING_NUMBER = re.compile(
-    rf"^(?P<number>(?:(?:раздел|основное мероприятие|направление|этап|блок|задача)\s+)?{NUMBER_CORE}(?:\.|(?=\s|$)))"
-    r"\s*(?P<title>.*)$",
+    rf"^(?P<number>(?:{NUMBER_WORDS}\s+)?{NUMBER_CORE})\s*(?P<title>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-ONLY_NUMBER = re.compile(rf"^{ROMAN_OR_ARABIC}$")
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1, "Ш": 3}
+ONLY_NUMBER = re.compile(rf"^(?:{LATIN_ROMAN}|{CYRILLIC_ROMAN}|\d+(?:\.\d+)*)\.?$")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1, "Х": 10, "Ш": 3}
+ROMAN = re.compile(rf"^(?:{NUMBER_WORDS}\s+)?(?:{LATIN_ROMAN}|{CYRILLIC_ROMAN})\.?$", re.IGNORECASE)
 
 
 def split_number(text: str) -> tuple[str, str]:
@@ -140,16 +237,21 @@ def split_number(text: str) -> tuple[str, str]:
     match = LEADING_NUMBER.match(text.strip())
     if match is None:
         return "", text.strip()
-    return match.group("number").strip(), match.group("title").strip()
+    number = match.group("number").strip()
+    core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number, flags=re.I)
+    if re.fullmatch(r"[ІХШ]+", core.upper()) and not number.endswith("."):
+        return "", text.strip()  # «Х» or «Ш» alone is a letter, not a number, unless it has its dot
+    return number, match.group("title").strip()
 
 
 def number_key(number: str) -> tuple[int, ...] | None:
     """The numeric parts of a number as written: «1.1.» → (1, 1), «IV» → (4,), «Основное мероприятие 1.» → (1,)."""
-    core = re.sub(r"^(?:раздел|основное мероприятие|направление|этап|блок|задача)\s+", "", number, flags=re.I)
+    core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number.strip(), flags=re.I)
     core = core.strip().rstrip(".")
-    if re.fullmatch(r"\d+(?:\.\d+)*", core):
+    if re.fullmatch(r"\d+(?:\.\d+)*", core, re.ASCII):
         return tuple(int(p) for p in core.split("."))
-    if re.fullmatch(r"[IVXLCІШ]+", core):
+    core = core.upper()
+    if re.fullmatch(r"[IVXLCІХШ]+", core):
         total, previous = 0, 0
         for letter in reversed(core):
             value = ROMAN_VALUES[letter]
@@ -158,17 +260,23 @@ def number_key(number: str) -> tuple[int, ...] | None:
     return None
 
 
+def is_roman(number: str) -> bool:
+    return bool(number) and bool(ROMAN.match(number.strip())) and number_key(number) is not None
+
+
 # --- Reading -------------------------------------------------------------------------------------------------------
 
 
 def read_plan_file(source) -> ReadPlan:
     """Read an .xlsx plan table from a path, bytes or a binary file; PlanFileRefused if it is not one."""
     data = _bytes(source)
-    workbook = _open_workbook(data)
+    archive = _open_archive(data)
     try:
-        return _read_workbook(workbook)
+        return _read_workbook(xlsx_grid.Workbook(archive))
+    except xlsx_grid.GridRefused as exc:
+        raise PlanFileRefused([str(exc)]) from exc
     finally:
-        workbook.close()
+        archive.close()
 
 
 def _bytes(source) -> bytes:
@@ -206,11 +314,10 @@ def _refuse_by_content(head: bytes) -> None:
     raise PlanFileRefused([reason])
 
 
-def _open_workbook(data: bytes):
+def _open_archive(data: bytes) -> zipfile.ZipFile:
     _refuse_by_content(data[:4096])
-    handle = io.BytesIO(data)
     try:
-        archive = zipfile.ZipFile(handle)
+        archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise PlanFileRefused([_("The file is a damaged .xlsx workbook (the archive cannot be read).")]) from exc
@@ -224,18 +331,11 @@ def _open_workbook(data: bytes):
         _inspect(archive, infos)  # real unpacked bytes, encryption, XML entity declarations
     except FileRefused as exc:
         raise PlanFileRefused([str(exc)]) from exc
-    from openpyxl import load_workbook
-
-    handle.seek(0)
-    try:
-        return load_workbook(handle, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
-        raise PlanFileRefused([_("The workbook cannot be read: it is damaged or not an .xlsx file.")]) from exc
+    return archive
 
 
 def _check_unpacked(archive, infos) -> None:
-    """Count the real unpacked bytes (the sizes an archive declares can lie) against the plan limit: the workbook is
-    then opened in full mode, so it must be small."""
+    """Count the real unpacked bytes (the sizes an archive declares can lie) against the plan limit."""
     too_large = PlanFileRefused([_("The workbook is larger than 100 MB once unpacked: a plan table is much smaller.")])
     if sum(info.file_size for info in infos) > MAX_PLAN_UNPACKED:
         raise too_large
@@ -255,59 +355,39 @@ def _check_unpacked(archive, infos) -> None:
         raise PlanFileRefused([_("The file is a damaged .xlsx workbook (the archive cannot be read).")]) from exc
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def _grid(ws) -> tuple[list[list[str]], dict[tuple[int, int], int]]:
-    """The sheet's texts, and where a cell is merged across columns: (row, first column) → last column (0-based).
-
-    A cell merged over several rows gives its text to each of those rows.
-    """
-    if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-        raise PlanFileRefused(
-            [
-                _("The sheet «%(sheet)s» is larger than a plan table (%(rows)s rows at most).")
-                % {"sheet": ws.title, "rows": MAX_ROWS}
-            ]
-        )
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    spans: dict[tuple[int, int], int] = {}
-    for merged in ws.merged_cells.ranges:
-        if merged.max_col > merged.min_col:
-            for r in range(merged.min_row, merged.max_row + 1):
-                spans[(r - 1, merged.min_col - 1)] = merged.max_col - 1
-        if merged.max_row > merged.min_row:
-            text = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else ""
-            for r in range(merged.min_row + 1, min(merged.max_row, len(rows)) + 1):
-                if merged.min_col <= len(rows[r - 1]):
-                    rows[r - 1][merged.min_col - 1] = text
-    return rows, spans
-
-
-def _read_workbook(workbook) -> ReadPlan:
-    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    if not visible:
-        raise PlanFileRefused([_("The workbook has no visible sheets.")])
-    empty = True
-    for ws in visible:
-        rows, spans = _grid(ws)
-        empty = empty and not any(any(values) for values in rows)
-        for index, values in enumerate(rows[:HEADER_SCAN_ROWS]):
-            roles = header_roles(values)
-            if roles:
-                return _read_table(ws.title, rows, spans, index, roles)
-    if empty:
+def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
+    visible = [sheet for sheet in workbook.sheets if sheet.state == "visible"]
+    hidden = [sheet for sheet in workbook.sheets if sheet.state != "visible"]
+    for sheet in visible:
+        workbook.read(sheet)
+    # The best header of all visible sheets: a passport row on the first sheet («Наименование программы | …») names
+    # two columns at most, a table's header names three or more.
+    candidates = [header for sheet in visible for header in _headers(sheet)]
+    candidates.sort(key=lambda h: -h.score)  # stable: among equals, the first sheet and the upper row
+    first_refusal = None
+    for header in candidates:
+        try:
+            return _read_table(header)
+        except NoActivities as refusal:
+            first_refusal = first_refusal or refusal
+    if first_refusal is not None:
+        raise PlanFileRefused([_("The plan table has a header but not a single activity under it.")])
+    for sheet in hidden:
+        try:
+            workbook.read(sheet)
+        except xlsx_grid.GridRefused:
+            continue
+        if _headers(sheet):
+            raise PlanFileRefused(
+                [
+                    _(
+                        "The plan table is on the hidden sheet «%(sheet)s»: show the sheet in Excel (right click on "
+                        "a sheet tab → Show) or copy the table to a visible sheet, save and upload the file again."
+                    )
+                    % {"sheet": sheet.title}
+                ]
+            )
+    if all(sheet.empty for sheet in visible):
         raise PlanFileRefused([_("The workbook is empty.")])
     raise PlanFileRefused(
         [
@@ -321,6 +401,10 @@ def _read_workbook(workbook) -> ReadPlan:
     )
 
 
+class NoActivities(Exception):
+    pass
+
+
 def _is_column_numbering(values: list[str]) -> bool:
     """The row «1 | 2 | 3 | 4 | 5» under a header."""
     filled = [v for v in values if v]
@@ -331,79 +415,177 @@ def _is_column_numbering(values: list[str]) -> bool:
     )
 
 
-def _read_table(sheet: str, rows: list[list[str]], spans, header: int, roles: dict[str, int]) -> ReadPlan:
-    title = " ".join(v for values in rows[:header] for v in values if v)
-    title = re.sub(r"\s+", " ", title).strip()
+SIGNATURE_START = re.compile(
+    r"^(?:директор|начальник|руководитель|заместитель|председатель|глава|исполнитель|составил|подготовил|"
+    r"согласовано|утверждаю|специалист|методист|заведующ|и\.\s?о\.)",
+    re.IGNORECASE,
+)
+INITIALS = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.")
 
-    def get(values, role):
+
+def _is_signature(text: str) -> bool:
+    """A line under the table: «Начальник управления ________ И.И. Иванов», «Исполнитель: Петрова А.А.», «М.П.»."""
+    head = text[:300]
+    if re.search(r"_{3,}", head) or re.match(r"^(?:м\.\s?п\.?|подпись)(?:\s|$)", head, re.IGNORECASE):
+        return True
+    return bool(SIGNATURE_START.match(head) and INITIALS.search(head))
+
+
+@dataclass
+class Line:
+    """One data row of the table, its cells sorted by column role."""
+
+    row: int
+    number: str
+    name: str
+    deadline: str
+    responsible: str
+    result: str
+    others: list[str]
+    merged: bool
+    key: tuple[int, ...] | None  # of the number cell or of the number the name starts with
+    roman: bool
+    name_covers_dates: bool  # the name cell is merged across the deadline or the result column
+
+
+def _read_table(header: Header) -> ReadPlan:
+    sheet, roles = header.sheet, dict(header.roles)
+    rows = sheet.rows
+    title = _title(rows[: header.first])
+    labels = {}
+    for index in range(header.first, header.last + 1):
+        for column, value in enumerate(rows[index][1]):
+            if value and column not in labels:
+                labels[column] = _normal(value)
+    body = rows[header.last + 1 :]
+    if NUMBER not in roles:
+        column = _unlabelled_number_column(body, roles, labels)
+        if column is not None:
+            roles[NUMBER] = column
+    spans = _spans(sheet, body)
+    lines = []
+    for row_number, values in body:
+        if _is_column_numbering(values) or _repeats_header(values, labels):
+            continue
+        line = _line(row_number, values, roles, spans, header.joined)
+        if line is not None:
+            lines.append(line)
+    return _assemble(sheet, title, lines, roles)
+
+
+def _title(above: list[tuple[int, list[str]]]) -> str:
+    """The title rows above the header: the single-cell rows right above it (a passport table above is not a title)."""
+    block: list[str] = []
+    for _number, values in reversed(above):
+        filled = [v for v in values if v]
+        if len(filled) != 1:
+            if block:
+                break
+            continue
+        block.insert(0, filled[0])
+    return re.sub(r"\s+", " ", " ".join(block)).strip()
+
+
+def _unlabelled_number_column(body, roles, labels) -> int | None:
+    """A column without a header label (seed 004, Приложение 5) whose cells are numbers «2.19.», «2.20» is «№»."""
+    used = set(roles.values())
+    limit = roles[NAME]
+    for column in range(limit):
+        if column in used or column in labels:
+            continue
+        cells = [values[column] for _n, values in body[:200] if column < len(values) and values[column]]
+        numbers = [c for c in cells if ONLY_NUMBER.match(c.strip())]
+        if len(numbers) >= 2 and len(numbers) * 10 >= len(cells) * 6:
+            return column
+    return None
+
+
+def _repeats_header(values: list[str], labels: dict[int, str]) -> bool:
+    """The header repeated on a new page: most of its labels again, each in its own column."""
+    if not labels:
+        return False
+    same = 0
+    for column, label in labels.items():
+        if column < len(values):
+            value = values[column]
+            if value and abs(len(value) - len(label)) <= 3 and _normal(value) == label:
+                same += 1
+    return same >= 2 and same * 2 >= len(labels)
+
+
+def _spans(sheet, body) -> dict[tuple[int, int], int]:
+    """(row, first column) → last column (0-based columns) of the cells merged across columns in the table's rows."""
+    import bisect
+
+    numbers = [number for number, _values in body]
+    spans: dict[tuple[int, int], int] = {}
+    for min_row, min_col, max_row, max_col in sheet.merges:
+        if max_col > min_col:
+            for index in range(bisect.bisect_left(numbers, min_row), bisect.bisect_right(numbers, max_row)):
+                spans[(numbers[index], min_col - 1)] = max_col - 1
+    return spans
+
+
+JOINERS = {DEADLINE: " – ", NAME: " "}
+
+
+def _line(row_number: int, values: list[str], roles: dict[str, int], spans, joined) -> Line | None:
+    def get(role):
         index = roles.get(role)
-        return values[index] if index is not None and index < len(values) else ""
+        if index is None:
+            return ""
+        parts = [values[c] for c in (index, *joined.get(role, ())) if c < len(values) and values[c]]
+        return JOINERS.get(role, "; ").join(dict.fromkeys(parts))
 
-    role_columns = set(roles.values())
-    sections: list[ReadSection] = []
-    current: ReadSection | None = None
-    for row_number, values in enumerate(rows[header + 1 :], start=header + 2):
-        if not any(values) or _is_column_numbering(values) or header_roles(values):
-            continue
-        number, name = get(values, NUMBER), get(values, NAME)
-        deadline, responsible, result = get(values, DEADLINE), get(values, RESPONSIBLE), get(values, RESULT)
-        others = [v for i, v in enumerate(values) if v and i not in role_columns]
-        merged = _merged_section(values, spans, row_number - 1, roles)
-        if merged is not None:
-            # A section row merged across the table keeps its text in the first cell, whatever column that is.
-            first, last, name = merged
-            number = number if number and not first <= roles.get(NUMBER, -1) <= last else ""
-            responsible = responsible if not first <= roles.get(RESPONSIBLE, -1) <= last else ""
-            others = [v for i, v in enumerate(values) if v and i > last and i not in role_columns]
-            deadline = result = ""
-        elif not name:
-            continue
-        is_section = merged is not None or (
-            not (deadline or result)
-            and (not responsible or _section_with_responsible(number, roles, spans, row_number - 1, current))
-        )
-        if is_section and merged is None and current is not None and number and not responsible:
-            key, own = number_key(number), number_key(current.number)
-            if key and own and len(key) > len(own) and key[: len(own)] == own:
-                is_section = False  # «1.3» under section «1» without the other cells is still an activity
-        if is_section:
-            text = (
-                " ".join(part for part in (number, name) if part) if number and not ONLY_NUMBER.match(number) else None
-            )
-            if text is None and number:
-                section_number, section_title = number, name
-            else:
-                section_number, section_title = split_number(text or name)
-            section = ReadSection(section_number, section_title, responsible=responsible, row=row_number)
-            stage_deadline = [
-                v
-                for v in others
-                if v and read_deadline(v, dt.date(2000, 1, 1), dt.date(2000, 12, 31)).kind != "unparsed"
-            ]
-            if stage_deadline:
-                section.deadline_text = stage_deadline[0]
-            section.parent = _parent_of(section, sections)
-            sections.append(section)
-            current = section
-            continue
-        if current is None:
-            current = ReadSection("", "", row=row_number)
-            sections.append(current)
-        if not name:
-            continue
-        if not number and roles.get(NUMBER) is None:
-            number, name = "", name
-        current.activities.append(ReadActivity(number, name, deadline, responsible, result, row=row_number))
-    if not any(section.activities for section in sections):
-        raise PlanFileRefused([_("The plan table has a header but not a single activity under it.")])
-    return ReadPlan(title, sheet, sections)
+    role_columns = set(roles.values()).union(*joined.values())
+    number, name = get(NUMBER), get(NAME)
+    deadline, responsible, result = get(DEADLINE), get(RESPONSIBLE), get(RESULT)
+    others = [v for i, v in enumerate(values) if v and i not in role_columns]
+    merged = _merged_across(values, spans, row_number, roles)
+    if merged is not None:
+        # A section row merged across the table keeps its text in the first cell, whatever column that is.
+        first, last, name = merged
+
+        def outside(role, value):
+            return value if not first <= roles.get(role, -1) <= last else ""
+
+        number, responsible = outside(NUMBER, number), outside(RESPONSIBLE, responsible)
+        deadline, result = outside(DEADLINE, deadline), outside(RESULT, result)
+        others = [v for i, v in enumerate(values) if v and i > last and i not in role_columns]
+    if number and not name and split_number(number)[1]:
+        number, name = "", number  # a title written in the «№» column without merging the cells
+    embedded = number
+    if not number and name:
+        embedded, _rest = split_number(name)
+        if embedded and not _dotted(embedded):
+            embedded = ""
+    if not embedded and _is_signature(" ".join(v for v in values if v)):
+        return None
+    if not (number or name or deadline or responsible or result):
+        return None
+    name_column = roles[NAME]
+    span = spans.get((row_number, name_column))
+    covers = span is not None and any(name_column < roles[r] <= span for r in (DEADLINE, RESULT) if r in roles)
+    return Line(
+        row=row_number,
+        number=number,
+        name=name,
+        deadline=deadline,
+        responsible=responsible,
+        result=result,
+        others=others,
+        merged=merged is not None,
+        key=number_key(embedded) if embedded else None,
+        roman=is_roman(embedded) if embedded else False,
+        name_covers_dates=covers,
+    )
 
 
-def _merged_section(values, spans, row_index, roles) -> tuple[int, int, str] | None:
+def _merged_across(values, spans, row_number, roles) -> tuple[int, int, str] | None:
     """(first column, last column, text) of a filled cell merged across the name column and another column."""
     name_column = roles[NAME]
     for index, value in enumerate(values):
-        last = spans.get((row_index, index))
+        last = spans.get((row_number, index))
         if value and last is not None and index <= name_column <= last:
             covered = [c for c in roles.values() if index <= c <= last]
             if len(covered) >= 2:
@@ -411,30 +593,173 @@ def _merged_section(values, spans, row_index, roles) -> tuple[int, int, str] | N
     return None
 
 
-def _section_with_responsible(number, roles, spans, row_index, current) -> bool:
-    """A row with only its «ответственные» filled is a section row when it looks like one: a Roman number, a name
-    merged across the deadline or result column, or the next top-level number after activities numbered «N.M»."""
-    key = number_key(number) if number else None
-    if number and re.fullmatch(r"[IVXLCІШ]+\.?", number.strip()):
+def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> ReadPlan:
+    if sheet.formulas_without_value:
+        cells = ", ".join(sheet.formulas_without_value[:10])
+        raise PlanFileRefused(
+            [
+                _(
+                    "The sheet «%(sheet)s» has formulas without saved values (%(cells)s): open the file in Excel, "
+                    "let it calculate and save it again, or replace the formulas by their values."
+                )
+                % {"sheet": sheet.title, "cells": cells}
+            ]
+        )
+    next_keys: list[tuple[int, ...] | None] = [None] * len(lines)
+    following = None
+    for index in range(len(lines) - 1, -1, -1):
+        next_keys[index] = following
+        if lines[index].key:
+            following = lines[index].key
+    sections: list[ReadSection] = []
+    current: ReadSection | None = None
+    last: tuple[ReadActivity, ReadSection] | None = None
+    for index, line in enumerate(lines):
+        if last is not None and _continues(line, last[0]):
+            _append(last[0], line)
+            continue
+        if not line.name:
+            continue
+        if _is_section(line, next_keys[index], current, sections):
+            current = _section(line, sections)
+            sections.append(current)
+            last = None
+            continue
+        if current is None:
+            current = ReadSection("", "", row=line.row)
+            sections.append(current)
+        number, name = line.number, line.name
+        if NUMBER not in roles:
+            embedded, rest = split_number(name)
+            if embedded and _dotted(embedded) and rest:
+                number, name = embedded, rest
+        activity = ReadActivity(number, name, line.deadline, line.responsible, line.result, row=line.row)
+        current.activities.append(activity)
+        last = (activity, current)
+    if not any(section.activities for section in sections):
+        raise NoActivities()
+    _check_lengths(sheet, sections)
+    return ReadPlan(title, sheet.title, sections)
+
+
+def _dotted(number: str) -> bool:
+    """An Arabic number in running text counts only with its dots («1.», «2.3»): «2024 год» is not a number."""
+    core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number, flags=re.I)
+    return "." in core or not core[:1].isdigit() or core != number
+
+
+def _continues(line: Line, previous: ReadActivity) -> bool:
+    """A row continuing the activity above across a page break: no number of its own and either no name or a name
+    that goes on in lower case, in a table whose activities are numbered."""
+    if line.merged or line.key or line.number or not previous.number:
+        return False
+    if not line.name:
+        return bool(line.deadline or line.responsible or line.result)
+    return line.name[0].islower() or line.name[0] in ",;:)–-—"
+
+
+def _append(activity: ReadActivity, line: Line) -> None:
+    def joined(first, second):
+        return f"{first} {second}".strip() if first and second else first or second
+
+    activity.name = joined(activity.name, line.name)
+    activity.deadline_text = joined(activity.deadline_text, line.deadline)
+    activity.responsible = joined(activity.responsible, line.responsible)
+    activity.expected_result = joined(activity.expected_result, line.result)
+
+
+def _is_section(line: Line, following, current: ReadSection | None, sections: list[ReadSection]) -> bool:
+    if line.merged or line.roman:
         return True
-    name_column = roles[NAME]
-    last = spans.get((row_index, name_column))
-    if last is not None and any(name_column < roles[r] <= last for r in (DEADLINE, RESULT) if r in roles):
-        return True
+    if line.result:
+        return False
+    key = line.key
+    if key and following and len(following) > len(key) and following[: len(key)] == key:
+        return True  # «1.» before «1.1», a stage «1.1» before «1.1.1»: the rows below continue its number
+    if (
+        key
+        and following
+        and len(key) >= 2
+        and len(following) < len(key)
+        and following[-1] == 1
+        and (not line.responsible or "этап" in line.name.lower())
+        and ("этап" in line.name.lower() or any(number_key(s.number) == key[:-1] for s in sections))
+    ):
+        return True  # a stage «1.1. Подготовительный этап» of «Основное мероприятие 1.» before activities «1.», «2.»
+    if line.deadline:
+        return False
+    if line.responsible:
+        return line.name_covers_dates or _next_top_level(key, current)
+    if key and current is not None:
+        own = number_key(current.number) if current.number else None
+        if own and len(key) > len(own) and key[: len(own)] == own:
+            return False  # «1.3» under section «1» without the other cells is still an activity
+        if current.number and is_roman(current.number) and len(key) == 1:
+            return False  # activities numbered «1.», «2.» in a Roman section
+        previous = number_key(current.activities[-1].number) if current.activities else None
+        if previous and len(previous) == len(key) and key == (*previous[:-1], previous[-1] + 1):
+            return False  # the next activity after «1.»: «2. Создание рабочей группы» with its other cells blank
+    return True
+
+
+def _next_top_level(key, current: ReadSection | None) -> bool:
+    """«2» after section «1» whose activities are all numbered «1.M»."""
     if key and len(key) == 1 and current is not None and current.activities:
-        own = number_key(current.number)
-        numbers = [number_key(a.number) for a in current.activities]
-        if own and len(own) == 1 and key[0] == own[0] + 1 and all(n and len(n) >= 2 for n in numbers):
-            return True
+        own = number_key(current.number) if current.number else None
+        numbers = [number_key(a.number) if a.number else None for a in current.activities]
+        return bool(own and len(own) == 1 and key[0] == own[0] + 1 and all(n and len(n) >= 2 for n in numbers))
     return False
+
+
+def _section(line: Line, earlier: list[ReadSection]) -> ReadSection:
+    number = line.number
+    text = " ".join(part for part in (number, line.name) if part) if number and not ONLY_NUMBER.match(number) else None
+    if text is None and number:
+        section_number, section_title = number, line.name
+    else:
+        section_number, section_title = split_number(text or line.name)
+    section = ReadSection(section_number, section_title, responsible=line.responsible, row=line.row)
+    if line.deadline:
+        section.deadline_text = line.deadline
+    else:
+        readable = [
+            v for v in line.others if read_deadline(v, dt.date(2000, 1, 1), dt.date(2000, 12, 31)).kind != "unparsed"
+        ]
+        if readable:
+            section.deadline_text = readable[0]
+    section.parent = _parent_of(section, earlier)
+    return section
 
 
 def _parent_of(section: ReadSection, earlier: list[ReadSection]) -> ReadSection | None:
     """«1.1» belongs to the last section numbered «1» (or «Основное мероприятие 1.»)."""
-    key = number_key(section.number)
+    key = number_key(section.number) if section.number else None
     if not key or len(key) < 2:
         return None
     for candidate in reversed(earlier):
-        if number_key(candidate.number) == key[:-1]:
+        if candidate.number and number_key(candidate.number) == key[:-1]:
             return candidate
     return None
+
+
+def _check_lengths(sheet, sections: list[ReadSection]) -> None:
+    """What the plan cannot keep is refused with its row, not cut short in silence."""
+    errors = []
+    items = [(s.row, s.number, s.deadline_text) for s in sections]
+    items += [(a.row, a.number, a.deadline_text) for s in sections for a in s.activities]
+    for row, number, deadline in sorted(items):
+        if len(deadline) > MAX_DEADLINE:
+            errors.append(
+                _("Row %(row)s: the deadline is longer than %(limit)s characters (%(length)s): shorten it.")
+                % {"row": row, "limit": MAX_DEADLINE, "length": len(deadline)}
+            )
+        if len(number) > MAX_NUMBER:
+            errors.append(
+                _("Row %(row)s: the number «%(number)s…» is longer than %(limit)s characters.")
+                % {"row": row, "number": number[:20], "limit": MAX_NUMBER}
+            )
+    if errors:
+        shown = errors[:20]
+        if len(errors) > 20:
+            shown.append(_("… and %(count)s more rows like these.") % {"count": len(errors) - 20})
+        raise PlanFileRefused([_("Sheet «%(sheet)s»:") % {"sheet": sheet.title}, *shown])

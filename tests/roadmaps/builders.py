@@ -7,11 +7,22 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 
-def workbook_bytes(rows, *, merges=(), title_rows=(), sheet="План", hidden_first=False) -> bytes:
-    """rows: lists of cell values; merges: "A1:E1" ranges; title_rows: texts merged across the table above it."""
+def workbook_bytes(
+    rows, *, merges=(), title_rows=(), sheet="План", hidden_first=False, formats=None, before=None, hidden=False
+) -> bytes:
+    """rows: lists of cell values; merges: "A1:E1" ranges; title_rows: texts merged across the table above it;
+    formats: {"A3": "0.00"} number formats; before: rows of a sheet «Паспорт» ahead of the plan's sheet; hidden: the
+    plan's sheet is hidden (and an empty visible sheet comes first)."""
     wb = Workbook()
     ws = wb.active
-    if hidden_first:
+    if before is not None or hidden:
+        ws.title = "Паспорт"
+        for values in before or ():
+            ws.append(values)
+        ws = wb.create_sheet(sheet)
+        if hidden:
+            ws.sheet_state = "hidden"
+    elif hidden_first:
         ws.title = "Скрытый"
         ws.sheet_state = "hidden"
         ws = wb.create_sheet(sheet)
@@ -30,6 +41,8 @@ def workbook_bytes(rows, *, merges=(), title_rows=(), sheet="План", hidden_f
                 ws.cell(r, c, value)
     for ref in merges:
         ws.merge_cells(_shift(ref, offset))
+    for ref, number_format in (formats or {}).items():
+        ws[_shift(ref, offset)].number_format = number_format
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -68,3 +81,49 @@ def docx_like() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return out.getvalue()
+
+
+SPREADSHEET = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def raw_workbook(rows_xml, strings=()) -> bytes:
+    """An .xlsx whose only sheet's <sheetData> is the given row elements (an iterable of str), written as a stream:
+    for files no spreadsheet program would write, and for ones too large to build cell by cell."""
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {SPREADSHEET} xmlns:r="{RELATIONSHIPS}"><sheets>'
+            '<sheet name="План" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+        archive.writestr("xl/sharedStrings.xml", f"<sst {SPREADSHEET}>{items}</sst>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f"<worksheet {SPREADSHEET}><sheetData>".encode())
+            for row in rows_xml:
+                sheet.write(row.encode())
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def inline_row(*texts, number=None) -> str:
+    """<row> of inline strings, without cell references unless the row number is given."""
+    cells = "".join(f'<c t="inlineStr"><is><t>{text}</t></is></c>' for text in texts)
+    return f'<row r="{number}">{cells}</row>' if number else f"<row>{cells}</row>"

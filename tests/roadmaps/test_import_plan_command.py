@@ -156,3 +156,56 @@ def test_a_pair_plan_named_by_the_mentor_belongs_to_the_supported_schools_munici
     assert code == 0, err
     plan = Plan.objects.get()
     assert (plan.pairing, plan.school, plan.municipality) == (pairing, world.second_school, world.municipality)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2020-2021"], "не указаны обязательные аргументы: --owner"),
+        (["--owner", "oktyabrsky", "--period", "2020-2021", "--level", "region"], "«region» — не одно из значений"),
+        (["--owner", "oktyabrsky", "--period", "2020-2021", "--colour"], "неизвестные аргументы: --colour"),
+        (["--owner", "oktyabrsky", "--period"], "аргументу --period нужно значение"),
+    ],
+)
+def test_argument_errors_are_in_russian(world, plan_file, args, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as info:
+        call_command("import_plan", plan_file(seed_001()), *args)
+    assert message in str(info.value) and str(info.value).startswith("Ошибка:")
+    assert not Plan.objects.exists()
+
+
+def test_the_json_reads_stage_deadlines_exactly_as_the_imported_plan(world, plan_file, capsys):
+    from .test_import_layouts import HEADER
+
+    rows = [
+        HEADER,
+        ["Основное мероприятие 1.", "Организация деятельности центра"],
+        [None, "1.1. Подготовительный этап", "февраль – март 2025 год", None, None],
+        ["1.", "Разработка программы", None, "Комитет", "Программа"],
+        ["2.", "Издание приказа", "апрель 2025", "Комитет", "Приказ"],
+    ]
+    path = plan_file(workbook_bytes(rows))
+    code, out, _err = run(capsys, path, "--owner", "oktyabrsky", "--period", "2025-2025", "--json")
+    assert code == 0
+    printed = [
+        (a["number"], a["deadline_text"], a["kind"], a["periods"])
+        for s in json.loads(out)["sections"]
+        for a in s["activities"]
+    ]
+    stored = [
+        (a.number, a.deadline_text, a.deadline_kind, a.deadline_periods)
+        for a in Activity.objects.order_by("section__order", "order")
+    ]
+    assert printed == stored
+    assert printed[0] == ("1.", "", "dates", [["2025-02-01", "2025-03-31"]])
+
+
+def test_a_file_refused_for_a_long_deadline_writes_nothing(world, plan_file, capsys):
+    from .test_import_layouts import HEADER
+
+    path = plan_file(workbook_bytes([HEADER, ["1", "Семинар", "ежемесячно, " * 60, "УМЦ", "Программа"]]))
+    code, _out, err = run(capsys, path, "--owner", "oktyabrsky", "--period", "2025-2025")
+    assert code == 1 and "Строка 2: срок длиннее 500 знаков" in err
+    assert not Plan.objects.exists()

@@ -1,10 +1,11 @@
 import csv
 import random
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from registry.models import Municipality, Region, School
+from shnor_portal.commands import RussianArgumentsCommand
 
 SUBJECTS = ("Русский язык", "Математика")
 GRADES = (4, 5, 6, 7, 8)
@@ -41,7 +42,7 @@ def mark_for(score: int, maximum: int) -> int:
     return 2 if share < 0.3 else 3 if share < 0.55 else 4 if share < 0.8 else 5
 
 
-class Command(BaseCommand):
+class Command(RussianArgumentsCommand):
     help = "Creates the municipality «synthetic» with N schools and writes M ВПР protocol rows to a CSV (benchmarks)."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from registry.models import School
 from reports.assessments.reader import Supplied, read_results
 from reports.assessments.services import import_path
+from shnor_portal.commands import RussianArgumentsCommand
 
 
-class Command(BaseCommand):
+class Command(RussianArgumentsCommand):
     help = "Imports an assessment results file (.xlsx or .csv) exactly as the web wizard does."
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from registry.models import Municipality
 from reports.assessments.aggregates import recalculate
 from reports.assessments.models import Campaign
+from shnor_portal.commands import RussianArgumentsCommand
 
 
-class Command(BaseCommand):
+class Command(RussianArgumentsCommand):
     help = "Recalculates the stored assessment aggregates (and, once they exist, the indicators) synchronously."
 
     def add_arguments(self, parser):

@@ -1,13 +1,14 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from registry.models import Municipality
 from reports.assessments.aggregates import results_rows
 from reports.assessments.models import Procedure
+from shnor_portal.commands import RussianArgumentsCommand
 
 
-class Command(BaseCommand):
+class Command(RussianArgumentsCommand):
     help = "Prints the aggregates per school × subject × grade of a procedure and year (SPEC §5)."
 
     def add_arguments(self, parser):

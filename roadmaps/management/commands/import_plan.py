@@ -5,7 +5,6 @@ import json
 import re
 import sys
 
-from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -13,9 +12,10 @@ from roadmaps.imports import PlanFileRefused, read_plan_file
 from roadmaps.models import Level
 from roadmaps.periods import years_errors
 from roadmaps.services import PlanError, create_plan_from_table, resolve_owner
+from shnor_portal.commands import RussianArgumentsCommand
 
 
-class Command(BaseCommand):
+class Command(RussianArgumentsCommand):
     help = "Imports a plan table (.xlsx) laid out like the seeds as a draft plan of a municipality or a school."
 
     def add_arguments(self, parser):

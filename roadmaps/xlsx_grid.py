@@ -1,0 +1,405 @@
+"""The cells of an .xlsx plan table as the user sees them, read by streaming the sheet XML.
+
+openpyxl's full mode builds an object per cell, so a small file that declares millions of cells (or one long shared
+string referenced a million times) takes minutes and gigabytes before anything can be refused; its read-only mode
+knows no merged cells. A plan table is at most a few thousand rows of text, so the sheet is streamed once and refused
+as soon as it leaves those bounds, and each cell becomes the text Excel shows: numbers in their number format
+(2.1 formatted «0.00» is «2.10», the activity number), dates in theirs (a date formatted «MMMM YYYY» is the month
+«ноябрь 2025», not its first day).
+
+The archive has been checked before (real unpacked bytes, encryption, XML entity declarations:
+roadmaps/imports.py); defusedxml refuses entities besides.
+"""
+
+import bisect
+import datetime as dt
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 5000  # rows holding text
+MAX_COLUMNS = 200
+MAX_CELL_ELEMENTS = MAX_ROWS * MAX_COLUMNS  # cells declared, empty or not (borders drawn far below a table are fine)
+MAX_ELEMENTS = 4 * MAX_CELL_ELEMENTS  # XML elements of any kind in one part: a cell with a value is two or three
+MAX_TEXT = 10_000_000  # characters of text in one sheet
+MAX_MERGES = 50_000
+MAX_STYLES = 65_536
+
+MONTHS = ("январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь").split()
+
+
+class GridRefused(Exception):
+    """The workbook cannot be a plan table; the message says why, in Russian."""
+
+
+@dataclass
+class Sheet:
+    title: str
+    state: str  # visible, hidden, veryHidden
+    part: str
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (Excel row number, texts) of rows with text
+    merges: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # min_row, min_col, max_row, max_col (1-based)
+    formulas_without_value: list[str] = field(default_factory=list)  # cell references, e.g. «B7»
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+class Workbook:
+    """The sheets of an opened archive; a sheet's cells are read when first asked for."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        self.names = {info.filename for info in archive.infolist()}
+        self.date1904 = False
+        self.sheets = self._sheets()
+        self._strings: list[str] | None = None
+        self._formats: list[str] | None = None
+
+    # --- workbook parts ----------------------------------------------------------------------------------------
+
+    def _stream(self, name: str, keep: frozenset = frozenset(), starts: frozenset = frozenset()):
+        """(parent tag, tag, element) of each element of a part as it ends, and of those whose tag is in `starts`
+        as they begin too (parent tag None then). An element is taken out of the tree once it has been seen, with
+        everything in it, unless it is inside an element whose tag is in `keep` (which then still has its content
+        when it ends): memory stays that of one such element, whatever the part holds."""
+        damaged = GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
+        stack: list = []
+        kept = 0
+        elements = 0
+        try:
+            with self.archive.open(name) as member:
+                for event, element in SafeET.iterparse(member, events=("start", "end")):
+                    if event == "start":
+                        stack.append(element)
+                        tag = _local(element.tag)
+                        if tag in keep:
+                            kept += 1
+                        if tag in starts:
+                            yield None, tag, element
+                        continue
+                    stack.pop()
+                    elements += 1
+                    if elements > MAX_ELEMENTS:
+                        raise GridRefused(
+                            _("The workbook holds far more than a plan table (%(count)s elements in «%(part)s»).")
+                            % {"count": f"{MAX_ELEMENTS:,}".replace(",", " "), "part": name}
+                        )
+                    tag = _local(element.tag)
+                    parent = _local(stack[-1].tag) if stack else ""
+                    yield parent, tag, element
+                    if tag in keep:
+                        kept -= 1
+                    if not kept and stack:
+                        stack[-1].remove(element)
+        except GridRefused:
+            raise
+        except (ET.ParseError, DefusedXmlException, KeyError, OSError, ValueError, EOFError) as exc:
+            raise damaged from exc
+
+    def _relations(self, part: str) -> dict[str, tuple[str, str]]:
+        """r:id → (type, part name) of a part's relationships."""
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        if rels not in self.names:
+            return {}
+        found = {}
+        for _parent, tag, element in self._stream(rels):
+            if tag == "Relationship" and element.get("TargetMode") != "External":
+                target = (element.get("Target") or "").replace("\\", "/")
+                path = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                )
+                found[element.get("Id")] = (element.get("Type") or "", path)
+        return found
+
+    def _sheets(self) -> list[Sheet]:
+        relations = self._relations("xl/workbook.xml")
+        self._parts = {kind.rsplit("/", 1)[-1]: path for kind, path in relations.values()}
+        sheets = []
+        for _parent, tag, element in self._stream("xl/workbook.xml"):
+            if tag == "workbookPr":
+                self.date1904 = element.get("date1904") in ("1", "true")
+            elif tag == "sheet":
+                rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+                kind, part = relations.get(rid, ("", ""))
+                if kind.endswith("/worksheet") and part in self.names:
+                    sheets.append(Sheet(element.get("name") or "", element.get("state") or "visible", part))
+        return sheets
+
+    def _shared_strings(self) -> list[str]:
+        if self._strings is None:
+            part = self._parts.get("sharedStrings", "xl/sharedStrings.xml")
+            strings: list[str] = []
+            if part in self.names:
+                for _parent, tag, element in self._stream(part, keep=frozenset({"si"})):
+                    if tag == "si":
+                        if len(strings) >= MAX_CELL_ELEMENTS:
+                            raise GridRefused(
+                                _("The workbook holds more texts than a plan table has cells (%(count)s).")
+                                % {"count": f"{MAX_CELL_ELEMENTS:,}".replace(",", " ")}
+                            )
+                        strings.append(_text_of(element))
+            self._strings = strings
+        return self._strings
+
+    def _number_formats(self) -> list[str]:
+        """Number format code of each cell style (the s attribute of a cell)."""
+        if self._formats is None:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+            part = self._parts.get("styles", "xl/styles.xml")
+            codes = dict(BUILTIN_FORMATS)
+            styles: list[str] = []  # numFmtId of each cell style, as written
+            if part in self.names:
+                for parent, tag, element in self._stream(part):
+                    number = element.get("numFmtId") or ""
+                    if tag == "numFmt" and number.isdigit() and len(codes) < MAX_STYLES:
+                        codes[int(number)] = element.get("formatCode") or "General"
+                    elif tag == "xf" and parent == "cellXfs" and len(styles) < MAX_STYLES:
+                        styles.append(number)
+            self._formats = [codes.get(int(n), "General") if n.isdigit() else "General" for n in styles]
+        return self._formats
+
+    # --- cells ---------------------------------------------------------------------------------------------------
+
+    def read(self, sheet: Sheet) -> Sheet:
+        """Fill the sheet's rows, merges and formulas without values; GridRefused when it is not plan-sized."""
+        if sheet.rows or sheet.merges:
+            return sheet
+        strings, formats = self._shared_strings(), self._number_formats()
+        rows: dict[int, list[str]] = {}
+        cells = text_total = 0
+        row_number = column = 0
+        too_large = GridRefused(
+            _("The sheet «%(sheet)s» is larger than a plan table (%(rows)s rows and %(columns)s columns at most).")
+            % {"sheet": sheet.title, "rows": MAX_ROWS, "columns": MAX_COLUMNS}
+        )
+        for parent, tag, element in self._stream(sheet.part, keep=frozenset({"c"}), starts=frozenset({"row"})):
+            if parent is None:  # a row begins
+                number = element.get("r")
+                row_number = int(number) if number and number.isdigit() else row_number + 1
+                column = 0
+            elif tag == "c":
+                cells += 1
+                if cells > MAX_CELL_ELEMENTS:
+                    raise too_large
+                reference = element.get("r")
+                try:
+                    column = _column_of(reference) if reference else column + 1
+                except ValueError:
+                    raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
+                text = self._cell(element, strings, formats, sheet, reference, row_number, column)
+                if not text:
+                    continue
+                if column > MAX_COLUMNS:
+                    raise too_large
+                text_total += len(text)
+                if text_total > MAX_TEXT:
+                    raise GridRefused(
+                        _("The sheet «%(sheet)s» holds more text than a plan table (%(chars)s characters).")
+                        % {"sheet": sheet.title, "chars": f"{MAX_TEXT:,}".replace(",", " ")}
+                    )
+                values = rows.get(row_number)
+                if values is None:
+                    if len(rows) >= MAX_ROWS:
+                        raise too_large
+                    values = rows[row_number] = []
+                if len(values) < column:
+                    values.extend([""] * (column - len(values)))
+                values[column - 1] = text
+            elif tag == "mergeCell" and len(sheet.merges) < MAX_MERGES:
+                merged = _range_of(element.get("ref") or "")
+                if merged:
+                    sheet.merges.append(merged)
+        sheet.rows = sorted(rows.items())
+        _fill_merged_down(sheet)
+        return sheet
+
+    def _cell(self, element, strings, formats, sheet, reference, row, column) -> str:
+        kind = element.get("t") or "n"
+        value = formula = None
+        inline = ""
+        for child in element:
+            tag = _local(child.tag)
+            if tag == "v":
+                value = child.text
+            elif tag == "f":
+                formula = child
+            elif tag == "is":
+                inline = _text_of(child)
+        if kind == "inlineStr":
+            return _clean(inline)
+        if formula is not None and value is None:
+            if len(sheet.formulas_without_value) < 1000:
+                sheet.formulas_without_value.append(reference or f"{_column_letters(column)}{row}")
+            return ""
+        if value is None or value == "":
+            return ""
+        if kind == "s":
+            try:
+                return _clean(strings[int(value)])
+            except (ValueError, IndexError):
+                raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
+        if kind in ("str", "e"):
+            return _clean(value)
+        if kind == "b":
+            return _("TRUE") if value.strip() == "1" else _("FALSE")
+        style = element.get("s")
+        code = "General"
+        if style and style.isdigit() and int(style) < len(formats):
+            code = formats[int(style)]
+        if kind == "d":
+            try:
+                return format_date(dt.datetime.fromisoformat(value.strip()), code)
+            except ValueError:
+                return _clean(value)
+        try:
+            number = float(value)
+        except ValueError:
+            return _clean(value)
+        return format_number(number, code, self.date1904)
+
+
+# --- Display of numbers and dates ------------------------------------------------------------------------------------
+
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def _format_section(code: str) -> str:
+    """The part of a format code for positive numbers, without quoted text, colours and escapes."""
+    return _QUOTED.sub("", code.split(";", 1)[0]).lower()
+
+
+def format_number(value: float, code: str, date1904: bool = False) -> str:
+    from openpyxl.styles.numbers import is_date_format
+
+    if code and code != "General" and is_date_format(code):
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+        try:
+            moment = from_excel(value, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
+        except (ValueError, OverflowError):
+            return _plain(value)
+        if isinstance(moment, dt.timedelta | dt.time):
+            return _plain(value)
+        return format_date(moment, code)
+    section = _format_section(code or "General")
+    if section in ("general", "@", ""):
+        return _plain(value)
+    percent = "%" in section
+    if percent:
+        value *= 100
+    if "e" in section:
+        return _plain(value)
+    digits = re.search(r"\.([0#?]+)", section)
+    places = len(digits.group(1)) if digits else 0
+    text = f"{value:.{places}f}" if re.search(r"[0#?]", section) else _plain(value)
+    return text + ("%" if percent else "")
+
+
+def format_date(moment: dt.datetime | dt.date, code: str) -> str:
+    """A date as its format shows it, in words the deadline reader knows: a month format is the whole month."""
+    section = _format_section(code or "")
+    has_day = "d" in section
+    has_year = "y" in section
+    has_month = "m" in section and not re.search(r"[hs]", section)
+    if has_day or not (has_month or has_year):
+        return moment.strftime("%d.%m.%Y")
+    if has_month:
+        return f"{MONTHS[moment.month - 1]} {moment.year}"
+    return str(moment.year)
+
+
+def _plain(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+# --- Helpers -------------------------------------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if "}" in tag else tag
+
+
+def _text_of(element) -> str:
+    """The text of a string item or an inline string: its <t>, or its runs' <t>; phonetic hints left out."""
+    parts = []
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def _column_of(reference: str) -> int:
+    match = _REFERENCE.match(reference)
+    if match is None:
+        raise ValueError(reference)
+    number = 0
+    for letter in match.group(1).upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _range_of(ref: str) -> tuple[int, int, int, int] | None:
+    parts = ref.split(":")
+    if len(parts) != 2:
+        return None
+    first, last = _REFERENCE.fullmatch(parts[0]), _REFERENCE.fullmatch(parts[1])
+    if first is None or last is None:
+        return None
+    min_col, max_col = sorted((_column_of(parts[0]), _column_of(parts[1])))
+    min_row, max_row = sorted((int(first.group(2)), int(last.group(2))))
+    return min_row, min_col, max_row, max_col
+
+
+def _fill_merged_down(sheet: Sheet) -> None:
+    """A cell merged over several rows gives its text to each of those rows that holds text of its own."""
+    numbers = [number for number, _values in sheet.rows]
+    by_number = dict(sheet.rows)
+    work = 0
+    for min_row, min_col, max_row, _max_col in sheet.merges:
+        if max_row == min_row:
+            continue
+        top = by_number.get(min_row)
+        text = top[min_col - 1] if top is not None and min_col <= len(top) else ""
+        if not text:
+            continue
+        first, last = bisect.bisect_right(numbers, min_row), bisect.bisect_right(numbers, max_row)
+        work += last - first
+        if work > MAX_CELL_ELEMENTS:  # merged ranges of a real table do not overlap, so this is a crafted file
+            raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
+        for index in range(first, last):
+            values = by_number[numbers[index]]
+            if len(values) < min_col:
+                values.extend([""] * (min_col - len(values)))
+            if not values[min_col - 1]:
+                values[min_col - 1] = text

@@ -1,0 +1,60 @@
+"""Command-line errors in Russian: argparse writes its own messages («the following arguments are required») in
+English, whatever the language of the rest of the command's output."""
+
+import re
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+ARGPARSE_MESSAGES = [
+    (re.compile(r"^the following arguments are required: (?P<names>.+)$"), "required"),
+    (re.compile(r"^unrecognized arguments: (?P<names>.+)$"), "unknown"),
+    (re.compile(r"^argument (?P<name>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)$"), "choice"),
+    (re.compile(r"^argument (?P<name>\S+): invalid (?:int|float) value: (?P<value>.+)$"), "number"),
+    (re.compile(r"^argument (?P<name>\S+): expected (?:one|at least one) argument$"), "value"),
+    (re.compile(r"^argument (?P<name>\S+): (?P<rest>.+)$"), "other"),
+]
+
+
+def russian_argument_error(message: str) -> str:
+    """The Russian text of an argparse error message."""
+    for pattern, kind in ARGPARSE_MESSAGES:
+        match = pattern.match(message)
+        if match is None:
+            continue
+        parts = {key: value.strip("'\"") for key, value in match.groupdict().items()}
+        if kind == "required":
+            return _("required arguments are missing: %(names)s") % parts
+        if kind == "unknown":
+            return _("unknown arguments: %(names)s") % parts
+        if kind == "choice":
+            parts["choices"] = parts["choices"].replace("'", "")
+            return _("argument %(name)s: «%(value)s» is not one of %(choices)s") % parts
+        if kind == "number":
+            return _("argument %(name)s: «%(value)s» is not a number") % parts
+        if kind == "value":
+            return _("argument %(name)s needs a value") % parts
+        return _("argument %(name)s: %(rest)s") % parts
+    return _("wrong arguments: %(message)s") % {"message": message}
+
+
+class RussianArgumentsCommand(BaseCommand):
+    """A management command whose argument errors are written in Russian (exit code 2, as argparse's own)."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def error(message):
+            with translation.override("ru"):
+                text = russian_argument_error(message)
+                if parser.called_from_command_line:
+                    usage = parser.format_usage().split(":", 1)[-1].strip()
+                    sys.stderr.write(_("Usage: %(usage)s") % {"usage": usage} + "\n")
+                    sys.stderr.write(_("Error: %(message)s") % {"message": text} + "\n")
+                    sys.exit(2)
+                raise CommandError(_("Error: %(message)s") % {"message": text})
+
+        parser.error = error
+        return parser

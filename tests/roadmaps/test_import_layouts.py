@@ -1,0 +1,362 @@
+"""Plan tables as municipalities really lay them out: passports above and beside the table, two-row headers, section
+rows with their own cells, stages with deadlines, numbers and dates as Excel formats them, lines under the table."""
+
+import datetime as dt
+
+import pytest
+
+from roadmaps.imports import PlanFileRefused, read_plan_file
+
+from .builders import inline_row, raw_workbook, workbook_bytes
+
+P25 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+HEADER = ["№ п/п", "Наименование мероприятия", "Сроки", "Ответственный", "Ожидаемый результат"]
+
+
+def activities(plan):
+    return [(a.number, a.name) for s in plan.sections for a in s.activities]
+
+
+def refusal(data) -> str:
+    with pytest.raises(PlanFileRefused) as info:
+        read_plan_file(data)
+    return " ".join(info.value.errors)
+
+
+# --- Rows that look like headers -------------------------------------------------------------------------------------
+
+
+def test_activities_whose_text_starts_like_a_header_word_are_read():
+    rows = [
+        HEADER,
+        ["1", "Организационное обеспечение"],
+        ["1.1", "Мероприятия по повышению мотивации обучающихся", "май 2025", "ОО", "Результаты ВПР выше"],
+        ["1.2", "Наименование и утверждение школьных кураторов", "июнь 2025", "Ответственный за УВР", "Приказ"],
+        ["1.3", "Содержание работы с родителями", "сентябрь 2025", "Классные руководители", "Результаты ОГЭ"],
+        ["1.4", "Результаты ОГЭ: анализ на педсовете", "август 2025", "Ответственный за ГИА", "Протокол"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [n for n, _name in activities(plan)] == ["1.1", "1.2", "1.3", "1.4"]
+
+
+def test_the_header_repeated_on_a_new_page_is_skipped():
+    rows = [
+        HEADER,
+        ["1", "Семинар", "май 2025", "УМЦ", "Программа"],
+        HEADER,
+        ["2", "Совещание", "июнь 2025", "УМЦ", "Протокол"],
+    ]
+    assert activities(read_plan_file(workbook_bytes(rows))) == [("1", "Семинар"), ("2", "Совещание")]
+
+
+def test_a_passport_on_the_first_sheet_does_not_hide_the_plan_on_the_second():
+    passport = [
+        ["Паспорт программы"],
+        ["Наименование программы", "Программа поддержки школ с низкими образовательными результатами"],
+        ["Сроки реализации", "2025 год"],
+        ["Ожидаемые результаты", "Снижение доли школ с низкими результатами"],
+    ]
+    rows = [HEADER, ["1", "Семинар", "май 2025", "УМЦ", "Программа"]]
+    plan = read_plan_file(workbook_bytes(rows, before=passport))
+    assert plan.sheet == "План" and activities(plan) == [("1", "Семинар")]
+
+
+def test_a_passport_above_the_table_is_neither_the_header_nor_the_title():
+    rows = [
+        ["Наименование программы", "Программа повышения качества образования в школах с низкими результатами"],
+        ["Исполнители", "Управление образования, ОО"],
+        ["Сроки реализации", "2025 год"],
+        [None],
+        ["План мероприятий («дорожная карта»)"],
+        HEADER,
+        ["1", "Семинар", "май 2025", "УМЦ", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert activities(plan) == [("1", "Семинар")]
+    assert plan.title == "План мероприятий («дорожная карта»)"
+
+
+def test_a_two_row_header_under_a_group_cell():
+    rows = [
+        ["№", "Мероприятие", "Исполнение", None, "Показатели"],
+        [None, None, "Срок", "Ответственный", None],
+        ["1", "Семинар для учителей", "март 2025", "Методист", "Доля учителей 80 %"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["C1:D1", "A1:A2", "B1:B2", "E1:E2"]))
+    activity = plan.sections[0].activities[0]
+    assert (activity.deadline_text, activity.responsible, activity.expected_result) == (
+        "март 2025",
+        "Методист",
+        "Доля учителей 80 %",
+    )
+
+
+def test_an_unlabelled_number_column_keeps_its_numbers():
+    # seed 004, Приложение 5: «| Выполненные и реализуемые мероприятия | Конечный результат исполнения по мероприятиям»
+    rows = [
+        [None, "Выполненные и реализуемые мероприятия", "Конечный результат исполнения по мероприятиям"],
+        ["2.19.", "Сформирована группа руководителей для курсов", "Обучены 12 человек"],
+        ["2.20", "Реализация индивидуальных планов профессионального развития", "Реализуются 40 планов"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [n for n, _name in activities(plan)] == ["2.19.", "2.20"]
+
+
+# --- Section rows and stages ------------------------------------------------------------------------------------------
+
+
+def test_arabic_section_rows_with_their_own_responsible():
+    rows = [
+        HEADER,
+        ["1.", "Организационное обеспечение", None, "Управление образования", None],
+        ["1.1", "Приказ о рабочей группе", "январь 2025", "Начальник отдела", "Приказ"],
+        ["1.2", "Положение о рабочей группе", "февраль 2025", "Методист", "Положение"],
+        ["2.", "Методическое сопровождение", None, "МКУ ЦРО", None],
+        ["2.1", "Семинар", "март 2025", "МКУ ЦРО", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, s.responsible, len(s.activities)) for s in plan.sections] == [
+        ("1.", "Управление образования", 2),
+        ("2.", "МКУ ЦРО", 1),
+    ]
+
+
+def test_an_activity_with_its_other_cells_blank_in_a_roman_section():
+    rows = [
+        HEADER,
+        ["I.", "Организационное обеспечение"],
+        ["1.", "Назначение координатора", "январь 2025", "Комитет", "Приказ"],
+        ["2.", "Создание рабочей группы"],
+        ["3.", "Мониторинг", "июнь 2025", "Комитет", "Справка"],
+        ["ІІ.", "Кадровый потенциал"],  # Cyrillic «І» (U+0406), as Word's autocorrection leaves it
+        ["1.", "Наставничество", "в течение года", "ОО", "Пары"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, [a.number for a in s.activities]) for s in plan.sections] == [
+        ("I.", ["1.", "2.", "3."]),
+        ("ІІ.", ["1."]),
+    ]
+
+
+def test_a_stage_row_with_its_deadline_in_the_deadline_column():
+    rows = [
+        HEADER,
+        ["Основное мероприятие 1.", "Организация деятельности центра"],
+        [None, "1.1. Подготовительный этап", "февраль – март 2025 год", None, None],
+        ["1.", "Разработка программы", None, "Комитет", "Программа"],
+        ["2.", "Издание приказа", None, "Комитет", "Приказ"],
+        [None, "1.2. Основной этап", "апрель – декабрь 2025 года", None, None],
+        ["1.", "Проведение семинаров", "октябрь 2025", "Комитет", "Программы"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    stages = [s for s in plan.sections if s.parent is not None]
+    assert [(s.number, s.title, s.deadline_text, len(s.activities)) for s in stages] == [
+        ("1.1.", "Подготовительный этап", "февраль – март 2025 год", 2),
+        ("1.2.", "Основной этап", "апрель – декабрь 2025 года", 1),
+    ]
+    document = plan.as_json(*P25)
+    first = document["sections"][1]["activities"][0]
+    # An activity without a deadline of its own is read by its stage's, in the JSON as in the imported plan.
+    assert (first["deadline_text"], first["kind"], first["periods"]) == ("", "dates", [["2025-02-01", "2025-03-31"]])
+    own = document["sections"][2]["activities"][0]
+    assert own["periods"] == [["2025-10-01", "2025-10-31"]]
+
+
+def test_a_cyrillic_letter_at_the_start_of_a_title_is_not_a_roman_number():
+    rows = [
+        HEADER,
+        ["С целью повышения качества образования"],
+        ["1", "Семинар", "май 2025", "УМЦ", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert (plan.sections[0].number, plan.sections[0].title) == ("", "С целью повышения качества образования")
+
+
+# --- Cells as Excel shows them ----------------------------------------------------------------------------------------
+
+
+def test_numbers_are_read_as_their_format_shows_them():
+    rows = [
+        HEADER,
+        ["2", "Методическое сопровождение"],
+        [2.1, "Семинар", "май 2025", "УМЦ", 0.5],
+        [2.1, "Консультации", "июнь 2025", "УМЦ", None],
+    ]
+    data = workbook_bytes(rows, formats={"A3": "0.0", "A4": "0.00", "E3": "0%"})
+    plan = read_plan_file(data)
+    assert [(a.number, a.expected_result) for a in plan.sections[0].activities] == [("2.1", "50%"), ("2.10", "")]
+
+
+def test_a_date_formatted_as_a_month_is_the_whole_month():
+    rows = [
+        HEADER,
+        ["1", "Семинар", dt.datetime(2025, 11, 1), "УМЦ", "Программа"],
+        ["2", "Совещание", dt.datetime(2025, 11, 14), "УМЦ", "Протокол"],
+        ["3", "Отчёт", dt.datetime(2025, 12, 1), "УМЦ", "Отчёт"],
+    ]
+    data = workbook_bytes(rows, formats={"C2": "MMMM YYYY", "C3": "DD.MM.YYYY", "C4": "mmm-yy"})
+    document = read_plan_file(data).as_json(*P25)
+    read = [(a["deadline_text"], a["periods"]) for a in document["sections"][0]["activities"]]
+    assert read == [
+        ("ноябрь 2025", [["2025-11-01", "2025-11-30"]]),
+        ("14.11.2025", [["2025-11-14", "2025-11-14"]]),
+        ("декабрь 2025", [["2025-12-01", "2025-12-31"]]),
+    ]
+
+
+def test_formulas_without_saved_values_are_refused_with_their_cells():
+    rows = [HEADER, ["1", "Семинар", "май 2025", "УМЦ", '=CONCAT("Про","грамма")'], ["2", "=B2", None, None, None]]
+    message = refusal(workbook_bytes(rows))
+    assert "E2" in message and "B3" in message and "формул" in message
+
+
+# --- Lines under and across the table ---------------------------------------------------------------------------------
+
+
+def test_the_signature_under_the_table_is_not_an_activity():
+    rows = [
+        HEADER,
+        ["1", "Семинар", "май 2025", "УМЦ", "Программа"],
+        [None],
+        [None, "Начальник управления образования ____________ И.И. Иванов"],
+        [None, "Исполнитель: Петрова А.А., тел. 8(3467)2-11-11"],
+    ]
+    assert activities(read_plan_file(workbook_bytes(rows))) == [("1", "Семинар")]
+
+
+def test_a_row_continued_across_a_page_break_is_one_activity():
+    rows = [
+        HEADER,
+        ["1", "Проведение семинаров для руководителей", "май 2025", "УМЦ", "Программа"],
+        [None, "и заместителей директоров по УВР", None, "управления", None],
+        ["2", "Совещание", "июнь 2025", "УМЦ", "Протокол"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    first = plan.sections[0].activities[0]
+    assert (first.name, first.responsible) == (
+        "Проведение семинаров для руководителей и заместителей директоров по УВР",
+        "УМЦ управления",
+    )
+    assert len(plan.sections[0].activities) == 2
+
+
+def test_a_deadline_longer_than_the_plan_keeps_is_refused_with_its_row():
+    rows = [HEADER, ["1", "Семинар", "в течение года " * 40, "УМЦ", "Программа"]]
+    message = refusal(workbook_bytes(rows))
+    assert "Строка 2" in message and "500" in message
+
+
+# --- Sheets -----------------------------------------------------------------------------------------------------------
+
+
+def test_a_plan_only_on_a_hidden_sheet_says_so():
+    rows = [HEADER, ["1", "Семинар", "май 2025", "УМЦ", "Программа"]]
+    message = refusal(workbook_bytes(rows, hidden=True))
+    assert "скрытом листе «План»" in message
+
+
+def test_borders_drawn_far_below_a_small_table_do_not_make_it_too_large():
+    from openpyxl import Workbook
+    from openpyxl.styles import Border, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["1", "Семинар", "май 2025", "УМЦ", "Программа"])
+    thin = Border(left=Side("thin"))
+    for row in range(3, 6001):
+        ws.cell(row, 1).border = thin
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    assert activities(read_plan_file(out.getvalue())) == [("1", "Семинар")]
+
+
+# --- Files built to exhaust the reader: refused at the bound, in seconds ----------------------------------------------
+
+PLAN_HEADER = inline_row("Мероприятие", "Сроки")
+
+
+def test_a_million_empty_cells_without_references_are_refused_at_the_bound():
+    data = raw_workbook([PLAN_HEADER] + ["<row>" + "<c/>" * 1000 + "</row>"] * 1100)
+    assert "больше таблицы плана" in refusal(data)
+
+
+def test_one_long_shared_string_referenced_everywhere_is_refused_by_its_total_text():
+    cells = '<c t="s"><v>0</v></c>' * 200
+    data = raw_workbook([PLAN_HEADER] + [f"<row>{cells}</row>"] * 2000, strings=["я" * 32767])
+    assert "больше текста" in refusal(data)
+
+
+def test_more_rows_of_text_than_a_plan_has_are_refused_at_the_bound():
+    rows = (inline_row(f"Мероприятие {i}", "май 2025") for i in range(200_000))
+    data = raw_workbook(iter([PLAN_HEADER, *rows]))
+    assert "5000 строк" in refusal(data)
+
+
+def test_text_beyond_the_200th_column_is_refused():
+    far = (
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>Семинар</t></is></c>'
+        '<c r="HZ3" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+    data = raw_workbook([PLAN_HEADER, far])
+    assert "200 столбцов" in refusal(data)
+
+
+def test_cells_without_references_take_the_next_column_and_row():
+    data = raw_workbook([PLAN_HEADER, inline_row("Семинар", "май 2025"), inline_row("Совещание", "июнь 2025")])
+    plan = read_plan_file(data)
+    assert [(a.name, a.deadline_text, a.row) for a in plan.sections[0].activities] == [
+        ("Семинар", "май 2025", 2),
+        ("Совещание", "июнь 2025", 3),
+    ]
+
+
+def test_a_deadline_group_over_start_and_end_columns_is_read_as_one_period():
+    rows = [
+        ["№", "Мероприятие", "Сроки", None, "Ответственный"],
+        [None, None, "начало", "окончание", None],
+        ["1", "Курсы повышения квалификации", dt.datetime(2025, 2, 1), dt.datetime(2025, 3, 31), "ЦРО"],
+    ]
+    data = workbook_bytes(
+        rows, merges=["C1:D1", "A1:A2", "B1:B2", "E1:E2"], formats={"C3": "DD.MM.YYYY", "D3": "DD.MM.YYYY"}
+    )
+    document = read_plan_file(data).as_json(*P25)
+    activity = document["sections"][0]["activities"][0]
+    assert (activity["deadline_text"], activity["periods"], activity["responsible"]) == (
+        "01.02.2025 – 31.03.2025",
+        [["2025-02-01", "2025-03-31"]],
+        "ЦРО",
+    )
+
+
+def test_two_columns_of_one_role_are_both_kept():
+    rows = [
+        ["№", "Мероприятие", "Срок", "Ответственные", "Соисполнители", "Ожидаемый результат", "Показатели"],
+        ["1", "Семинар", "май 2025", "УМЦ", "ОО", "Программа", "80 % участников"],
+    ]
+    activity = read_plan_file(workbook_bytes(rows)).sections[0].activities[0]
+    assert (activity.responsible, activity.expected_result) == ("УМЦ; ОО", "Программа; 80 % участников")
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Показатели", "result"),
+        ("Контрольные показатели", "result"),
+        ("Индикаторы", "result"),
+        ("Отчетный документ", "result"),
+        ("Период", "deadline"),
+        ("Вид деятельности", "name"),
+        ("Наименование мероприятий программы", "name"),
+        ("Наименование программы", None),
+        ("Наименование муниципальной программы", None),
+        ("Наименование ОО", None),
+        ("Программа повышения качества образования в школах с низкими образовательными результатами", None),
+    ],
+)
+def test_more_column_labels(header, role):
+    from roadmaps.imports import column_role
+
+    assert column_role(header) == role
