@@ -1,5 +1,6 @@
 """python manage.py import_plan: --json prints only what was read, a draft plan is created, bad input exits 1."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -209,3 +210,29 @@ def test_a_file_refused_for_a_long_deadline_writes_nothing(world, plan_file, cap
     code, _out, err = run(capsys, path, "--owner", "oktyabrsky", "--period", "2025-2025")
     assert code == 1 and "Строка 2: срок длиннее 500 знаков" in err
     assert not Plan.objects.exists()
+
+
+def test_an_import_writes_activities_their_periods_and_history_in_a_bounded_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roadmaps.imports import read_plan_file
+    from roadmaps.models import ActivityPeriod
+    from roadmaps.services import create_plan_from_table, resolve_owner
+
+    from .test_import_layouts import HEADER
+
+    rows = [HEADER]
+    for section in range(1, 4):
+        rows.append([str(section), f"Раздел {section}"])
+        rows += [[f"{section}.{n}", f"Мероприятие {n}", "ежемесячно", "УМЦ", "Справка"] for n in range(1, 41)]
+    read = read_plan_file(workbook_bytes(rows))
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    owner = resolve_owner("oktyabrsky", None, start, end)
+    with CaptureQueriesContext(connection) as queries:
+        plan = create_plan_from_table(read, owner, start, end)
+    assert len(queries) <= 20  # not three per activity
+    activities = Activity.objects.filter(section__plan=plan)
+    assert activities.count() == 120
+    assert ActivityPeriod.objects.filter(activity__section__plan=plan).count() == 120 * 12
+    assert Activity.history.filter(section_id__in=plan.sections.values("pk")).count() == 120
