@@ -426,6 +426,8 @@ INITIALS = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ
 def _is_signature(text: str) -> bool:
     """A line under the table: «Начальник управления ________ И.И. Иванов», «Исполнитель: Петрова А.А.», «М.П.»."""
     head = text[:300]
+    if len(text) > 300:
+        return False
     if re.search(r"_{3,}", head) or re.match(r"^(?:м\.\s?п\.?|подпись)(?:\s|$)", head, re.IGNORECASE):
         return True
     return bool(SIGNATURE_START.match(head) and INITIALS.search(head))
@@ -559,7 +561,8 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         embedded, _rest = split_number(name)
         if embedded and not _dotted(embedded):
             embedded = ""
-    if not embedded and _is_signature(" ".join(v for v in values if v)):
+    filled = [v for v in values if v]
+    if not embedded and len(filled) <= 2 and not (deadline or result) and _is_signature(" ".join(filled)):
         return None
     if not (number or name or deadline or responsible or result):
         return None
@@ -653,6 +656,8 @@ def _continues(line: Line, previous: ReadActivity) -> bool:
     that goes on in lower case, in a table whose activities are numbered."""
     if line.merged or line.key or line.number or not previous.number:
         return False
+    if line.deadline and previous.deadline_text and not line.deadline[0].islower():
+        return False  # a deadline of its own: an activity without a number, not the rest of the one above
     if not line.name:
         return bool(line.deadline or line.responsible or line.result)
     return line.name[0].islower() or line.name[0] in ",;:)–-—"

@@ -360,3 +360,18 @@ def test_more_column_labels(header, role):
     from roadmaps.imports import column_role
 
     assert column_role(header) == role
+
+
+def test_an_unnumbered_activity_naming_a_person_is_not_a_signature_and_one_in_lower_case_keeps_its_deadline():
+    rows = [
+        ["Основные мероприятия", "Сроки исполнения", "Ответственные", "Ожидаемый результат"],
+        ["Руководитель РМО Иванова И.И. проводит открытые уроки", "март 2025", "РМО", "Уроки"],
+        ["Семинар для учителей", "апрель 2025", "УМЦ", "Программа"],
+        ["обучающий семинар для родителей", "май 2025", "УМЦ", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(a.name, a.deadline_text) for a in plan.sections[0].activities] == [
+        ("Руководитель РМО Иванова И.И. проводит открытые уроки", "март 2025"),
+        ("Семинар для учителей", "апрель 2025"),
+        ("обучающий семинар для родителей", "май 2025"),
+    ]
