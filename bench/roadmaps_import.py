@@ -49,6 +49,13 @@ def crafted() -> list[tuple[str, bytes]]:
             raw_workbook([header] + ["<row>" + '<c t="s"><v>0</v></c>' * 200 + "</row>"] * 5000, ["я" * 32767]),
         ),
         ("1,000,000 rows of text", raw_workbook(inline_row(f"Мероприятие {i}", "май 2025") for i in range(1_000_000))),
+        (
+            "50 header rows, 4,950 rows of «2024», one merged range written 50,000 times",
+            raw_workbook(
+                [header] * 50 + [inline_row("2024", number=n) for n in range(51, 5001)],
+                tail="<mergeCells>" + '<mergeCell ref="F51:G5000"/>' * 50_000 + "</mergeCells>",
+            ),
+        ),
     ]
 
 

@@ -26,7 +26,8 @@ from .deadlines import read_deadline
 
 MAX_PLAN_FILE = 10 * 1024 * 1024
 MAX_PLAN_UNPACKED = 100 * 1024 * 1024
-HEADER_SCAN_ROWS = 50
+HEADER_SCAN_ROWS = 200  # rows with text above the header: title, approval stamp, passport
+MAX_HEADER_TRIES = 10
 MAX_DEADLINE = 500  # Activity.deadline_text and Section.deadline_text
 MAX_NUMBER = 50
 
@@ -65,6 +66,9 @@ class ReadPlan:
     title: str
     sheet: str
     sections: list[ReadSection]
+    # What the reader saw and left out, in Russian: a labelled column it does not read, notes under the table,
+    # another sheet that looks like a plan table.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def activity_count(self) -> int:
@@ -109,25 +113,35 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
 
 
+# Columns of a report on the plan, not of the plan: «Срок (факт)», «Достигнутый результат», «Отметка о выполнении».
+REPORT_COLUMN = re.compile(r"факт|достигнут|исполнено|отметка|информация о (?:вы|ис)полнении|примечани")
+
+
 def column_role(text: str) -> str | None:
     """Which column a header cell names, under the seeds' varying headers; None for anything that is not a label."""
     t = _normal(text)
-    if not t or len(t) > 120:
+    if not t or len(t) > 120 or REPORT_COLUMN.search(t):
         return None
+    if re.search(r":\s*\S", t):
+        return None  # a passport's value («Сроки реализации программы: 2024-2025»), not a column's label
     if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"}:
         return NUMBER
     if t.startswith(("срок", "дата", "период", "время проведения", "когда")):
         return DEADLINE
-    if PASSPORT_NAME.match(t):
-        return None
+    if PASSPORT_NAME.match(t) or t.startswith(("план ", "программа ", "дорожная карта", "комплекс мер")):
+        return None  # the document's own name in a title or passport row
     if t.startswith(("наименование", "мероприят", "основные мероприятия", "содержание", "перечень мероприятий")):
         return NAME  # «Наименование мероприятия, результат» is still the name column
     # A label names its column in a few words; a passport's value cell («Программа … с низкими результатами») does not.
     short = len(t) <= 60 and t.count(" ") < 8
-    if ("ответствен" in t and short) or t.startswith(("исполнител", "соисполнител", "участник")):
+    if (short and ("ответств" in t or "кто отвечает" in t)) or t in {"отв", "отв."}:
         return RESPONSIBLE
-    if short and ("результат" in t or "показател" in t or "индикатор" in t):
+    if t.startswith(("исполнител", "соисполнител", "участник", "отв.")):
+        return RESPONSIBLE
+    if short and re.search(r"результат|показател|индикатор|эффект|продукт|критери", t):
         return RESULT
+    if short and "срок" in t:
+        return DEADLINE  # «Планируемые сроки», «Плановый срок», «Ориентировочный срок исполнения»
     if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог")):
         return RESULT
     if ("мероприят" in t and short) or t.startswith(
@@ -156,10 +170,16 @@ class Header:
     # Further columns of a role, read together with its first one: «Сроки» merged over «начало | окончание», or a
     # second «Ответственные» column.
     joined: dict[str, list[int]] = field(default_factory=dict)
+    only_labels: bool = False  # every filled cell of the header row(s) is a column label
 
     @property
     def score(self) -> int:
         return len(self.roles)
+
+    @property
+    def strong(self) -> bool:
+        """Three columns named, or two by a row of nothing but labels: a table's header, not a passport line."""
+        return self.score >= 3 or (self.score >= 2 and self.only_labels)
 
 
 def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
@@ -170,7 +190,8 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
         number, values = rows[index]
         roles = header_roles(values)
         last = index
-        if roles and index + 1 < len(rows) and rows[index + 1][0] == number + 1:
+        two_cells = sum(1 for v in values if v) >= 2  # a title row above the header is one merged cell
+        if roles and two_cells and index + 1 < len(rows) and rows[index + 1][0] == number + 1:
             below = rows[index + 1][1]
             if _is_sub_header(values, below):
                 used = set(roles.values())
@@ -185,6 +206,12 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
         if NAME in roles and len(roles) >= 2:
             header = Header(sheet, index, last, roles)
             header.joined = _joined_columns(header)
+            header.only_labels = all(
+                column_role(v) or (i < len(values) and values[i] == v)
+                for r in range(index, last + 1)
+                for i, v in enumerate(rows[r][1])
+                if v
+            )
             found.append(header)
     return found
 
@@ -362,14 +389,29 @@ def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
         workbook.read(sheet)
     # The best header of all visible sheets: a passport row on the first sheet («Наименование программы | …») names
     # two columns at most, a table's header names three or more.
-    candidates = [header for sheet in visible for header in _headers(sheet)]
-    candidates.sort(key=lambda h: -h.score)  # stable: among equals, the first sheet and the upper row
+    # The first strong header wins (a row of activities below that happens to name more columns does not); passport
+    # lines and other weak candidates are tried after, the best first.
+    found = {id(sheet): _headers(sheet) for sheet in visible}
+    candidates = [header for sheet in visible for header in found[id(sheet)]]
+    strong = _strong_in_order(candidates)
+    weak = sorted((header for header in candidates if not header.strong), key=lambda h: -h.score)
     first_refusal = None
-    for header in candidates:
+    for header in (strong + weak)[:MAX_HEADER_TRIES]:
         try:
-            return _read_table(header)
+            plan = _read_table(header)
         except NoActivities as refusal:
             first_refusal = first_refusal or refusal
+            continue
+        for sheet in visible:
+            if sheet is not header.sheet and any(h.strong for h in found[id(sheet)]):
+                plan.warnings.append(
+                    _(
+                        "The sheet «%(other)s» looks like a plan table too and was not read: only the sheet "
+                        "«%(sheet)s» was. Import each sheet as a plan of its own (one sheet per file)."
+                    )
+                    % {"other": sheet.title, "sheet": header.sheet.title}
+                )
+        return plan
     if first_refusal is not None:
         raise PlanFileRefused([_("The plan table has a header but not a single activity under it.")])
     for sheet in hidden:
@@ -399,6 +441,23 @@ def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
             % {"rows": HEADER_SCAN_ROWS}
         ]
     )
+
+
+def _strong_in_order(candidates: list[Header]) -> list[Header]:
+    """Strong headers, the one to read first. A later row naming more columns wins only where it disagrees with the
+    earlier one on where a column is (a passport line «Основные мероприятия | Сроки …» above the table's header);
+    one that agrees is a row of activities under that header («Мероприятия по подготовке к ВПР | Сроки …»)."""
+    strong = [header for header in candidates if header.strong]
+    if not strong:
+        return []
+    chosen = strong[0]
+    for header in strong[1:]:
+        if header.sheet is not chosen.sheet or header.score <= chosen.score:
+            continue
+        shared = chosen.roles.keys() & header.roles.keys()
+        if any(chosen.roles[role] != header.roles[role] for role in shared):
+            chosen = header
+    return [chosen] + [header for header in strong if header is not chosen]
 
 
 class NoActivities(Exception):
@@ -448,31 +507,67 @@ class Line:
     key: tuple[int, ...] | None  # of the number cell or of the number the name starts with
     roman: bool
     name_covers_dates: bool  # the name cell is merged across the deadline or the result column
+    values: list[str] = field(default_factory=list)
+    note: bool = False  # «Примечание: …», «* ОО – …», «Итого по программе»: under the table, not of it
 
 
 def _read_table(header: Header) -> ReadPlan:
     sheet, roles = header.sheet, dict(header.roles)
     rows = sheet.rows
     title = _title(rows[: header.first])
-    labels = {}
+    labels, label_texts = {}, {}
     for index in range(header.first, header.last + 1):
         for column, value in enumerate(rows[index][1]):
             if value and column not in labels:
-                labels[column] = _normal(value)
+                labels[column], label_texts[column] = _normal(value), value
     body = rows[header.last + 1 :]
     if NUMBER not in roles:
         column = _unlabelled_number_column(body, roles, labels)
         if column is not None:
             roles[NUMBER] = column
-    spans = _spans(sheet, body)
-    lines = []
+    spans = _spans(sheet)
+    lines, notes = [], []
     for row_number, values in body:
         if _is_column_numbering(values) or _repeats_header(values, labels):
             continue
         line = _line(row_number, values, roles, spans, header.joined)
-        if line is not None:
+        if line is None:
+            continue
+        if line.note:
+            notes.append(line)
+        else:
             lines.append(line)
-    return _assemble(sheet, title, lines, roles)
+    plan = _assemble(sheet, title, lines, roles)
+    plan.warnings[:0] = _unread_columns(lines, roles, header.joined, label_texts) + _notes_left_out(notes)
+    return plan
+
+
+def _unread_columns(lines, roles, joined, label_texts) -> list[str]:
+    """A labelled column the plan has no place for («Примечание», «Срок (факт)»), when it holds text: said, not lost
+    in silence."""
+    read = set(roles.values()).union(*joined.values())
+    warnings = []
+    for column, label in sorted(label_texts.items()):
+        if column in read:
+            continue
+        filled = sum(1 for line in lines if column < len(line.values) and line.values[column])
+        if filled:
+            warnings.append(
+                _("The column «%(label)s» (%(letter)s) was not read: its text (%(count)s rows) is not in the plan.")
+                % {"label": label[:60], "letter": xlsx_grid.column_letters(column + 1), "count": filled}
+            )
+    return warnings
+
+
+def _notes_left_out(notes) -> list[str]:
+    shown = [
+        _("Row %(row)s was left out as a note under the table: «%(text)s».")
+        % {"row": line.row, "text": (line.name or line.number)[:80]}
+        for line in notes[:10]
+    ]
+    if len(notes) > 10:
+        shown.append(_("… and %(count)s more rows like these.") % {"count": len(notes) - 10})
+    return shown
 
 
 def _title(above: list[tuple[int, list[str]]]) -> str:
@@ -515,16 +610,27 @@ def _repeats_header(values: list[str], labels: dict[int, str]) -> bool:
     return same >= 2 and same * 2 >= len(labels)
 
 
-def _spans(sheet, body) -> dict[tuple[int, int], int]:
-    """(row, first column) → last column (0-based columns) of the cells merged across columns in the table's rows."""
+def _spans(sheet) -> dict[tuple[int, int], int]:
+    """(row, first column) → last column (0-based columns) of the cells merged across columns in the rows with text.
+
+    Computed once per sheet; merged ranges of a real table do not overlap, so the work is at most the sheet's cells
+    and a crafted file beyond that is refused."""
     import bisect
 
-    numbers = [number for number, _values in body]
+    if sheet.spans is not None:
+        return sheet.spans
+    numbers = [number for number, _values in sheet.rows]
     spans: dict[tuple[int, int], int] = {}
+    work = 0
     for min_row, min_col, max_row, max_col in sheet.merges:
         if max_col > min_col:
-            for index in range(bisect.bisect_left(numbers, min_row), bisect.bisect_right(numbers, max_row)):
+            first, last = bisect.bisect_left(numbers, min_row), bisect.bisect_right(numbers, max_row)
+            work += last - first
+            if work > xlsx_grid.MAX_CELL_ELEMENTS:
+                raise PlanFileRefused([_("The workbook cannot be read: it is damaged or not an .xlsx file.")])
+            for index in range(first, last):
                 spans[(numbers[index], min_col - 1)] = max_col - 1
+    sheet.spans = spans
     return spans
 
 
@@ -562,10 +668,11 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         if embedded and not _dotted(embedded):
             embedded = ""
     filled = [v for v in values if v]
-    if not embedded and len(filled) <= 2 and not (deadline or result) and _is_signature(" ".join(filled)):
+    if not embedded and len(filled) <= 3 and not _reads_as_deadline(deadline) and _is_signature(" ".join(filled)):
         return None
     if not (number or name or deadline or responsible or result):
         return None
+    note = not embedded and bool(NOTE.match(name or number))
     name_column = roles[NAME]
     span = spans.get((row_number, name_column))
     covers = span is not None and any(name_column < roles[r] <= span for r in (DEADLINE, RESULT) if r in roles)
@@ -581,7 +688,16 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         key=number_key(embedded) if embedded else None,
         roman=is_roman(embedded) if embedded else False,
         name_covers_dates=covers,
+        values=values,
+        note=note,
     )
+
+
+NOTE = re.compile(r"^(?:примечани|справочно|список сокращений|сокращения|итого|всего|\*)", re.IGNORECASE)
+
+
+def _reads_as_deadline(text: str) -> bool:
+    return bool(text) and read_deadline(text, dt.date(2000, 1, 1), dt.date(2100, 12, 31)).kind != "unparsed"
 
 
 def _merged_across(values, spans, row_number, roles) -> tuple[int, int, str] | None:
@@ -617,11 +733,16 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
     sections: list[ReadSection] = []
     current: ReadSection | None = None
     last: tuple[ReadActivity, ReadSection] | None = None
+    warnings: list[str] = []
     for index, line in enumerate(lines):
         if last is not None and _continues(line, last[0]):
             _append(last[0], line)
             continue
         if not line.name:
+            warnings.append(
+                _("Row %(row)s has no activity name and was not read: «%(text)s».")
+                % {"row": line.row, "text": " | ".join(v for v in line.values if v)[:80]}
+            )
             continue
         if _is_section(line, next_keys[index], current, sections):
             current = _section(line, sections)
@@ -641,63 +762,86 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
         last = (activity, current)
     if not any(section.activities for section in sections):
         raise NoActivities()
+    # Text rows under the last activity («Список используемых сокращений», a closing remark) are not sections.
+    while sections and not sections[-1].activities and not any(s.parent is sections[-1] for s in sections):
+        left = sections.pop()
+        warnings.insert(
+            0,
+            _("Row %(row)s under the table was left out: «%(text)s».")
+            % {"row": left.row, "text": " ".join(p for p in (left.number, left.title) if p)[:80]},
+        )
     _check_lengths(sheet, sections)
-    return ReadPlan(title, sheet.title, sections)
+    return ReadPlan(title, sheet.title, sections, warnings=warnings[:20])
 
 
 def _dotted(number: str) -> bool:
-    """An Arabic number in running text counts only with its dots («1.», «2.3»): «2024 год» is not a number."""
-    core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number, flags=re.I)
-    return "." in core or not core[:1].isdigit() or core != number
+    """A number at the start of running text counts only with its dot («1.», «2.3», «II.») or its word («Раздел 2»):
+    «2024 год», «I этап олимпиады» are not numbered."""
+    core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number.strip(), flags=re.I)
+    return core != number.strip() or "." in core
 
 
 def _continues(line: Line, previous: ReadActivity) -> bool:
-    """A row continuing the activity above across a page break: no number of its own and either no name or a name
-    that goes on in lower case, in a table whose activities are numbered."""
+    """A row continuing the activity above across a page break, in a table whose activities are numbered: no number
+    of its own, no deadline of its own, and either no name or a name that goes on — in lower case, after a dash, or
+    with the abbreviation the line above broke before («…работы со | ШНОР по внедрению…»)."""
     if line.merged or line.key or line.number or not previous.number:
         return False
-    if line.deadline and previous.deadline_text and not line.deadline[0].islower():
-        return False  # a deadline of its own: an activity without a number, not the rest of the one above
+    if previous.deadline_text and _reads_as_deadline(line.deadline):
+        return False  # a deadline of its own: an activity without a number (a sub-item), not the rest of the one above
     if not line.name:
         return bool(line.deadline or line.responsible or line.result)
-    return line.name[0].islower() or line.name[0] in ",;:)–-—"
+    first = line.name[0]
+    if first.islower() or first in ",;:)–-—•":
+        return True
+    return bool(
+        re.match(r"[А-ЯЁA-Z]{2,}\b", line.name)
+        and not re.search(r"[.;:!?»)]$", previous.name)
+        and not (line.responsible and previous.responsible)
+        and not (line.result and previous.expected_result)
+    )
 
 
 def _append(activity: ReadActivity, line: Line) -> None:
     def joined(first, second):
         return f"{first} {second}".strip() if first and second else first or second
 
-    activity.name = joined(activity.name, line.name)
+    bullet = line.name[:1] in ("-", "–", "—", "•")
+    activity.name = f"{activity.name}\n{line.name}" if bullet and activity.name else joined(activity.name, line.name)
     activity.deadline_text = joined(activity.deadline_text, line.deadline)
     activity.responsible = joined(activity.responsible, line.responsible)
     activity.expected_result = joined(activity.expected_result, line.result)
 
 
 def _is_section(line: Line, following, current: ReadSection | None, sections: list[ReadSection]) -> bool:
-    if line.merged or line.roman:
-        return True
-    if line.result:
-        return False
     key = line.key
-    if key and following and len(following) > len(key) and following[: len(key)] == key:
-        return True  # «1.» before «1.1», a stage «1.1» before «1.1.1»: the rows below continue its number
-    if (
+    lowered = line.name.lower()
+    extended = bool(key and following and len(following) > len(key) and following[: len(key)] == key)
+    stage = bool(
         key
         and following
         and len(key) >= 2
         and len(following) < len(key)
         and following[-1] == 1
-        and (not line.responsible or "этап" in line.name.lower())
-        and ("этап" in line.name.lower() or any(number_key(s.number) == key[:-1] for s in sections))
-    ):
-        return True  # a stage «1.1. Подготовительный этап» of «Основное мероприятие 1.» before activities «1.», «2.»
+        and (not line.responsible or "этап" in lowered)
+        and ("этап" in lowered or any(s.number and number_key(s.number) == key[:-1] for s in sections))
+    )
+    if extended or stage:
+        return True  # «1.» before «1.1»; a stage «1.1. Подготовительный этап» before activities «1.», «2.»
+    if line.roman:
+        return True
+    if line.result:
+        return False  # an activity, even with its name merged across an empty deadline cell
+    own = number_key(current.number) if current is not None and current.number else None
+    child = bool(key and own and len(key) > len(own) and key[: len(own)] == own)
+    if line.merged:
+        return not child  # «1.1.» merged over its blank deadline, under section «1.»: an activity
     if line.deadline:
         return False
     if line.responsible:
         return line.name_covers_dates or _next_top_level(key, current)
     if key and current is not None:
-        own = number_key(current.number) if current.number else None
-        if own and len(key) > len(own) and key[: len(own)] == own:
+        if child:
             return False  # «1.3» under section «1» without the other cells is still an activity
         if current.number and is_roman(current.number) and len(key) == 1:
             return False  # activities numbered «1.», «2.» in a Roman section

@@ -47,6 +47,7 @@ class Sheet:
         default_factory=list
     )  # min_row, min_col, max_row, max_col (1-based)
     formulas_without_value: list[str] = field(default_factory=list)  # cell references, e.g. «B7»
+    spans: dict | None = None  # the reader's cache of cells merged across columns (roadmaps/imports.py)
 
     @property
     def empty(self) -> bool:
@@ -177,6 +178,8 @@ class Workbook:
             return sheet
         strings, formats = self._shared_strings(), self._number_formats()
         rows: dict[int, list[str]] = {}
+        merges: set[tuple[int, int, int, int]] = set()
+        hidden: set[int] = set()  # <cols> come before the cells
         cells = text_total = 0
         row_number = column = 0
         too_large = GridRefused(
@@ -198,10 +201,20 @@ class Workbook:
                 except ValueError:
                     raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
                 text = self._cell(element, strings, formats, sheet, reference, row_number, column)
-                if not text:
-                    continue
+                if not text or column in hidden:
+                    continue  # a hidden column (an old deadline, a working note) is not part of the table shown
                 if column > MAX_COLUMNS:
-                    raise too_large
+                    raise GridRefused(
+                        _(
+                            "The sheet «%(sheet)s» has text in the cell %(cell)s, beyond the %(columns)s columns of a "
+                            "plan table: delete it or move it nearer."
+                        )
+                        % {
+                            "sheet": sheet.title,
+                            "cell": f"{column_letters(column)}{row_number}",
+                            "columns": MAX_COLUMNS,
+                        }
+                    )
                 text_total += len(text)
                 if text_total > MAX_TEXT:
                     raise GridRefused(
@@ -216,10 +229,17 @@ class Workbook:
                 if len(values) < column:
                     values.extend([""] * (column - len(values)))
                 values[column - 1] = text
-            elif tag == "mergeCell" and len(sheet.merges) < MAX_MERGES:
+            elif tag == "mergeCell" and len(merges) < MAX_MERGES:
                 merged = _range_of(element.get("ref") or "")
                 if merged:
-                    sheet.merges.append(merged)
+                    merges.add(merged)
+            elif tag == "col" and parent == "cols" and element.get("hidden") in ("1", "true"):
+                try:
+                    first, last = int(element.get("min") or 0), int(element.get("max") or 0)
+                except ValueError:
+                    continue
+                hidden.update(range(max(first, 1), min(last, 16_384) + 1))
+        sheet.merges = sorted(merges)  # a crafted file may repeat one range thousands of times
         sheet.rows = sorted(rows.items())
         _fill_merged_down(sheet)
         return sheet
@@ -240,7 +260,7 @@ class Workbook:
             return _clean(inline)
         if formula is not None and value is None:
             if len(sheet.formulas_without_value) < 1000:
-                sheet.formulas_without_value.append(reference or f"{_column_letters(column)}{row}")
+                sheet.formulas_without_value.append(reference or f"{column_letters(column)}{row}")
             return ""
         if value is None or value == "":
             return ""
@@ -300,10 +320,28 @@ def format_number(value: float, code: str, date1904: bool = False) -> str:
         value *= 100
     if "e" in section:
         return _plain(value)
-    digits = re.search(r"\.([0#?]+)", section)
+    digits = re.search(r"\.([0#?]*)", section)
     places = len(digits.group(1)) if digits else 0
-    text = f"{value:.{places}f}" if re.search(r"[0#?]", section) else _plain(value)
-    return text + ("%" if percent else "")
+    if not re.search(r"[0#?]", section):
+        return _plain(value)
+    # «0.» shows 1 as «1.», «0.0.» shows 1.1 as «1.1.»: a dot with no digit after it is written as it is.
+    text = f"{value:.{places}f}" + ("." if digits and (not places or section.rstrip().endswith(".")) else "")
+    prefix, suffix = _literals(code.split(";", 1)[0])
+    return prefix + text + ("%" if percent else "") + suffix
+
+
+def _literals(section: str) -> tuple[str, str]:
+    """The quoted or escaped text a number format writes before and after the number: «0"."» → ("", ".")."""
+    parts = re.findall(r'"([^"]*)"|\\(.)|([0#?.,%]+)|\[[^\]]*\]|_.|\*.|(.)', section)
+    before, after, seen_digits = [], [], False
+    for quoted, escaped, placeholders, other in parts:
+        if placeholders and re.search(r"[0#?]", placeholders):
+            seen_digits = True
+            continue
+        literal = quoted or escaped or (other if other and other not in " ()-+$/:" else "")
+        if literal:
+            (after if seen_digits else before).append(literal)
+    return "".join(before), "".join(after)
 
 
 def format_date(moment: dt.datetime | dt.date, code: str) -> str:
@@ -361,7 +399,7 @@ def _column_of(reference: str) -> int:
     return number
 
 
-def _column_letters(column: int) -> str:
+def column_letters(column: int) -> str:
     letters = ""
     while column:
         column, rest = divmod(column - 1, 26)

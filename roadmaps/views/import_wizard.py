@@ -211,7 +211,7 @@ def build_preview(read: ReadPlan, start: dt.date, end: dt.date, title: str = "")
     """The sections and activities as create_plan_from_table will write them (the same truncations, the same reading
     of each deadline for the period), with the problems the coordinator should know of, in Russian."""
     plan = Plan(period_start=start, period_end=end)
-    sections, problems = [], []
+    sections, problems = [], list(read.warnings)  # what the reader left out: unread columns, notes, other sheets
     for read_section in read.sections:
         section = Section(
             number=read_section.number[:50],
@@ -237,8 +237,6 @@ def build_preview(read: ReadPlan, start: dt.date, end: dt.date, title: str = "")
             shown.activities.append(activity)
             label = _label(activity.number, activity.name)
             where = _("row %(row)s, %(activity)s") % {"row": read_activity.row, "activity": label}
-            if len(read_activity.number) > 50 or len(read_activity.deadline_text) > 500:
-                problems.append(_("%(where)s: a too long number or deadline will be cut.") % {"where": where})
             if activity.deadline_kind == Kind.UNPARSED:
                 if activity.deadline_text or section.deadline_text:
                     problems.append(

@@ -87,9 +87,10 @@ SPREADSHEET = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def raw_workbook(rows_xml, strings=()) -> bytes:
+def raw_workbook(rows_xml, strings=(), tail="") -> bytes:
     """An .xlsx whose only sheet's <sheetData> is the given row elements (an iterable of str), written as a stream:
-    for files no spreadsheet program would write, and for ones too large to build cell by cell."""
+    for files no spreadsheet program would write, and for ones too large to build cell by cell. `tail`: elements
+    after <sheetData> (<mergeCells>)."""
     package = "http://schemas.openxmlformats.org/package/2006/relationships"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -119,7 +120,7 @@ def raw_workbook(rows_xml, strings=()) -> bytes:
             sheet.write(f"<worksheet {SPREADSHEET}><sheetData>".encode())
             for row in rows_xml:
                 sheet.write(row.encode())
-            sheet.write(b"</sheetData></worksheet>")
+            sheet.write(f"</sheetData>{tail}</worksheet>".encode())
     return out.getvalue()
 
 

@@ -375,3 +375,173 @@ def test_an_unnumbered_activity_naming_a_person_is_not_a_signature_and_one_in_lo
         ("Семинар для учителей", "апрель 2025"),
         ("обучающий семинар для родителей", "май 2025"),
     ]
+
+
+# --- Found by the outside acceptance of 2026-12-01 ----------------------------------------------------------------
+
+
+def test_activity_names_starting_with_a_roman_looking_word_stay_activities():
+    rows = [
+        ["Основные мероприятия", "Сроки исполнения", "Ответственные", "Ожидаемый результат"],
+        ["Работа с одарёнными детьми"],
+        ["I этап Всероссийской олимпиады школьников", "сентябрь-октябрь 2024", "ОО", "Протоколы"],
+        ["II этап Всероссийской олимпиады школьников", "ноябрь 2024", "УО", "Протоколы"],
+        ["IT-марафон для старшеклассников", "декабрь 2024", "ЦРО", "Сертификаты"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["A2:D2"]))
+    assert [(s.title, len(s.activities)) for s in plan.sections] == [("Работа с одарёнными детьми", 3)]
+    assert plan.sections[0].activities[0].name == "I этап Всероссийской олимпиады школьников"
+    assert plan.sections[0].activities[0].expected_result == "Протоколы"
+
+
+def test_a_row_of_activities_naming_more_columns_than_the_header_does_not_replace_it():
+    rows = [
+        ["Мероприятие", "Срок", "Ответственный", "Примечание"],
+        ["Назначение координатора", "январь 2024", "УО", None],
+        ["Семинар", "март 2024", "МОЦ", None],
+        ["Мероприятия по подготовке к ВПР", "Сроки проведения ВПР", "Ответственные за ВПР", "Результаты ВПР"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [a.name for a in plan.sections[0].activities] == [
+        "Назначение координатора",
+        "Семинар",
+        "Мероприятия по подготовке к ВПР",
+    ]
+    assert any("«Примечание» (D)" in warning for warning in plan.warnings)
+
+
+def test_a_passport_line_of_labels_above_the_table_loses_to_the_table_header():
+    rows = [
+        ["Основные мероприятия программы", "Сроки и этапы реализации программы: 2024-2025"],
+        ["Основные мероприятия", "Сроки"],
+        [None],
+        HEADER,
+        ["1.", "Организационные мероприятия"],
+        ["1.1.", "Назначение координатора", "январь 2024", "УО", "Приказ"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, [a.number for a in s.activities]) for s in plan.sections] == [("1.", ["1.1."])]
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Планируемые сроки", "deadline"),
+        ("Плановый срок", "deadline"),
+        ("Ориентировочный срок исполнения", "deadline"),
+        ("Отв.", "responsible"),
+        ("Ответств. исполнитель", "responsible"),
+        ("Кто отвечает", "responsible"),
+        ("Ожидаемые эффекты", "result"),
+        ("Планируемый продукт", "result"),
+        ("Критерии эффективности", "result"),
+        ("Срок (факт)", None),
+        ("Достигнутый результат", None),
+        ("Отметка о выполнении", None),
+        ("Срок выполнения", "deadline"),
+        ("Сроки реализации программы: 2024-2025", None),
+        ("План мероприятий", None),
+    ],
+)
+def test_column_labels_found_in_real_plans(header, role):
+    from roadmaps.imports import column_role
+
+    assert column_role(header) == role
+
+
+def test_plan_and_fact_columns_are_not_joined_and_a_hidden_column_is_not_read():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["№", "Мероприятие", "Старый срок", "Срок (план)", "Срок (факт)", "Ответственный"])
+    ws.append(["1", "Семинар", "2023", "март 2024", "апрель 2024", "УО"])
+    ws.column_dimensions["C"].hidden = True
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    plan = read_plan_file(out.getvalue())
+    activity = plan.sections[0].activities[0]
+    assert (activity.deadline_text, activity.responsible) == ("март 2024", "УО")
+    assert [w for w in plan.warnings if "«Срок (факт)» (E)" in w]
+
+
+def test_a_numbered_activity_merged_over_its_blank_deadline_is_an_activity():
+    rows = [
+        HEADER,
+        ["1.", "Работа с ОО"],
+        ["1.1.", "Проведение информационной кампании", None, "МОЦ", "Публикации"],
+        ["1.2.", "Семинар", "май 2024", "МОЦ", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["B2:E2", "B3:C3"]))
+    assert [(s.number, [(a.number, a.expected_result) for a in s.activities]) for s in plan.sections] == [
+        ("1.", [("1.1.", "Публикации"), ("1.2.", "Программа")])
+    ]
+
+
+def test_a_signature_spread_over_cells_and_notes_under_the_table_are_left_out_and_said():
+    rows = [
+        HEADER,
+        ["1.", "Организационные мероприятия"],
+        ["1.1.", "Семинар", "май 2024", "МОЦ", "Программа"],
+        [None, "Итого по программе", None, None, "80"],
+        [None],
+        [None, "Начальник управления образования", None, None, "И.И. Иванов"],
+        [None, "Согласовано:", None, "Директор МОЦ", "Сидорова Е.В."],
+        ["Примечание: ОО – образовательные организации"],
+        ["* по согласованию"],
+        [None, "Список используемых сокращений"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, [a.number for a in s.activities]) for s in plan.sections] == [("1.", ["1.1."])]
+    said = " ".join(plan.warnings)
+    assert "Итого по программе" in said and "Примечание" in said and "Список используемых сокращений" in said
+
+
+def test_continuations_after_a_page_break_and_sub_items_with_their_own_deadlines():
+    rows = [
+        HEADER,
+        ["1.1.", "Организация работы со", "март 2024", "МОЦ", None],
+        [None, "ШНОР по внедрению методических рекомендаций", None, None, "Рекомендации"],
+        ["1.2.", "Методические мероприятия:", "апрель 2024", "МОЦ", "Семинары"],
+        [None, "- конференция педагогов ШНОР", "май 2024", "УО", "Конференция"],
+    ]
+    activities_read = read_plan_file(workbook_bytes(rows)).sections[0].activities
+    assert [(a.number, a.name, a.deadline_text, a.expected_result) for a in activities_read] == [
+        ("1.1.", "Организация работы со ШНОР по внедрению методических рекомендаций", "март 2024", "Рекомендации"),
+        ("1.2.", "Методические мероприятия:", "апрель 2024", "Семинары"),
+        ("", "- конференция педагогов ШНОР", "май 2024", "Конференция"),
+    ]
+
+
+def test_a_number_formatted_with_its_dot_keeps_it():
+    rows = [HEADER, [1, "Раздел"], [1.1, "Семинар", "май 2024", "МОЦ", "Программа"]]
+    plan = read_plan_file(workbook_bytes(rows, formats={"A2": '0"."', "A3": "0.0."}))
+    assert (plan.sections[0].number, plan.sections[0].activities[0].number) == ("1.", "1.1.")
+
+
+def test_another_plan_like_sheet_is_said_and_a_header_deep_below_a_long_preamble_is_found():
+    rows = [HEADER, ["1", "Семинар", "май 2024", "МОЦ", "Программа"]]
+    preamble = [[f"Пункт {n} пояснительной записки к плану"] for n in range(60)]
+    plan = read_plan_file(
+        workbook_bytes(preamble + rows, before=[HEADER, ["1", "Совещание", "июнь 2025", "УО", "Протокол"]])
+    )
+    assert plan.sheet == "Паспорт" and [w for w in plan.warnings if "«План»" in w]
+    deep = read_plan_file(workbook_bytes(preamble + rows))
+    assert [a.name for a in deep.sections[0].activities] == ["Семинар"]
+
+
+def test_a_stray_cell_far_to_the_right_is_named_in_the_refusal():
+    far = (
+        '<row r="3"><c r="A3" t="inlineStr"><is><t>Семинар</t></is></c>'
+        '<c r="KN3" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+    assert "KN3" in refusal(raw_workbook([PLAN_HEADER, far]))
+
+
+def test_one_merged_range_repeated_fifty_thousand_times_is_read_once():
+    merges = "".join('<mergeCell ref="C2:D5000"/>' for _ in range(50_000))
+    rows = [PLAN_HEADER] + [inline_row(f"Мероприятие {n}", "май 2025", number=n) for n in range(2, 4000)]
+    data = raw_workbook(rows, tail=f'<mergeCells count="50000">{merges}</mergeCells>')
+    assert read_plan_file(data).activity_count == 3998

@@ -236,3 +236,19 @@ def test_an_import_writes_activities_their_periods_and_history_in_a_bounded_numb
     assert activities.count() == 120
     assert ActivityPeriod.objects.filter(activity__section__plan=plan).count() == 120 * 12
     assert Activity.history.filter(section_id__in=plan.sections.values("pk")).count() == 120
+
+
+def test_what_the_reader_left_out_is_said_on_standard_error_and_the_json_stays_clean(world, plan_file, capsys):
+    from .test_import_layouts import HEADER
+
+    rows = [
+        [*HEADER, "Примечание"],
+        ["1", "Семинар", "май 2025", "УМЦ", "Программа", "перенесён"],
+        [None, "Итого по программе", None, None, "1"],
+    ]
+    code, out, err = run(
+        capsys, plan_file(workbook_bytes(rows)), "--owner", "oktyabrsky", "--period", "2025-2025", "--json"
+    )
+    assert code == 0 and json.loads(out)["sections"][0]["activities"][0]["name"] == "Семинар"
+    assert "Пропущено или стоит проверить:" in err
+    assert "Столбец «Примечание» (F) не прочитан" in err and "Итого по программе" in err

@@ -101,6 +101,17 @@ def test_a_stage_deadline_is_previewed_as_the_plan_will_read_it(world):
     assert activity.deadline_text == "" and activity.deadline_periods == [["2018-02-01", "2018-03-31"]]
 
 
+def test_what_the_reader_left_out_is_among_the_preview_problems(world):
+    rows = [
+        ["№", "Мероприятие", "Сроки", "Ответственный", "Срок (факт)"],
+        ["1", "Создание рабочей группы", "май 2024", "Директор", "июнь 2024"],
+        ["Примечание: ОО – образовательные организации"],
+    ]
+    preview = build_preview(read_plan_file(workbook_bytes(rows)), dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    said = " ".join(preview.problems)
+    assert "«Срок (факт)» (E) не прочитан" in said and "пропущена как примечание" in said
+
+
 def test_a_title_and_a_school_owner_are_taken_from_the_form(world, coordinator, client_for):
     client = client_for(coordinator)
     response = client.post(URL, form(seed_000(), owner="chemashi", title="Дорожная карта Чемашинской СОШ"))

@@ -61,6 +61,10 @@ class Command(RussianArgumentsCommand):
             "sheet": read.sheet,
         }
         messages.write(summary + "\n")
+        if read.warnings:
+            messages.write(_("Left out or worth checking:") + "\n")
+            for warning in read.warnings:
+                messages.write(f"  — {warning}\n")
         if options["dry_run"]:
             messages.write(_("Dry run: nothing was written.") + "\n")
             return
