@@ -13,8 +13,10 @@ activities restarting at «1.»), by a cell merged across the table, or by carry
 
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -23,6 +25,8 @@ from reports.assessments.files import FileRefused, _inspect
 
 from . import xlsx_grid
 from .deadlines import read_deadline
+
+logger = logging.getLogger(__name__)
 
 MAX_PLAN_FILE = 10 * 1024 * 1024
 MAX_PLAN_UNPACKED = 100 * 1024 * 1024
@@ -275,10 +279,10 @@ def number_key(number: str) -> tuple[int, ...] | None:
     """The numeric parts of a number as written: «1.1.» → (1, 1), «IV» → (4,), «Основное мероприятие 1.» → (1,)."""
     core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number.strip(), flags=re.I)
     core = core.strip().rstrip(".")
-    if re.fullmatch(r"\d+(?:\.\d+)*", core, re.ASCII):
+    if re.fullmatch(r"\d{1,9}(?:\.\d{1,9}){0,19}", core, re.ASCII):
         return tuple(int(p) for p in core.split("."))
     core = core.upper()
-    if re.fullmatch(r"[IVXLCІХШ]+", core):
+    if re.fullmatch(r"[IVXLCІХШ]{1,12}", core):
         total, previous = 0, 0
         for letter in reversed(core):
             value = ROMAN_VALUES[letter]
@@ -302,6 +306,12 @@ def read_plan_file(source) -> ReadPlan:
         return _read_workbook(xlsx_grid.Workbook(archive))
     except xlsx_grid.GridRefused as exc:
         raise PlanFileRefused([str(exc)]) from exc
+    except PlanFileRefused:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError, ArithmeticError) as exc:
+        # A file no spreadsheet program writes, in a way not foreseen: refused as damaged, and logged to be mended.
+        logger.exception("plan table could not be read")
+        raise PlanFileRefused([_("The workbook cannot be read: it is damaged or not an .xlsx file.")]) from exc
     finally:
         archive.close()
 
@@ -383,10 +393,13 @@ def _check_unpacked(archive, infos) -> None:
 
 
 def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
-    visible = [sheet for sheet in workbook.sheets if sheet.state == "visible"]
+    visible, refused = [], {}
+    for sheet in (sheet for sheet in workbook.sheets if sheet.state == "visible"):
+        try:
+            visible.append(workbook.read(sheet))
+        except xlsx_grid.GridRefused as refusal:
+            refused[sheet.title] = str(refusal)  # a list of pupils or a calculation beside the plan: not the plan
     hidden = [sheet for sheet in workbook.sheets if sheet.state != "visible"]
-    for sheet in visible:
-        workbook.read(sheet)
     # The best header of all visible sheets: a passport row on the first sheet («Наименование программы | …») names
     # two columns at most, a table's header names three or more.
     # The first strong header wins (a row of activities below that happens to name more columns does not); passport
@@ -402,6 +415,10 @@ def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
         except NoActivities as refusal:
             first_refusal = first_refusal or refusal
             continue
+        for title, reason in refused.items():
+            plan.warnings.append(
+                _("The sheet «%(sheet)s» was not read: %(reason)s") % {"sheet": title, "reason": reason}
+            )
         for sheet in visible:
             if sheet is not header.sheet and any(h.strong for h in found[id(sheet)]):
                 plan.warnings.append(
@@ -412,6 +429,8 @@ def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:
                     % {"other": sheet.title, "sheet": header.sheet.title}
                 )
         return plan
+    if refused:
+        raise PlanFileRefused(list(refused.values()))
     if first_refusal is not None:
         raise PlanFileRefused([_("The plan table has a header but not a single activity under it.")])
     for sheet in hidden:
@@ -469,7 +488,7 @@ def _is_column_numbering(values: list[str]) -> bool:
     filled = [v for v in values if v]
     return (
         len(filled) >= 3
-        and all(v.isascii() and v.isdecimal() for v in filled)
+        and all(v.isascii() and v.isdecimal() and len(v) <= 9 for v in filled)
         and [int(v) for v in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled)))
     )
 
@@ -731,6 +750,7 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
         if lines[index].key:
             following = lines[index].key
     sections: list[ReadSection] = []
+    by_key: dict[tuple[int, ...], ReadSection] = {}  # the last section of each number, for its sub-sections
     current: ReadSection | None = None
     last: tuple[ReadActivity, ReadSection] | None = None
     warnings: list[str] = []
@@ -744,9 +764,12 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
                 % {"row": line.row, "text": " | ".join(v for v in line.values if v)[:80]}
             )
             continue
-        if _is_section(line, next_keys[index], current, sections):
-            current = _section(line, sections)
+        if _is_section(line, next_keys[index], current, by_key):
+            current = _section(line, by_key)
             sections.append(current)
+            own = number_key(current.number) if current.number else None
+            if own:
+                by_key[own] = current
             last = None
             continue
         if current is None:
@@ -763,8 +786,11 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
     if not any(section.activities for section in sections):
         raise NoActivities()
     # Text rows under the last activity («Список используемых сокращений», a closing remark) are not sections.
-    while sections and not sections[-1].activities and not any(s.parent is sections[-1] for s in sections):
+    children = Counter(id(s.parent) for s in sections if s.parent is not None)
+    while sections and not sections[-1].activities and not children[id(sections[-1])]:
         left = sections.pop()
+        if left.parent is not None:
+            children[id(left.parent)] -= 1
         warnings.insert(
             0,
             _("Row %(row)s under the table was left out: «%(text)s».")
@@ -813,7 +839,7 @@ def _append(activity: ReadActivity, line: Line) -> None:
     activity.expected_result = joined(activity.expected_result, line.result)
 
 
-def _is_section(line: Line, following, current: ReadSection | None, sections: list[ReadSection]) -> bool:
+def _is_section(line: Line, following, current: ReadSection | None, by_key: dict) -> bool:
     key = line.key
     lowered = line.name.lower()
     extended = bool(key and following and len(following) > len(key) and following[: len(key)] == key)
@@ -824,7 +850,7 @@ def _is_section(line: Line, following, current: ReadSection | None, sections: li
         and len(following) < len(key)
         and following[-1] == 1
         and (not line.responsible or "этап" in lowered)
-        and ("этап" in lowered or any(s.number and number_key(s.number) == key[:-1] for s in sections))
+        and ("этап" in lowered or key[:-1] in by_key)
     )
     if extended or stage:
         return True  # «1.» before «1.1»; a stage «1.1. Подготовительный этап» before activities «1.», «2.»
@@ -860,7 +886,7 @@ def _next_top_level(key, current: ReadSection | None) -> bool:
     return False
 
 
-def _section(line: Line, earlier: list[ReadSection]) -> ReadSection:
+def _section(line: Line, by_key: dict) -> ReadSection:
     number = line.number
     text = " ".join(part for part in (number, line.name) if part) if number and not ONLY_NUMBER.match(number) else None
     if text is None and number:
@@ -876,19 +902,9 @@ def _section(line: Line, earlier: list[ReadSection]) -> ReadSection:
         ]
         if readable:
             section.deadline_text = readable[0]
-    section.parent = _parent_of(section, earlier)
-    return section
-
-
-def _parent_of(section: ReadSection, earlier: list[ReadSection]) -> ReadSection | None:
-    """«1.1» belongs to the last section numbered «1» (or «Основное мероприятие 1.»)."""
     key = number_key(section.number) if section.number else None
-    if not key or len(key) < 2:
-        return None
-    for candidate in reversed(earlier):
-        if candidate.number and number_key(candidate.number) == key[:-1]:
-            return candidate
-    return None
+    section.parent = by_key.get(key[:-1]) if key and len(key) >= 2 else None  # «1.1» under the last «1»
+    return section
 
 
 def _check_lengths(sheet, sections: list[ReadSection]) -> None:

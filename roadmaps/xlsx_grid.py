@@ -13,6 +13,9 @@ roadmaps/imports.py); defusedxml refuses entities besides.
 
 import bisect
 import datetime as dt
+import decimal
+import functools
+import math
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -26,6 +29,10 @@ MAX_ROWS = 5000  # rows holding text
 MAX_COLUMNS = 200
 MAX_CELL_ELEMENTS = MAX_ROWS * MAX_COLUMNS  # cells declared, empty or not (borders drawn far below a table are fine)
 MAX_ELEMENTS = 4 * MAX_CELL_ELEMENTS  # XML elements of any kind in one part: a cell with a value is two or three
+MAX_DEPTH = 32
+MAX_KEPT = 10_000  # elements inside one shared string or cell (rich text runs)
+MAX_SHEETS = 50
+MAX_FORMAT_CODE = 255  # Excel's own limit
 MAX_TEXT = 10_000_000  # characters of text in one sheet
 MAX_MERGES = 50_000
 MAX_STYLES = 65_536
@@ -48,6 +55,7 @@ class Sheet:
     )  # min_row, min_col, max_row, max_col (1-based)
     formulas_without_value: list[str] = field(default_factory=list)  # cell references, e.g. «B7»
     spans: dict | None = None  # the reader's cache of cells merged across columns (roadmaps/imports.py)
+    hidden_rows: list[int] = field(default_factory=list)  # rows with text that Excel hides
 
     @property
     def empty(self) -> bool:
@@ -75,21 +83,28 @@ class Workbook:
         damaged = GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
         stack: list = []
         kept = 0
-        elements = 0
+        elements = kept_elements = 0
         try:
             with self.archive.open(name) as member:
                 for event, element in SafeET.iterparse(member, events=("start", "end")):
+                    elements += 1
                     if event == "start":
                         stack.append(element)
+                        if len(stack) > MAX_DEPTH:
+                            raise damaged  # an .xlsx part is a few levels deep
                         tag = _local(element.tag)
                         if tag in keep:
                             kept += 1
+                            kept_elements = 0
+                        elif kept:
+                            kept_elements += 1
+                            if kept_elements > MAX_KEPT:
+                                raise damaged  # a cell of thousands of elements
                         if tag in starts:
                             yield None, tag, element
                         continue
                     stack.pop()
-                    elements += 1
-                    if elements > MAX_ELEMENTS:
+                    if elements > 2 * MAX_ELEMENTS:
                         raise GridRefused(
                             _("The workbook holds far more than a plan table (%(count)s elements in «%(part)s»).")
                             % {"count": f"{MAX_ELEMENTS:,}".replace(",", " "), "part": name}
@@ -132,7 +147,12 @@ class Workbook:
             elif tag == "sheet":
                 rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
                 kind, part = relations.get(rid, ("", ""))
-                if kind.endswith("/worksheet") and part in self.names:
+                if kind.endswith("/worksheet") and part in self.names and part not in {s.part for s in sheets}:
+                    if len(sheets) >= MAX_SHEETS:
+                        raise GridRefused(
+                            _("The workbook has more than %(count)s sheets: a plan table needs one.")
+                            % {"count": MAX_SHEETS}
+                        )
                     sheets.append(Sheet(element.get("name") or "", element.get("state") or "visible", part))
         return sheets
 
@@ -163,11 +183,12 @@ class Workbook:
             if part in self.names:
                 for parent, tag, element in self._stream(part):
                     number = element.get("numFmtId") or ""
-                    if tag == "numFmt" and number.isdigit() and len(codes) < MAX_STYLES:
-                        codes[int(number)] = element.get("formatCode") or "General"
+                    if tag == "numFmt" and parent == "numFmts" and _int(number) is not None and len(codes) < MAX_STYLES:
+                        code = element.get("formatCode") or "General"
+                        codes[_int(number)] = code if len(code) <= MAX_FORMAT_CODE else "General"
                     elif tag == "xf" and parent == "cellXfs" and len(styles) < MAX_STYLES:
                         styles.append(number)
-            self._formats = [codes.get(int(n), "General") if n.isdigit() else "General" for n in styles]
+            self._formats = [codes.get(_int(n), "General") for n in styles]
         return self._formats
 
     # --- cells ---------------------------------------------------------------------------------------------------
@@ -182,15 +203,17 @@ class Workbook:
         hidden: set[int] = set()  # <cols> come before the cells
         cells = text_total = 0
         row_number = column = 0
+        row_hidden = False
         too_large = GridRefused(
             _("The sheet «%(sheet)s» is larger than a plan table (%(rows)s rows and %(columns)s columns at most).")
             % {"sheet": sheet.title, "rows": MAX_ROWS, "columns": MAX_COLUMNS}
         )
         for parent, tag, element in self._stream(sheet.part, keep=frozenset({"c"}), starts=frozenset({"row"})):
             if parent is None:  # a row begins
-                number = element.get("r")
-                row_number = int(number) if number and number.isdigit() else row_number + 1
+                number = _int(element.get("r"))
+                row_number = number if number is not None else row_number + 1
                 column = 0
+                row_hidden = element.get("hidden") in ("1", "true")
             elif tag == "c":
                 cells += 1
                 if cells > MAX_CELL_ELEMENTS:
@@ -198,11 +221,17 @@ class Workbook:
                 reference = element.get("r")
                 try:
                     column = _column_of(reference) if reference else column + 1
+                    if reference:
+                        row_number = _row_of(reference)  # the cell knows its row even where the row does not say
                 except ValueError:
                     raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
                 text = self._cell(element, strings, formats, sheet, reference, row_number, column)
                 if not text or column in hidden:
                     continue  # a hidden column (an old deadline, a working note) is not part of the table shown
+                if row_hidden:
+                    if not sheet.hidden_rows or sheet.hidden_rows[-1] != row_number:
+                        sheet.hidden_rows.append(row_number)  # a cancelled activity, hidden: said, not read
+                    continue
                 if column > MAX_COLUMNS:
                     raise GridRefused(
                         _(
@@ -228,17 +257,17 @@ class Workbook:
                     values = rows[row_number] = []
                 if len(values) < column:
                     values.extend([""] * (column - len(values)))
+                if values[column - 1]:  # two cells at one place: no spreadsheet program writes that
+                    raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
                 values[column - 1] = text
             elif tag == "mergeCell" and len(merges) < MAX_MERGES:
                 merged = _range_of(element.get("ref") or "")
                 if merged:
                     merges.add(merged)
             elif tag == "col" and parent == "cols" and element.get("hidden") in ("1", "true"):
-                try:
-                    first, last = int(element.get("min") or 0), int(element.get("max") or 0)
-                except ValueError:
-                    continue
-                hidden.update(range(max(first, 1), min(last, 16_384) + 1))
+                first, last = _int(element.get("min")), _int(element.get("max"))
+                if first is not None and last is not None:
+                    hidden.update(range(max(first, 1), min(last, MAX_COLUMNS + 1) + 1))
         sheet.merges = sorted(merges)  # a crafted file may repeat one range thousands of times
         sheet.rows = sorted(rows.items())
         _fill_merged_down(sheet)
@@ -265,18 +294,19 @@ class Workbook:
         if value is None or value == "":
             return ""
         if kind == "s":
-            try:
-                return _clean(strings[int(value)])
-            except (ValueError, IndexError):
-                raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from None
+            index = _int(value)
+            if index is None or index >= len(strings):
+                raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
+            return _clean(strings[index])
         if kind in ("str", "e"):
             return _clean(value)
         if kind == "b":
             return _("TRUE") if value.strip() == "1" else _("FALSE")
         style = element.get("s")
         code = "General"
-        if style and style.isdigit() and int(style) < len(formats):
-            code = formats[int(style)]
+        index = _int(style)
+        if index is not None and index < len(formats):
+            code = formats[index]
         if kind == "d":
             try:
                 return format_date(dt.datetime.fromisoformat(value.strip()), code)
@@ -299,35 +329,77 @@ def _format_section(code: str) -> str:
     return _QUOTED.sub("", code.split(";", 1)[0]).lower()
 
 
-def format_number(value: float, code: str, date1904: bool = False) -> str:
+@dataclass(frozen=True)
+class NumberFormat:
+    """What a number format code does, parsed once per code."""
+
+    date: bool = False
+    time: bool = False
+    places: int | None = None  # None: General
+    trailing_dot: bool = False
+    percent: bool = False
+    prefix: str = ""
+    suffix: str = ""
+    has_day: bool = False
+    has_month: bool = False
+    has_year: bool = False
+
+
+@functools.lru_cache(maxsize=1024)
+def number_format(code: str) -> NumberFormat:
     from openpyxl.styles.numbers import is_date_format
 
-    if code and code != "General" and is_date_format(code):
+    code = code if code and len(code) <= MAX_FORMAT_CODE else "General"
+    section = _format_section(code)
+    if code != "General" and is_date_format(code):
+        elapsed = bool(re.search(r"\[(?:h+|m+|s+)\]", code.lower()))  # «[h]:mm» is a duration, not a date
+        has_month = "m" in section and not re.search(r"[hs]", section)
+        return NumberFormat(
+            date=not elapsed,
+            time=elapsed,
+            has_day="d" in section,
+            has_month=has_month,
+            has_year="y" in section,
+        )
+    if section in ("general", "@", "") or "e" in section or not re.search(r"[0#?]", section):
+        return NumberFormat()
+    digits = re.search(r"\.([0#?]*)", section)
+    places = min(len(digits.group(1)) if digits else 0, 15)  # Excel shows 15 significant digits at most
+    prefix, suffix = _literals(code.split(";", 1)[0])
+    return NumberFormat(
+        places=places,
+        # «0.» shows 1 as «1.», «0.0.» shows 1.1 as «1.1.»: a dot with no digit after it is written as it is.
+        trailing_dot=bool(digits) and (not places or section.rstrip().endswith(".")),
+        percent="%" in section,
+        prefix=prefix,
+        suffix=suffix,
+    )
+
+
+def format_number(value: float, code: str, date1904: bool = False) -> str:
+    if not math.isfinite(value):
+        return ""
+    shape = number_format(code or "General")
+    if shape.date:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
         try:
             moment = from_excel(value, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900)
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, TypeError):
             return _plain(value)
-        if isinstance(moment, dt.timedelta | dt.time):
+        if not isinstance(moment, dt.datetime | dt.date):
             return _plain(value)
         return format_date(moment, code)
-    section = _format_section(code or "General")
-    if section in ("general", "@", ""):
+    if shape.places is None:
         return _plain(value)
-    percent = "%" in section
-    if percent:
+    if shape.percent:
         value *= 100
-    if "e" in section:
-        return _plain(value)
-    digits = re.search(r"\.([0#?]*)", section)
-    places = len(digits.group(1)) if digits else 0
-    if not re.search(r"[0#?]", section):
-        return _plain(value)
-    # «0.» shows 1 as «1.», «0.0.» shows 1.1 as «1.1.»: a dot with no digit after it is written as it is.
-    text = f"{value:.{places}f}" + ("." if digits and (not places or section.rstrip().endswith(".")) else "")
-    prefix, suffix = _literals(code.split(";", 1)[0])
-    return prefix + text + ("%" if percent else "") + suffix
+    if abs(value) >= 1e15:
+        return _plain(value)  # Excel shows such numbers in exponent form whatever the format
+    # Excel rounds half away from zero (2.5 → «3», 1.25 → «1.3»), Python's format to even.
+    rounded = decimal.Decimal(repr(value)).quantize(decimal.Decimal(1).scaleb(-shape.places), decimal.ROUND_HALF_UP)
+    text = f"{rounded:f}" + ("." if shape.trailing_dot else "")
+    return shape.prefix + text + ("%" if shape.percent else "") + shape.suffix
 
 
 def _literals(section: str) -> tuple[str, str]:
@@ -346,10 +418,8 @@ def _literals(section: str) -> tuple[str, str]:
 
 def format_date(moment: dt.datetime | dt.date, code: str) -> str:
     """A date as its format shows it, in words the deadline reader knows: a month format is the whole month."""
-    section = _format_section(code or "")
-    has_day = "d" in section
-    has_year = "y" in section
-    has_month = "m" in section and not re.search(r"[hs]", section)
+    shape = number_format(code or "General")
+    has_day, has_month, has_year = shape.has_day, shape.has_month, shape.has_year
     if has_day or not (has_month or has_year):
         return moment.strftime("%d.%m.%Y")
     if has_month:
@@ -358,12 +428,28 @@ def format_date(moment: dt.datetime | dt.date, code: str) -> str:
 
 
 def _plain(value: float) -> str:
+    """General: what Excel shows, 15 significant digits (0.1 + 0.2 is «0.3»)."""
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return repr(value)
+    return f"{value:.15g}"
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------------
+
+
+def _int(text: str | None) -> int | None:
+    """A non-negative integer attribute as written by spreadsheet programs; None for anything else («²», «-1», a
+    5,000-digit run)."""
+    if text and text.isascii() and text.isdecimal() and len(text) <= 9:
+        return int(text)
+    return None
+
+
+def _row_of(reference: str) -> int:
+    match = _REFERENCE.match(reference)
+    if match is None:
+        raise ValueError(reference)
+    return int(match.group(2))
 
 
 def _local(tag: str) -> str:
@@ -382,8 +468,17 @@ def _text_of(element) -> str:
     return "".join(parts)
 
 
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# Control characters but tab and line feed, zero-width marks and the soft hyphen: invisible in Excel, they would
+# make «1.\u200b1» a different number and «Ответ\u00adственный» an unknown label.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff]")
+
+
 def _clean(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "_x" in text:  # Excel writes a carriage return as «_x000D_» and an underscore before «x» as «_x005F_»
+        text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", text).strip()
 
 
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
