@@ -104,6 +104,10 @@ class ReadPlan:
 # --- Columns -------------------------------------------------------------------------------------------------------
 
 NUMBER, NAME, DEADLINE, RESPONSIBLE, RESULT = "number", "name", "deadline", "responsible", "result"
+# A grouping column left of the activities («Направление», «Фактор риска», «Задача»), merged down over its rows: its
+# text is the section of the rows beside it. Two levels at most: GROUP, then GROUP_INNER.
+GROUP, GROUP_INNER = "group", "group_inner"
+GROUP_LABEL = re.compile(r"^(?:основные направлени|направлени|раздел|блок|фактор|риск|задач|цел[ьи]\b|модул|этап)")
 
 # Passport rows above a table start like a name header («Наименование программы | …»): they name the document.
 PASSPORT_NAME = re.compile(
@@ -114,11 +118,12 @@ PASSPORT_NAME = re.compile(
 
 
 def _normal(text: str) -> str:
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)  # «Наимено-\nвание» in a narrow header cell
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
 
 
 # Columns of a report on the plan, not of the plan: «Срок (факт)», «Достигнутый результат», «Отметка о выполнении».
-REPORT_COLUMN = re.compile(r"факт|достигнут|исполнено|отметка|информация о (?:вы|ис)полнении|примечани")
+REPORT_COLUMN = re.compile(r"\bфакт\b|фактическ|достигнут|исполнено|отметка|информация о (?:вы|ис)полнении|примечани")
 
 
 def column_role(text: str) -> str | None:
@@ -149,19 +154,37 @@ def column_role(text: str) -> str | None:
     if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог")):
         return RESULT
     if ("мероприят" in t and short) or t.startswith(
-        ("основные направления", "направлени", "выполненные", "вид деятельности", "виды деятельности", "формы работы")
+        ("выполненные", "вид деятельности", "виды деятельности", "формы работы")
     ):
         return NAME
+    if short and GROUP_LABEL.match(t):
+        return GROUP  # the name column itself where the table has no other (header_roles)
     return None
 
 
 def header_roles(values: list[str]) -> dict[str, int]:
-    """role → column (0-based) of the cells of a row that are column labels."""
+    """role → column (0-based) of the cells of a row that are column labels. «Участники» are the responsible only
+    where no column names the responsible itself."""
     roles: dict[str, int] = {}
+    participants = None
+    groups: list[int] = []
     for index, value in enumerate(values):
         role = column_role(value) if value else None
+        if role == RESPONSIBLE and _normal(value).startswith("участник"):
+            participants = index if participants is None else participants
+            continue
+        if role == GROUP:
+            groups.append(index)
+            continue
         if role and role not in roles:
             roles[role] = index
+    if participants is not None and RESPONSIBLE not in roles:
+        roles[RESPONSIBLE] = participants
+    if groups and NAME not in roles:
+        roles[NAME] = groups.pop()  # «Направления деятельности» is the name column of a table that has no other
+    left = [column for column in groups if NAME in roles and column < roles[NAME]]
+    for role, column in zip((GROUP, GROUP_INNER), left, strict=False):
+        roles[role] = column
     return roles
 
 
@@ -175,6 +198,9 @@ class Header:
     # second «Ответственные» column.
     joined: dict[str, list[int]] = field(default_factory=dict)
     only_labels: bool = False  # every filled cell of the header row(s) is a column label
+    # Columns of quarters or months («I кв. | II кв. …», «янв … дек» under «2024 год») marked «+», «х», «■» in the
+    # rows: column → the period it stands for, the deadline being the periods marked.
+    marks: dict[int, tuple[str, str]] = field(default_factory=dict)  # column → (period as labelled, its year)
 
     @property
     def score(self) -> int:
@@ -190,28 +216,33 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
     """The rows of the sheet's top that can be the table's header: a name column and at least one more."""
     found = []
     rows = sheet.rows
-    for index in range(min(HEADER_SCAN_ROWS, len(rows))):
+    scanned = min(HEADER_SCAN_ROWS, len(rows))
+    last_scanned = rows[scanned - 1][0] if scanned else 0
+    groups_by_row: dict[int, set[int]] = {}  # 0-based columns under the cells of a row merged across columns
+    for min_row, min_col, _max_row, max_col in sheet.merges:
+        if max_col > min_col and min_row <= last_scanned:
+            groups_by_row.setdefault(min_row, set()).update(range(min_col - 1, min(max_col, xlsx_grid.MAX_COLUMNS)))
+    for index in range(scanned):
         number, values = rows[index]
         roles = header_roles(values)
         last = index
         two_cells = sum(1 for v in values if v) >= 2  # a title row above the header is one merged cell
         if roles and two_cells and index + 1 < len(rows) and rows[index + 1][0] == number + 1:
             below = rows[index + 1][1]
-            if _is_sub_header(values, below):
+            if _is_sub_header(values, below, groups_by_row.get(number, set())):
+                # The row below is the header's lower half: labels under a group cell, quarters under «Сроки», or
+                # the header's own cells merged down.
+                last = index + 1
                 used = set(roles.values())
                 for role, column in header_roles(below).items():
                     if role not in roles and column not in used:
                         roles[role] = column
-                        last = index + 1
-                if last == index and all(
-                    not v or v == (values[i] if i < len(values) else "") for i, v in enumerate(below)
-                ):
-                    last = index + 1  # the lower half of header cells merged over two rows
         if NAME in roles and len(roles) >= 2:
             header = Header(sheet, index, last, roles)
             header.joined = _joined_columns(header)
+            header.marks = _mark_columns(header)
             header.only_labels = all(
-                column_role(v) or (i < len(values) and values[i] == v)
+                column_role(v) or _period_label(v) or (i < len(values) and values[i] == v)
                 for r in range(index, last + 1)
                 for i, v in enumerate(rows[r][1])
                 if v
@@ -227,23 +258,100 @@ def _joined_columns(header: Header) -> dict[str, list[int]]:
     first_number, last_number = sheet.rows[header.first][0], sheet.rows[header.last][0]
     for min_row, min_col, _max_row, max_col in sheet.merges:
         role = owner.get(min_col - 1)
-        if role and role != NUMBER and max_col > min_col and first_number <= min_row <= last_number:
+        if (
+            role in (NAME, DEADLINE, RESPONSIBLE, RESULT)
+            and max_col > min_col
+            and first_number <= min_row <= last_number
+        ):
             for column in range(min_col, max_col):  # 0-based: the columns after the labelled one
                 if column not in owner and column not in joined.get(role, []):
                     joined.setdefault(role, []).append(column)
     for index in range(header.first, header.last + 1):
         for column, value in enumerate(sheet.rows[index][1]):
             role = column_role(value) if value else None
-            if role and role != NUMBER and column not in owner and column not in joined.get(role, []):
+            if role == RESPONSIBLE and _normal(value).startswith("участник"):
+                continue  # «Участники» beside «Ответственный» are not responsible (header_roles)
+            if (
+                role in (NAME, DEADLINE, RESPONSIBLE, RESULT)
+                and column not in owner
+                and column not in joined.get(role, [])
+            ):
                 joined.setdefault(role, []).append(column)
                 owner[column] = role
     return joined
 
 
-def _is_sub_header(above: list[str], below: list[str]) -> bool:
-    """Every filled cell of the row below is a column label, or the text of the header cell above (merged down)."""
+MONTH_LABELS = {
+    "янв": "январь", "фев": "февраль", "мар": "март", "апр": "апрель", "май": "май", "мая": "май", "июн": "июнь",
+    "июл": "июль", "авг": "август", "сен": "сентябрь", "окт": "октябрь", "ноя": "ноябрь", "дек": "декабрь",
+}  # fmt: skip
+QUARTER_LABEL = re.compile(r"^(i{1,3}|iv|[1-4])\s*-?(?:й\s*)?(?:кв\.?|квартал)(?:\s+(20\d\d))?")
+MONTH_LABEL = re.compile(r"^(янв|фев|мар|апр|май|мая|июн|июл|авг|сен|окт|ноя|дек)[а-я]*\.?(?:\s+(20\d\d))?$")
+MARK = re.compile(r"^[+хxv✓✔■●•*□▪✗1]$", re.IGNORECASE)
+
+
+def _period_label(text: str) -> tuple[str, str] | None:
+    """(period, year) of a column label: «II кв.» → («II кв.», ""), «Янв.» → («январь», ""), «март 2024» →
+    («март», «2024»); None for any other label. Quarters stay as labelled; an abbreviated month is written out."""
+    t = _normal(text)
+    quarter = QUARTER_LABEL.match(t)
+    if quarter:
+        written = re.sub(r"\s*\b20\d\d\b.*$", "", text.strip())
+        return written, quarter.group(2) or ""
+    month = MONTH_LABEL.match(t)
+    if month:
+        return MONTH_LABELS[month.group(1)], month.group(2) or ""
+    return None
+
+
+def _mark_columns(header: Header) -> dict[int, str]:
+    sheet = header.sheet
+    labels: dict[int, str] = {}
+    for index in range(header.first, header.last + 1):
+        for column, value in enumerate(sheet.rows[index][1]):
+            period = _period_label(value) if value else None
+            if period:
+                labels[column] = period
+    if len(labels) < 2:
+        return {}
+    # The year of the columns: in a header cell above them («2024 год» merged over «янв … дек»), or none.
+    header_rows = dict(sheet.rows[header.first : header.last + 1])
+    for min_row, min_col, _max_row, max_col in sheet.merges:
+        values = header_rows.get(min_row)
+        if values is None or min_col > len(values):
+            continue
+        year = re.search(r"\b(20\d\d)\b", values[min_col - 1])
+        if year:
+            for column in range(min_col - 1, max_col):
+                if column in labels and not labels[column][1]:
+                    labels[column] = (labels[column][0], year.group(1))
+    return labels
+
+
+def _marked_deadline(values: list[str], marks: dict[int, tuple[str, str]]) -> str:
+    """«I кв., III кв. 2024» from the quarters marked in a row; the year once when all the periods share it."""
+    marked = [marks[c] for c in sorted(marks) if c < len(values) and MARK.match(values[c])]
+    if not marked:
+        return ""
+    years = {year for _period, year in marked}
+    if len(years) == 1:
+        return ", ".join(period for period, _year in marked) + (f" {years.pop()}" if marked[0][1] else "")
+    return ", ".join(f"{period} {year}".strip() for period, year in marked)
+
+
+def _is_sub_header(above: list[str], below: list[str], groups: set[int]) -> bool:
+    """The row below is the header's lower half: each filled cell is the header cell above merged down, or a label
+    under an empty cell or under a group cell merged across columns («Исполнение», «Сроки исполнения»)."""
     filled = [(i, v) for i, v in enumerate(below) if v]
-    return bool(filled) and all(column_role(v) or (i < len(above) and above[i] == v) for i, v in filled)
+    if not filled:
+        return False
+    for i, v in filled:
+        upper = above[i] if i < len(above) else ""
+        if upper == v:
+            continue
+        if not (column_role(v) or _period_label(v)) or (upper and i not in groups and column_role(upper)):
+            return False  # «Мероприятие 2 | май 2025» under «Мероприятие | Сроки» is the first activity
+    return True
 
 
 # --- Section numbers -----------------------------------------------------------------------------------------------
@@ -252,7 +360,8 @@ def _is_sub_header(above: list[str], below: list[str]) -> bool:
 # Cyrillic look-alike counts only with its dot («С.» is a number, «С целью» is not).
 LATIN_ROMAN = r"[IVXLC]+"
 CYRILLIC_ROMAN = r"[IVXLCІХШ]*[ІХШ][IVXLCІХШ]*"
-NUMBER_CORE = rf"(?:{LATIN_ROMAN}(?:\.|(?=\s|$))|{CYRILLIC_ROMAN}(?:\.|(?=\s|$))|\d+(?:\.\d+)*(?:\.|(?=\s|$)))"
+ROMAN_CORE = rf"(?:{LATIN_ROMAN}|{CYRILLIC_ROMAN})(?:\.|(?=\s|$))"
+NUMBER_CORE = rf"(?:{ROMAN_CORE}|\d+(?:\.\d+)*(?:\.|\)|(?=\s|$)))"  # «1.», «1.1», «1)», «II.», «IV»
 NUMBER_WORDS = r"(?:раздел|основное мероприятие|направление|этап|блок|задача)"
 LEADING_NUMBER = re.compile(
     rf"^(?P<number>(?:{NUMBER_WORDS}\s+)?{NUMBER_CORE})\s*(?P<title>.*)$",
@@ -278,7 +387,7 @@ def split_number(text: str) -> tuple[str, str]:
 def number_key(number: str) -> tuple[int, ...] | None:
     """The numeric parts of a number as written: «1.1.» → (1, 1), «IV» → (4,), «Основное мероприятие 1.» → (1,)."""
     core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number.strip(), flags=re.I)
-    core = core.strip().rstrip(".")
+    core = core.strip().removesuffix(")").rstrip(".")
     if re.fullmatch(r"\d{1,9}(?:\.\d{1,9}){0,19}", core, re.ASCII):
         return tuple(int(p) for p in core.split("."))
     core = core.upper()
@@ -501,14 +610,23 @@ SIGNATURE_START = re.compile(
 INITIALS = re.compile(r"[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.")
 
 
+SIGNATURE_BLOCK = re.compile(
+    r"^(?:исполнител[ьи]|согласовано|утверждаю|подготовил[аи]?|составил[аи]?|ознакомлен[аы]?)\s*:?(?:\s|$)",
+    re.IGNORECASE,
+)
+
+
 def _is_signature(text: str) -> bool:
-    """A line under the table: «Начальник управления ________ И.И. Иванов», «Исполнитель: Петрова А.А.», «М.П.»."""
-    head = text[:300]
+    """A line under the table: «Начальник управления ________ И.И. Иванов», «Исполнитель: Петрова А.А.», «М.П.»,
+    «Заместитель начальника | ____ | (подпись) | О.М. Дамба | (расшифровка подписи)»."""
     if len(text) > 300:
         return False
-    if re.search(r"_{3,}", head) or re.match(r"^(?:м\.\s?п\.?|подпись)(?:\s|$)", head, re.IGNORECASE):
+    if re.match(r"^(?:м\.\s?п\.?|подпись|\(подпись\))(?:\s|$)", text, re.IGNORECASE) or SIGNATURE_BLOCK.match(text):
         return True
-    return bool(SIGNATURE_START.match(head) and INITIALS.search(head))
+    lowered = text.lower()
+    if re.search(r"_{3,}", text) and (SIGNATURE_START.match(text) or INITIALS.search(text) or "подпис" in lowered):
+        return True
+    return bool(SIGNATURE_START.match(text) and (INITIALS.search(text) or "подпис" in lowered))
 
 
 @dataclass
@@ -521,12 +639,15 @@ class Line:
     deadline: str
     responsible: str
     result: str
-    others: list[str]
+    others: list[tuple[int, str]]  # (column, text) of the cells outside the plan's columns
     merged: bool
     key: tuple[int, ...] | None  # of the number cell or of the number the name starts with
     roman: bool
     name_covers_dates: bool  # the name cell is merged across the deadline or the result column
     values: list[str] = field(default_factory=list)
+    stage_columns: list[int] = field(default_factory=list)  # the column whose text became a stage's deadline
+    number_was_date: str = ""  # «01.02.2024» in the «№» column, read as «1.2»
+    groups: tuple[str, str] = ("", "")  # the texts of the grouping columns beside the row
     note: bool = False  # «Примечание: …», «* ОО – …», «Итого по программе»: under the table, not of it
 
 
@@ -549,7 +670,7 @@ def _read_table(header: Header) -> ReadPlan:
     for row_number, values in body:
         if _is_column_numbering(values) or _repeats_header(values, labels):
             continue
-        line = _line(row_number, values, roles, spans, header.joined)
+        line = _line(row_number, values, roles, spans, header.joined, header.marks)
         if line is None:
             continue
         if line.note:
@@ -557,31 +678,58 @@ def _read_table(header: Header) -> ReadPlan:
         else:
             lines.append(line)
     plan = _assemble(sheet, title, lines, roles)
-    plan.warnings[:0] = _unread_columns(lines, roles, header.joined, label_texts) + _notes_left_out(notes)
+    used_others = {column for line in lines for column in line.stage_columns}
+    dated = [line for line in lines if line.number_was_date]
+    if dated:
+        plan.warnings.append(
+            _(
+                "The «№» column holds dates that Excel made of numbers (row %(row)s: «%(date)s» read as «%(number)s»): "
+                "check the numbers, and format the column as text before typing them."
+            )
+            % {"row": dated[0].row, "date": dated[0].number_was_date, "number": dated[0].number}
+        )
+    hidden = [n for n in sheet.hidden_rows if n > rows[header.last][0]]
+    unread = _unread_columns(body, roles, header.joined, label_texts, used_others, header.marks)
+    plan.warnings[:0] = unread + _notes_left_out(notes)
+    if hidden:
+        plan.warnings.append(
+            _("Hidden rows were not read: %(rows)s. Show them in Excel if they belong to the plan.")
+            % {"rows": ", ".join(str(n) for n in hidden[:20]) + ("…" if len(hidden) > 20 else "")}
+        )
     return plan
 
 
-def _unread_columns(lines, roles, joined, label_texts) -> list[str]:
-    """A labelled column the plan has no place for («Примечание», «Срок (факт)»), when it holds text: said, not lost
-    in silence."""
-    read = set(roles.values()).union(*joined.values())
-    warnings = []
-    for column, label in sorted(label_texts.items()):
-        if column in read:
+def _unread_columns(body, roles, joined, label_texts, used_others: set[int], marks) -> list[str]:
+    """A column the plan has no place for («Примечание», «Срок (факт)», one without a label), when it holds text:
+    said, not lost in silence. A column whose text served as stage deadlines (seed 003) was read."""
+    read = set(roles.values()).union(*joined.values()) | used_others | set(marks)
+    counts: Counter = Counter()
+    for _number, values in body:
+        if _is_column_numbering(values):
             continue
-        filled = sum(1 for line in lines if column < len(line.values) and line.values[column])
-        if filled:
+        for column, value in enumerate(values):
+            if value and column not in read:
+                counts[column] += 1
+    warnings = []
+    for column, filled in sorted(counts.items()):
+        letter = xlsx_grid.column_letters(column + 1)
+        if column in label_texts:
             warnings.append(
                 _("The column «%(label)s» (%(letter)s) was not read: its text (%(count)s rows) is not in the plan.")
-                % {"label": label[:60], "letter": xlsx_grid.column_letters(column + 1), "count": filled}
+                % {"label": label_texts[column][:60], "letter": letter, "count": filled}
             )
-    return warnings
+        else:
+            warnings.append(
+                _("The column %(letter)s has no header and was not read: its text (%(count)s rows) is not in the plan.")
+                % {"letter": letter, "count": filled}
+            )
+    return warnings[:20]
 
 
 def _notes_left_out(notes) -> list[str]:
     shown = [
-        _("Row %(row)s was left out as a note under the table: «%(text)s».")
-        % {"row": line.row, "text": (line.name or line.number)[:80]}
+        _("Row %(row)s was left out as a note or a signature under the table: «%(text)s».")
+        % {"row": line.row, "text": " | ".join(v for v in line.values if v)[:80]}
         for line in notes[:10]
     ]
     if len(notes) > 10:
@@ -656,7 +804,7 @@ def _spans(sheet) -> dict[tuple[int, int], int]:
 JOINERS = {DEADLINE: " – ", NAME: " "}
 
 
-def _line(row_number: int, values: list[str], roles: dict[str, int], spans, joined) -> Line | None:
+def _line(row_number: int, values: list[str], roles: dict[str, int], spans, joined, marks=None) -> Line | None:
     def get(role):
         index = roles.get(role)
         if index is None:
@@ -664,10 +812,13 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         parts = [values[c] for c in (index, *joined.get(role, ())) if c < len(values) and values[c]]
         return JOINERS.get(role, "; ").join(dict.fromkeys(parts))
 
-    role_columns = set(roles.values()).union(*joined.values())
+    role_columns = set(roles.values()).union(*joined.values(), marks or ())
     number, name = get(NUMBER), get(NAME)
     deadline, responsible, result = get(DEADLINE), get(RESPONSIBLE), get(RESULT)
-    others = [v for i, v in enumerate(values) if v and i not in role_columns]
+    if marks:
+        deadline = _marked_deadline(values, marks) or ("" if MARK.match(deadline) else deadline)
+    groups = (get(GROUP), get(GROUP_INNER))
+    others = [(i, v) for i, v in enumerate(values) if v and i not in role_columns]
     merged = _merged_across(values, spans, row_number, roles)
     if merged is not None:
         # A section row merged across the table keeps its text in the first cell, whatever column that is.
@@ -678,7 +829,12 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
 
         number, responsible = outside(NUMBER, number), outside(RESPONSIBLE, responsible)
         deadline, result = outside(DEADLINE, deadline), outside(RESULT, result)
-        others = [v for i, v in enumerate(values) if v and i > last and i not in role_columns]
+        others = [(i, v) for i, v in enumerate(values) if v and i > last and i not in role_columns]
+    from_date = ""
+    date = re.fullmatch(r"(\d\d)\.(\d\d)\.\d{4}", number)
+    if date:
+        # Russian Excel turns «1.2» typed in the «№» column into 1 February: the number is the day and the month.
+        from_date, number = number, f"{int(date.group(1))}.{int(date.group(2))}"
     if number and not name and split_number(number)[1]:
         number, name = "", number  # a title written in the «№» column without merging the cells
     embedded = number
@@ -686,12 +842,14 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         embedded, _rest = split_number(name)
         if embedded and not _dotted(embedded):
             embedded = ""
-    filled = [v for v in values if v]
-    if not embedded and len(filled) <= 3 and not _reads_as_deadline(deadline) and _is_signature(" ".join(filled)):
-        return None
     if not (number or name or deadline or responsible or result):
         return None
-    note = not embedded and bool(NOTE.match(name or number))
+    filled = [v for v in values if v]
+    numbered = bool(embedded) and number_key(embedded) is not None
+    note = not numbered and (
+        bool(NOTE.match(name or number or filled[0]))
+        or (len(filled) <= 6 and not _reads_as_deadline(deadline) and _is_signature(" ".join(filled)))
+    )
     name_column = roles[NAME]
     span = spans.get((row_number, name_column))
     covers = span is not None and any(name_column < roles[r] <= span for r in (DEADLINE, RESULT) if r in roles)
@@ -709,14 +867,20 @@ def _line(row_number: int, values: list[str], roles: dict[str, int], spans, join
         name_covers_dates=covers,
         values=values,
         note=note,
+        number_was_date=from_date,
+        groups=groups,
     )
 
 
-NOTE = re.compile(r"^(?:примечани|справочно|список сокращений|сокращения|итого|всего|\*)", re.IGNORECASE)
+NOTE = re.compile(r"^(?:примечани|справочно|список сокращений|сокращения|итого\b|всего\b|\*)", re.IGNORECASE)
 
 
 def _reads_as_deadline(text: str) -> bool:
-    return bool(text) and read_deadline(text, dt.date(2000, 1, 1), dt.date(2100, 12, 31)).kind != "unparsed"
+    # A deadline longer than the plan keeps is refused anyway (_check_lengths): not worth reading 32,000 characters.
+    return (
+        0 < len(text) <= MAX_DEADLINE
+        and read_deadline(text, dt.date(2000, 1, 1), dt.date(2100, 12, 31)).kind != "unparsed"
+    )
 
 
 def _merged_across(values, spans, row_number, roles) -> tuple[int, int, str] | None:
@@ -754,7 +918,21 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
     current: ReadSection | None = None
     last: tuple[ReadActivity, ReadSection] | None = None
     warnings: list[str] = []
+    group_sections: list[ReadSection | None] = [None, None]
+    group_texts = ["", ""]
     for index, line in enumerate(lines):
+        if not line.merged:
+            for level, text in enumerate(line.groups):
+                if text and text != group_texts[level]:
+                    # A new text in a grouping column («Направление» merged down) opens its section.
+                    number, title = split_number(text)
+                    parent = group_sections[0] if level == 1 else None
+                    current = ReadSection(number, title, parent=parent, row=line.row)
+                    sections.append(current)
+                    group_sections[level], group_texts[level] = current, text
+                    if level == 0:
+                        group_sections[1], group_texts[1] = None, ""
+                    last = None
         if last is not None and _continues(line, last[0]):
             _append(last[0], line)
             continue
@@ -804,7 +982,7 @@ def _dotted(number: str) -> bool:
     """A number at the start of running text counts only with its dot («1.», «2.3», «II.») or its word («Раздел 2»):
     «2024 год», «I этап олимпиады» are not numbered."""
     core = re.sub(rf"^{NUMBER_WORDS}\s+", "", number.strip(), flags=re.I)
-    return core != number.strip() or "." in core
+    return core != number.strip() or "." in core or core.endswith(")")
 
 
 def _continues(line: Line, previous: ReadActivity) -> bool:
@@ -817,15 +995,22 @@ def _continues(line: Line, previous: ReadActivity) -> bool:
         return False  # a deadline of its own: an activity without a number (a sub-item), not the rest of the one above
     if not line.name:
         return bool(line.deadline or line.responsible or line.result)
+    # Each other cell of the row goes on with the text above (lower case) or fills what the activity above lacks:
+    # «организация наставничества | Зам. директора | Приказ» under an activity with its own is an activity.
+    for own, above in ((line.responsible, previous.responsible), (line.result, previous.expected_result)):
+        if own and above and not (own[0].islower() or own[0] in ",;:)–-—"):
+            return False
     first = line.name[0]
     if first.islower() or first in ",;:)–-—•":
         return True
-    return bool(
-        re.match(r"[А-ЯЁA-Z]{2,}\b", line.name)
-        and not re.search(r"[.;:!?»)]$", previous.name)
-        and not (line.responsible and previous.responsible)
-        and not (line.result and previous.expected_result)
-    )
+    last_word = previous.name.rsplit(None, 1)[-1].lower() if previous.name.split() else ""
+    return bool(re.match(r"[А-ЯЁA-Z]{2,}\b", line.name) and last_word in BREAKING_WORDS)
+
+
+# The line above broke before the abbreviation: «Организация работы со | ШНОР …», «Совещание для | ОО …».
+BREAKING_WORDS = frozenset(
+    "с со в во на по для и к ко о об от из за при через между а также или с участием руководителей педагогов".split()
+)
 
 
 def _append(activity: ReadActivity, line: Line) -> None:
@@ -897,11 +1082,10 @@ def _section(line: Line, by_key: dict) -> ReadSection:
     if line.deadline:
         section.deadline_text = line.deadline
     else:
-        readable = [
-            v for v in line.others if read_deadline(v, dt.date(2000, 1, 1), dt.date(2000, 12, 31)).kind != "unparsed"
-        ]
+        readable = [(i, v) for i, v in line.others if _reads_as_deadline(v)]
         if readable:
-            section.deadline_text = readable[0]
+            line.stage_columns.append(readable[0][0])
+            section.deadline_text = readable[0][1]
     key = number_key(section.number) if section.number else None
     section.parent = by_key.get(key[:-1]) if key and len(key) >= 2 else None  # «1.1» under the last «1»
     return section

@@ -2,6 +2,7 @@
 rows with their own cells, stages with deadlines, numbers and dates as Excel formats them, lines under the table."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -545,3 +546,184 @@ def test_one_merged_range_repeated_fifty_thousand_times_is_read_once():
     rows = [PLAN_HEADER] + [inline_row(f"Мероприятие {n}", "май 2025", number=n) for n in range(2, 4000)]
     data = raw_workbook(rows, tail=f'<mergeCells count="50000">{merges}</mergeCells>')
     assert read_plan_file(data).activity_count == 3998
+
+
+# --- Found by the second acceptance and the review of 2026-12-01 ----------------------------------------------------
+
+
+def test_a_grouping_column_merged_down_gives_the_sections():
+    rows = [
+        ["№", "Направление", "Мероприятие", "Сроки", "Ответственный"],
+        ["1", "Организационно-управленческое", "Назначение координатора", "январь 2024", "УО"],
+        ["2", None, "Создание рабочей группы", "февраль 2024", "УО"],
+        ["3", "Методическое сопровождение", "Семинар", "март 2024", "МОЦ"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["B2:B3"]))
+    assert [(s.title, [a.name for a in s.activities]) for s in plan.sections] == [
+        ("Организационно-управленческое", ["Назначение координатора", "Создание рабочей группы"]),
+        ("Методическое сопровождение", ["Семинар"]),
+    ]
+
+
+def test_two_grouping_columns_give_sections_and_their_sub_sections():
+    rows = [
+        ["Фактор риска", "Задача", "Мероприятие", "Сроки", "Ответственные", "Показатели"],
+        ["Низкая учебная мотивация", "Выявить причины", "Анкетирование", "октябрь 2024", "Психолог", "100 %"],
+        [None, None, "Анализ анкет", "ноябрь 2024", "Психолог", "Справка"],
+        [None, "Повысить мотивацию", "Предметные недели", "в течение года", "ШМО", "Охват 80 %"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["A2:A4", "B2:B3"]))
+    assert [(s.title, s.parent.title if s.parent else None, len(s.activities)) for s in plan.sections] == [
+        ("Низкая учебная мотивация", None, 0),
+        ("Выявить причины", "Низкая учебная мотивация", 2),
+        ("Повысить мотивацию", "Низкая учебная мотивация", 1),
+    ]
+
+
+def test_quarters_and_months_marked_in_columns_are_the_deadline():
+    quarters = [
+        ["№", "Мероприятие", "Сроки исполнения", None, None, None, "Ответственный"],
+        [None, None, "I кв.", "II кв.", "III кв.", "IV кв.", None],
+        ["1", "Мониторинг", "+", None, "+", None, "МОЦ"],
+        ["2", "Отчёт", None, None, None, "х", "УО"],
+    ]
+    plan = read_plan_file(workbook_bytes(quarters, merges=["C1:F1", "A1:A2", "B1:B2", "G1:G2"]))
+    assert [(a.deadline_text, a.responsible) for a in plan.sections[0].activities] == [
+        ("I кв., III кв.", "МОЦ"),
+        ("IV кв.", "УО"),
+    ]
+    months = [
+        ["№", "Мероприятие", "Ответственный", "2024 год"] + [None] * 11,
+        [None, None, None, "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
+        ["1", "Пробные ОГЭ", "ОО", None, None, "■"] + [None] * 7 + ["■"],
+    ]
+    document = read_plan_file(workbook_bytes(months, merges=["D1:O1", "A1:A2", "B1:B2", "C1:C2"])).as_json(
+        dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    )
+    activity = document["sections"][0]["activities"][0]
+    assert activity["deadline_text"] == "март, ноябрь 2024"
+    assert activity["periods"] == [["2024-03-01", "2024-03-31"], ["2024-11-01", "2024-11-30"]]
+
+
+def test_participants_beside_the_responsible_are_not_the_responsible():
+    rows = [
+        ["№", "Мероприятие", "Участники", "Сроки", "Ответственный"],
+        ["1", "Семинар", "Учителя ШНОР", "май 2024", "МОЦ"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert plan.sections[0].activities[0].responsible == "МОЦ"
+    assert [w for w in plan.warnings if "«Участники» (C)" in w]
+
+
+def test_header_labels_hyphenated_in_narrow_cells_are_labels():
+    rows = [
+        ["№", "Наимено-\nвание меро-\nприятия", "Сро-\nки", "Ответ\u00adствен\u00adные"],
+        ["1", "Семинар", "май 2024", "МОЦ"],
+    ]
+    activity = read_plan_file(workbook_bytes(rows)).sections[0].activities[0]
+    assert (activity.name, activity.deadline_text, activity.responsible) == ("Семинар", "май 2024", "МОЦ")
+
+
+def test_signature_blocks_over_many_cells_are_left_out_and_said():
+    rows = [
+        HEADER,
+        ["1", "Формирование перечня ШНОР", "январь 2024", "УО", "Перечень"],
+        ["Заместитель начальника управления", "________", "(подпись)", "О.М. Дамба", "(расшифровка подписи)"],
+        [None, "(подпись)", None, "(расшифровка подписи)"],
+        ["Исполнитель:", "Петрова Анна Андреевна", "методист МОЦ", "тел. 2-11-11"],
+        ["СОГЛАСОВАНО:", "Директор МБОУ СОШ № 1", "Иванов", "12.01.2024"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert activities(plan) == [("1", "Формирование перечня ШНОР")]
+    assert len([w for w in plan.warnings if "подпись" in w]) == 4
+
+
+def test_a_lower_case_row_with_its_own_cells_is_an_activity_not_a_continuation():
+    rows = [
+        HEADER,
+        ["1", "Назначение куратора", "январь 2024", "Директор", "Приказ"],
+        [None, "организация наставничества", None, "Зам. директора по УВР", "Приказ о наставничестве"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(a.name, a.responsible) for a in plan.sections[0].activities] == [
+        ("Назначение куратора", "Директор"),
+        ("организация наставничества", "Зам. директора по УВР"),
+    ]
+
+
+def test_unlabelled_columns_hidden_rows_and_an_oversized_other_sheet_are_said():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "План"
+    ws.append(["№", "Мероприятие", "Сроки", "Ответственный", None])
+    ws.append(["1", "Семинар", "май 2024", "УО", "Иванова И.И."])
+    ws.append(["2", "Отменённое совещание", "июнь 2024", "УО", None])
+    ws.row_dimensions[3].hidden = True
+    ws.append(["3", "Консультации", "июль 2024", "МОЦ", None])
+    other = wb.create_sheet("Расчёты")
+    other.cell(1, 300, "x")
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    plan = read_plan_file(out.getvalue())
+    assert [a.name for a in plan.sections[0].activities] == ["Семинар", "Консультации"]
+    said = " ".join(plan.warnings)
+    assert "Столбец E без заголовка" in said and "Скрытые строки не прочитаны: 3" in said and "«Расчёты»" in said
+
+
+def test_numbers_excel_turned_into_dates_are_read_back_and_said():
+    rows = [
+        HEADER,
+        ["1", "Раздел"],
+        [dt.datetime(2024, 1, 1), "Семинар", "май 2024", "УО", "Программа"],
+        [dt.datetime(2024, 2, 1), "Совещание", "июнь 2024", "УО", "Протокол"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, formats={"A3": "dd.mmm", "A4": "dd.mmm"}))
+    assert [a.number for a in plan.sections[0].activities] == ["1.1", "1.2"]
+    assert [w for w in plan.warnings if "Excel" in w and "«1.1»" in w]
+
+
+def test_escaped_and_invisible_characters_are_read_as_excel_shows_them():
+    data = raw_workbook(
+        [
+            inline_row("№", "Мероприятие", "Сроки"),
+            inline_row("1.\u200b1", "Семинар_x000D_\nдля учителей", "март_x000D_\n2024"),
+        ]
+    )
+    activity = read_plan_file(data).sections[0].activities[0]
+    assert (activity.number, activity.name, activity.deadline_text) == ("1.1", "Семинар\nдля учителей", "март\n2024")
+
+
+def test_sections_numbered_with_a_parenthesis():
+    rows = [
+        ["Мероприятие", "Сроки", "Ответственный"],
+        ["1) Нормативное обеспечение"],
+        ["Приказ о рабочей группе", "январь 2024", "УО"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows, merges=["A2:C2"]))
+    assert (plan.sections[0].number, plan.sections[0].title) == ("1)", "Нормативное обеспечение")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<row r="²"><c r="A2" t="inlineStr"><is><t>Семинар</t></is></c></row>',
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>' + "9" * 5000 + ". Семинар</t></is></c></row>",
+        '<row r="2"><c r="A2" t="s"><v>-1</v></c></row>',
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Семинар</t></is></c>'
+        '<c r="A2" t="inlineStr"><is><t>Совещание</t></is></c></row>',
+        '<row r="2"><c r="A2" s="²"><v>5</v></c></row>',
+        '<row r="2"><c r="A2"><v>1e308</v></c><c r="B2"><v>nan</v></c></row>',
+        "<row>" + "<x>" * 100 + "</x>" * 100 + "</row>",
+    ],
+    ids=["superscript row", "5,000 digits", "negative string", "two cells at A2", "odd style", "odd numbers", "deep"],
+)
+def test_crafted_cells_are_refused_or_read_never_a_traceback(row):
+    data = raw_workbook([PLAN_HEADER, row], strings=["Семинар"])
+    try:
+        read_plan_file(data)
+    except PlanFileRefused as refused:
+        assert refused.errors and all(re.search("[а-я]", e) for e in refused.errors)
