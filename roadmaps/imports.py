@@ -689,6 +689,12 @@ def _read_table(header: Header) -> ReadPlan:
             % {"row": dated[0].row, "date": dated[0].number_was_date, "number": dated[0].number}
         )
     hidden = [n for n in sheet.hidden_rows if n > rows[header.last][0]]
+    errors = [(cell, text) for row, cell, text in sheet.error_cells if row > rows[header.last][0]]
+    if errors:
+        plan.warnings.append(
+            _("Cells with Excel errors were read as they show (%(cells)s): correct them in the plan.")
+            % {"cells": ", ".join(f"{cell} «{text}»" for cell, text in errors[:10]) + ("…" if len(errors) > 10 else "")}
+        )
     unread = _unread_columns(body, roles, header.joined, label_texts, used_others, header.marks)
     plan.warnings[:0] = unread + _notes_left_out(notes)
     if hidden:

@@ -56,6 +56,7 @@ class Sheet:
     formulas_without_value: list[str] = field(default_factory=list)  # cell references, e.g. «B7»
     spans: dict | None = None  # the reader's cache of cells merged across columns (roadmaps/imports.py)
     hidden_rows: list[int] = field(default_factory=list)  # rows with text that Excel hides
+    error_cells: list[tuple[int, str, str]] = field(default_factory=list)  # (row, cell, «#Н/Д») of formula errors
 
     @property
     def empty(self) -> bool:
@@ -298,7 +299,11 @@ class Workbook:
             if index is None or index >= len(strings):
                 raise GridRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
             return _clean(strings[index])
-        if kind in ("str", "e"):
+        if kind == "e":
+            if len(sheet.error_cells) < 1000:
+                sheet.error_cells.append((row, reference or f"{column_letters(column)}{row}", _clean(value)))
+            return _clean(value)
+        if kind == "str":
             return _clean(value)
         if kind == "b":
             return _("TRUE") if value.strip() == "1" else _("FALSE")

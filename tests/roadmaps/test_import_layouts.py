@@ -727,3 +727,13 @@ def test_crafted_cells_are_refused_or_read_never_a_traceback(row):
         read_plan_file(data)
     except PlanFileRefused as refused:
         assert refused.errors and all(re.search("[а-я]", e) for e in refused.errors)
+
+
+def test_cells_with_excel_errors_are_read_as_they_show_and_said():
+    row = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Семинар</t></is></c>'
+        '<c r="B2" t="e"><f>VLOOKUP(A2,Лист2!A:B,2,0)</f><v>#N/A</v></c></row>'
+    )
+    plan = read_plan_file(raw_workbook([PLAN_HEADER, row]))
+    assert plan.sections[0].activities[0].deadline_text == "#N/A"
+    assert [w for w in plan.warnings if "B2 «#N/A»" in w]
