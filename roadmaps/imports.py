@@ -151,7 +151,7 @@ def column_role(text: str) -> str | None:
         return RESULT
     if short and "срок" in t:
         return DEADLINE  # «Планируемые сроки», «Плановый срок», «Ориентировочный срок исполнения»
-    if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог")):
+    if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог", "выход")):
         return RESULT
     if ("мероприят" in t and short) or t.startswith(
         ("выполненные", "вид деятельности", "виды деятельности", "формы работы")
@@ -668,7 +668,7 @@ def _read_table(header: Header) -> ReadPlan:
     spans = _spans(sheet)
     lines, notes = [], []
     for row_number, values in body:
-        if _is_column_numbering(values) or _repeats_header(values, labels):
+        if _is_column_numbering(values) or _repeats_header(values, labels) or _is_page_break_label(values):
             continue
         line = _line(row_number, values, roles, spans, header.joined, header.marks)
         if line is None:
@@ -743,12 +743,30 @@ def _notes_left_out(notes) -> list[str]:
     return shown
 
 
+# The approval stamp above a plan: «Приложение 1», «к приказу управления образования», «№ 45-од от 12.01.2024»,
+# «УТВЕРЖДАЮ», «Начальник управления», «________ И.И. Иванов», «"12" января 2024 г.».
+APPROVAL_LINE = re.compile(
+    r"^(?:приложение\b|к\s+(?:приказу|постановлению|распоряжению|решению|программе)|№\s*\S|от\s+[\d«\"]|"
+    r"утвержд|согласован|принят|рассмотрен|[«\"]?\s*\d{1,2}\s*[»\"]?\s+[а-я]+\s+\d{4}|_{3,}|"
+    r"(?:начальник|директор|руководитель|глава|заместитель|председатель)\b)",
+    re.IGNORECASE,
+)
+STAGE_TITLE = re.compile(r"^(?:\S+\s+)?этап\b", re.IGNORECASE)
+PAGE_BREAK_LABEL = re.compile(r"^(?:продолжение|окончание)\s+(?:таблицы|приложения|плана)\b", re.IGNORECASE)
+
+
+def _is_page_break_label(values: list[str]) -> bool:
+    """«Продолжение таблицы», «Продолжение приложения 1» written above the header repeated on a new page."""
+    filled = [v for v in values if v]
+    return len(filled) == 1 and len(filled[0]) <= 80 and bool(PAGE_BREAK_LABEL.match(filled[0]))
+
+
 def _title(above: list[tuple[int, list[str]]]) -> str:
     """The title rows above the header: the single-cell rows right above it (a passport table above is not a title)."""
     block: list[str] = []
     for _number, values in reversed(above):
         filled = [v for v in values if v]
-        if len(filled) != 1:
+        if len(filled) != 1 or APPROVAL_LINE.match(filled[0]):
             if block:
                 break
             continue
@@ -921,6 +939,7 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
             following = lines[index].key
     sections: list[ReadSection] = []
     by_key: dict[tuple[int, ...], ReadSection] = {}  # the last section of each number, for its sub-sections
+    top: ReadSection | None = None  # the last section that is not a stage, for the stages under it
     current: ReadSection | None = None
     last: tuple[ReadActivity, ReadSection] | None = None
     warnings: list[str] = []
@@ -950,6 +969,11 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
             continue
         if _is_section(line, next_keys[index], current, by_key):
             current = _section(line, by_key)
+            stage_title = bool(STAGE_TITLE.search(current.title))
+            if current.parent is None and stage_title and top is not None:
+                current.parent = top  # «1 этап (подготовительный)» under «I. Организационно-управленческие …»
+            elif current.parent is None and not stage_title:
+                top = current
             sections.append(current)
             own = number_key(current.number) if current.number else None
             if own:
@@ -1021,6 +1045,8 @@ BREAKING_WORDS = frozenset(
 
 def _append(activity: ReadActivity, line: Line) -> None:
     def joined(first, second):
+        if first and second and first.endswith("-") and second[:1].islower():
+            return first + second  # «Учителя-» | «предметники» broken over the page
         return f"{first} {second}".strip() if first and second else first or second
 
     bullet = line.name[:1] in ("-", "–", "—", "•")
@@ -1043,10 +1069,12 @@ def _is_section(line: Line, following, current: ReadSection | None, by_key: dict
         and (not line.responsible or "этап" in lowered)
         and ("этап" in lowered or key[:-1] in by_key)
     )
-    if extended or stage:
+    if (extended or stage) and not line.result:
         return True  # «1.» before «1.1»; a stage «1.1. Подготовительный этап» before activities «1.», «2.»
     if line.roman:
         return True
+    if not key and not (line.result or line.responsible) and STAGE_TITLE.search(line.name):
+        return True  # «1 этап (подготовительный) | январь – март 2024»: a stage and its deadline
     if line.result:
         return False  # an activity, even with its name merged across an empty deadline cell
     own = number_key(current.number) if current is not None and current.number else None
@@ -1084,6 +1112,9 @@ def _section(line: Line, by_key: dict) -> ReadSection:
         section_number, section_title = number, line.name
     else:
         section_number, section_title = split_number(text or line.name)
+    if section_number and not _dotted(section_number) and section_title[:1].islower():
+        # «1 этап (подготовительный)», «IV квартал»: the number belongs to the words after it
+        section_number, section_title = "", f"{section_number} {section_title}"
     section = ReadSection(section_number, section_title, responsible=line.responsible, row=line.row)
     if line.deadline:
         section.deadline_text = line.deadline

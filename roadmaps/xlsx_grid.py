@@ -482,7 +482,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202
 def _clean(text: str) -> str:
     if "_x" in text:  # Excel writes a carriage return as «_x000D_» and an underscore before «x» as «_x005F_»
         text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     return _INVISIBLE.sub("", text).strip()
 
 

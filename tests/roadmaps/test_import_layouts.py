@@ -737,3 +737,71 @@ def test_cells_with_excel_errors_are_read_as_they_show_and_said():
     plan = read_plan_file(raw_workbook([PLAN_HEADER, row]))
     assert plan.sections[0].activities[0].deadline_text == "#N/A"
     assert [w for w in plan.warnings if "B2 «#N/A»" in w]
+
+
+# --- Found by the third acceptance (wizard and command line) ----------------------------------------------------------
+
+
+def test_a_continued_table_label_at_a_page_break_is_neither_a_section_nor_a_break_of_the_row():
+    rows = [
+        HEADER,
+        ["1.", "Работа с кадрами"],
+        ["1.1.", "Семинар", "май 2024", "МОЦ", "Программа"],
+        ["1.2.", "Занятия с обучающимися, имеющими", "в течение года", "Учителя-", "Журнал"],
+        ["Продолжение таблицы"],
+        HEADER,
+        [1, 2, 3, 4, 5],
+        [None, "трудности в обучении", None, "предметники", None],
+        ["1.3.", "Консультации", "июнь 2024", "МОЦ", "Журнал"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, [a.number for a in s.activities]) for s in plan.sections] == [("1.", ["1.1.", "1.2.", "1.3."])]
+    joined = plan.sections[0].activities[1]
+    assert (joined.name, joined.responsible) == (
+        "Занятия с обучающимися, имеющими трудности в обучении",
+        "Учителя-предметники",
+    )
+
+
+def test_an_activity_with_its_result_stays_an_activity_when_sub_items_follow():
+    rows = [
+        HEADER,
+        ["1", "Методическая работа"],
+        ["1.2", "Семинары для руководителей", "в течение года", "МОЦ", "3 семинара"],
+        ["1.2.1", "Семинар по ВПР", "март 2024", "МОЦ", "Программа"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(a.number, a.expected_result) for s in plan.sections for a in s.activities] == [
+        ("1.2", "3 семинара"),
+        ("1.2.1", "Программа"),
+    ]
+
+
+def test_stages_written_in_words_nest_under_the_section_above():
+    rows = [
+        HEADER,
+        ["I.", "Организационно-управленческие мероприятия"],
+        [None, "1 этап (подготовительный)", "январь – март 2024", None, None],
+        ["1.", "Приказ о рабочей группе", None, "УО", "Приказ"],
+        [None, "2 этап (основной)", "апрель – декабрь 2024", None, None],
+        ["1.", "Семинары", None, "МОЦ", "Программы"],
+    ]
+    plan = read_plan_file(workbook_bytes(rows))
+    assert [(s.number, s.title, s.parent.number if s.parent else None) for s in plan.sections] == [
+        ("I.", "Организационно-управленческие мероприятия", None),
+        ("", "1 этап (подготовительный)", "I."),
+        ("", "2 этап (основной)", "I."),
+    ]
+
+
+def test_the_approval_stamp_above_the_title_is_not_the_title():
+    rows = [
+        [None, None, None, "Приложение 1"],
+        [None, None, None, "к приказу управления образования"],
+        [None, None, None, "№ 12-од от 10.01.2024"],
+        [None],
+        ["ДОРОЖНАЯ КАРТА по повышению качества образования в ШНОР"],
+        HEADER,
+        ["1", "Семинар", "май 2024", "МОЦ", "Программа"],
+    ]
+    assert read_plan_file(workbook_bytes(rows)).title == "ДОРОЖНАЯ КАРТА по повышению качества образования в ШНОР"

@@ -252,3 +252,13 @@ def test_what_the_reader_left_out_is_said_on_standard_error_and_the_json_stays_c
     assert code == 0 and json.loads(out)["sections"][0]["activities"][0]["name"] == "Семинар"
     assert "Пропущено или стоит проверить:" in err
     assert "Столбец «Примечание» (F) не прочитан" in err and "Итого по программе" in err
+
+
+def test_the_command_says_what_the_preview_says_of_deadlines_it_cannot_read(world, plan_file, capsys):
+    from .test_import_layouts import HEADER
+
+    rows = [HEADER, ["1", "Мониторинг", "ежеквартально", "МОЦ", "Справка"]]
+    code, _out, err = run(
+        capsys, plan_file(workbook_bytes(rows)), "--owner", "oktyabrsky", "--period", "2024-2024", "--json"
+    )
+    assert code == 0 and "срок «ежеквартально» не распознан" in err

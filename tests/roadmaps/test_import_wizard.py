@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from roadmaps.imports import read_plan_file
 from roadmaps.models import Activity, Level, Plan, PlanStatus
-from roadmaps.views.import_wizard import SESSION_KEY, build_preview
+from roadmaps.previews import build_preview
+from roadmaps.views.import_wizard import SESSION_KEY
 
 from .builders import docx_like, with_entity, workbook_bytes
 from .test_imports import SEED_001_HEADER, seed_000, seed_001

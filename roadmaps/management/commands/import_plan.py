@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from roadmaps.imports import PlanFileRefused, read_plan_file
 from roadmaps.models import Level
 from roadmaps.periods import years_errors
+from roadmaps.previews import build_preview
 from roadmaps.services import PlanError, create_plan_from_table, resolve_owner
 from shnor_portal.commands import RussianArgumentsCommand
 
@@ -61,10 +62,12 @@ class Command(RussianArgumentsCommand):
             "sheet": read.sheet,
         }
         messages.write(summary + "\n")
-        if read.warnings:
+        # The wizard's preview list: what the reader left out, deadlines not read or outside the period, repeats.
+        problems = build_preview(read, start, end).problems
+        if problems:
             messages.write(_("Left out or worth checking:") + "\n")
-            for warning in read.warnings:
-                messages.write(f"  — {warning}\n")
+            for problem in problems:
+                messages.write(f"  — {problem}\n")
         if options["dry_run"]:
             messages.write(_("Dry run: nothing was written.") + "\n")
             return
