@@ -1,12 +1,12 @@
 """Query parameters are typed by anyone: nothing a client puts there may cause a 500 or widen the scope."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from roadmaps.models import Activity, Level, Plan, Section
+from roadmaps.models import Activity, Section
 from roadmaps.versions import record_version
+
+from .roadmaps.progress_builders import draft_roadmap, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -109,14 +109,8 @@ def test_the_activity_page_takes_only_its_own_periods_and_reporters(client_for, 
 @pytest.fixture
 def editable_roadmap(world, coordinator):
     """A draft municipal plan of the coordinator with two sections, an activity and a recorded version."""
-    plan = Plan.objects.create(
-        level=Level.MUNICIPAL,
-        municipality=world.municipality,
-        title="Дорожная карта Октябрьского района",
-        period_start=dt.date(2020, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    first = Section.objects.create(plan=plan, number="1.", title="Организационные мероприятия", order=1)
+    plan = draft_roadmap(world.municipality)
+    first = make_section(plan)
     Section.objects.create(plan=plan, number="2.", title="Практический этап", order=2)
     activity = Activity.objects.create(section=first, number="1.1", order=1, name="Семинар", deadline_text="Май 2020")
     record_version(plan, coordinator, "Первая версия")

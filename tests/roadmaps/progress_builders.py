@@ -36,6 +36,17 @@ def make_plan(
     )
 
 
+def draft_roadmap(municipality) -> Plan:
+    """The draft municipal roadmap of 2020–2021 that the editing tests change."""
+    return make_plan(
+        municipality,
+        status=PlanStatus.DRAFT,
+        start=dt.date(2020, 1, 1),
+        end=dt.date(2021, 12, 31),
+        title="Дорожная карта Октябрьского района",
+    )
+
+
 def make_section(plan, number="1.", order=1, title="Организационные мероприятия") -> Section:
     return Section.objects.create(plan=plan, number=number, title=title, order=order)
 

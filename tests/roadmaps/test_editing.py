@@ -11,6 +11,8 @@ from django.urls import reverse
 from accounts.models import User
 from roadmaps.models import Activity, ActivityPeriod, Amendment, Level, Plan, PlanStatus, ProgressReport, Section
 
+from .progress_builders import draft_roadmap, make_section
+
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -19,14 +21,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def plan(world):
     """A draft municipal plan: «1.» with three activities, «2.» (a stage with its own deadline) with one."""
-    plan = Plan.objects.create(
-        level=Level.MUNICIPAL,
-        municipality=world.municipality,
-        title="Дорожная карта Октябрьского района",
-        period_start=dt.date(2020, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    first = Section.objects.create(plan=plan, number="1.", title="Организационные мероприятия", order=1)
+    plan = draft_roadmap(world.municipality)
+    first = make_section(plan)
     second = Section.objects.create(
         plan=plan, number="2.", title="Практический этап", order=2, deadline_text="март - декабрь 2021 год"
     )

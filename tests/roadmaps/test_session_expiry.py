@@ -1,12 +1,12 @@
 """An htmx action after the session expired (shnor_portal.htmx.HtmxLoginRedirectMiddleware): the browser goes to the
 login page and comes back to the page it was on, instead of htmx swapping the login page into a table row."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from roadmaps.models import Activity, Level, Plan, Section
+from roadmaps.models import Activity
+
+from .progress_builders import draft_roadmap, make_activity, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +15,8 @@ LOGIN = reverse("login")
 
 @pytest.fixture
 def plan(world):
-    plan = Plan.objects.create(
-        level=Level.MUNICIPAL,
-        municipality=world.municipality,
-        title="Дорожная карта Октябрьского района",
-        period_start=dt.date(2020, 1, 1),
-        period_end=dt.date(2021, 12, 31),
-    )
-    section = Section.objects.create(plan=plan, number="1.", title="Организационные мероприятия", order=1)
-    Activity.objects.create(section=section, number="1.1", order=1, name="Семинар", deadline_text="Май 2020")
+    plan = draft_roadmap(world.municipality)
+    make_activity(make_section(plan), "Май 2020", name="Семинар")
     return plan
 
 
