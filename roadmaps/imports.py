@@ -11,6 +11,7 @@ activity by its number (Roman, or the number the next rows continue: «1.» befo
 activities restarting at «1.»), by a cell merged across the table, or by carrying only a title.
 """
 
+import bisect
 import datetime as dt
 import io
 import logging
@@ -218,10 +219,11 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
     rows = sheet.rows
     scanned = min(HEADER_SCAN_ROWS, len(rows))
     last_scanned = rows[scanned - 1][0] if scanned else 0
+    # Cells merged across columns at the sheet's top, looked at once for every candidate row, not per candidate.
+    top_merges = [m for m in sheet.merges if m[0] <= last_scanned and m[3] > m[1]]
     groups_by_row: dict[int, set[int]] = {}  # 0-based columns under the cells of a row merged across columns
-    for min_row, min_col, _max_row, max_col in sheet.merges:
-        if max_col > min_col and min_row <= last_scanned:
-            groups_by_row.setdefault(min_row, set()).update(range(min_col - 1, min(max_col, xlsx_grid.MAX_COLUMNS)))
+    for min_row, min_col, _max_row, max_col in top_merges:
+        groups_by_row.setdefault(min_row, set()).update(range(min_col - 1, min(max_col, xlsx_grid.MAX_COLUMNS)))
     for index in range(scanned):
         number, values = rows[index]
         roles = header_roles(values)
@@ -239,8 +241,8 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
                         roles[role] = column
         if NAME in roles and len(roles) >= 2:
             header = Header(sheet, index, last, roles)
-            header.joined = _joined_columns(header)
-            header.marks = _mark_columns(header)
+            header.joined = _joined_columns(header, top_merges)
+            header.marks = _mark_columns(header, top_merges)
             header.only_labels = all(
                 column_role(v) or _period_label(v) or (i < len(values) and values[i] == v)
                 for r in range(index, last + 1)
@@ -251,12 +253,12 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
     return found
 
 
-def _joined_columns(header: Header) -> dict[str, list[int]]:
+def _joined_columns(header: Header, merges) -> dict[str, list[int]]:
     sheet, roles = header.sheet, header.roles
     owner = {column: role for role, column in roles.items()}
     joined: dict[str, list[int]] = {}
     first_number, last_number = sheet.rows[header.first][0], sheet.rows[header.last][0]
-    for min_row, min_col, _max_row, max_col in sheet.merges:
+    for min_row, min_col, _max_row, max_col in merges:
         role = owner.get(min_col - 1)
         if (
             role in (NAME, DEADLINE, RESPONSIBLE, RESULT)
@@ -304,7 +306,7 @@ def _period_label(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _mark_columns(header: Header) -> dict[int, str]:
+def _mark_columns(header: Header, merges) -> dict[int, tuple[str, str]]:
     sheet = header.sheet
     labels: dict[int, str] = {}
     for index in range(header.first, header.last + 1):
@@ -316,7 +318,7 @@ def _mark_columns(header: Header) -> dict[int, str]:
         return {}
     # The year of the columns: in a header cell above them («2024 год» merged over «янв … дек»), or none.
     header_rows = dict(sheet.rows[header.first : header.last + 1])
-    for min_row, min_col, _max_row, max_col in sheet.merges:
+    for min_row, min_col, _max_row, max_col in merges:
         values = header_rows.get(min_row)
         if values is None or min_col > len(values):
             continue
@@ -806,8 +808,6 @@ def _spans(sheet) -> dict[tuple[int, int], int]:
 
     Computed once per sheet; merged ranges of a real table do not overlap, so the work is at most the sheet's cells
     and a crafted file beyond that is refused."""
-    import bisect
-
     if sheet.spans is not None:
         return sheet.spans
     numbers = [number for number, _values in sheet.rows]
