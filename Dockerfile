@@ -1,10 +1,11 @@
 # Image for web, worker and beat of docker-compose.yml (Debian 12 base, as on municipal servers).
+# postgresql-client-15 matches the postgres:15 service, so that `manage.py backup` runs in the image.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_STATIC_ROOT=/var/lib/shnor/static DJANGO_MEDIA_ROOT=/var/lib/shnor/media
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fontconfig fonts-dejavu-core fonts-paratype gettext \
+      fontconfig fonts-dejavu-core fonts-paratype gettext postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./

@@ -16,7 +16,15 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: help setup debian-packages demo test lint format bench messages services lock clean
+# Backups (docs/operations.md): the database of DATABASE_URL and the media folder, with a manifest of checksums.
+BACKUP_ROOT ?= var/backups
+BACKUP_DIR ?= $(BACKUP_ROOT)/$(shell date -u +%Y%m%dT%H%M%SZ)
+# The newest complete backup (manifest.json is written last, so an interrupted one is skipped).
+BACKUP ?= $(shell ls -1t $(BACKUP_ROOT)/*/manifest.json 2>/dev/null | head -n 1 | xargs -r dirname)
+# Without DATABASE_URL the database is the embedded demo's SQLite file, which runs in debug mode as in `make demo`.
+EMBEDDED := $(if $(DATABASE_URL)$(DATABASE_URL_FILE),,DJANGO_DEBUG=1)
+
+.PHONY: help setup debian-packages demo test lint format bench messages services lock clean backup restore
 
 help:
 	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
@@ -24,6 +32,9 @@ help:
 	@echo "make test   — PostgreSQL + Redis, lint, migrations check, the whole test suite"
 	@echo "make lint   — ruff and djhtml"
 	@echo "make bench  — benchmarks of bench/ (results go to README)"
+	@echo "make backup — database of DATABASE_URL + media into BACKUP_DIR (default var/backups/<UTC time>)"
+	@echo "make restore — restore BACKUP=folder (default the newest in var/backups) after checking its checksums"
+	@echo "make clean  — remove .venv, db.sqlite3 and var/ except var/backups"
 
 setup: debian-packages $(STAMP) messages
 
@@ -74,5 +85,15 @@ lock: $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
+backup: setup
+	$(if $(EMBEDDED),@test -e db.sqlite3 || $(EMBEDDED) $(BIN)/python manage.py migrate --no-input -v 0)
+	$(EMBEDDED) $(BIN)/python manage.py backup --out "$(BACKUP_DIR)"
+
+restore: setup
+	@test -n "$(BACKUP)" || { echo "No backup in $(BACKUP_ROOT)/: run make backup first or pass BACKUP=folder." >&2; exit 1; }
+	$(EMBEDDED) $(BIN)/python manage.py restore "$(BACKUP)"
+
+# var/ holds the built static files, uploads and mail of a local run; backups stay (delete var/backups yourself).
 clean:
 	rm -rf $(VENV) db.sqlite3 media
+	@if [ -d var ]; then find var -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} +; fi
