@@ -17,10 +17,10 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_UR
 	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
 # Backups (docs/operations.md): the database of DATABASE_URL and the media folder, with a manifest of checksums.
-BACKUP_ROOT ?= var/backups
-BACKUP_DIR ?= $(BACKUP_ROOT)/$(shell date -u +%Y%m%dT%H%M%SZ)
-# The newest complete backup (manifest.json is written last, so an interrupted one is skipped).
-BACKUP ?= $(shell ls -1t $(BACKUP_ROOT)/*/manifest.json 2>/dev/null | head -n 1 | xargs -r dirname)
+# BACKUP_DIR=folder to write (default var/backups/<UTC time>, or under DJANGO_BACKUP_ROOT);
+# BACKUP=folder to restore (default the newest complete backup there).
+BACKUP_DIR ?=
+BACKUP ?=
 # Without DATABASE_URL the database is the embedded demo's SQLite file, which runs in debug mode as in `make demo`.
 EMBEDDED := $(if $(DATABASE_URL)$(DATABASE_URL_FILE),,DJANGO_DEBUG=1)
 
@@ -87,11 +87,10 @@ lock: $(STAMP)
 
 backup: setup
 	$(if $(EMBEDDED),@test -e db.sqlite3 || $(EMBEDDED) $(BIN)/python manage.py migrate --no-input -v 0)
-	$(EMBEDDED) $(BIN)/python manage.py backup --out "$(BACKUP_DIR)"
+	$(EMBEDDED) $(BIN)/python manage.py backup $(if $(BACKUP_DIR),--out "$(BACKUP_DIR)")
 
 restore: setup
-	@test -n "$(BACKUP)" || { echo "No backup in $(BACKUP_ROOT)/: run make backup first or pass BACKUP=folder." >&2; exit 1; }
-	$(EMBEDDED) $(BIN)/python manage.py restore "$(BACKUP)"
+	$(EMBEDDED) $(BIN)/python manage.py restore $(if $(BACKUP),"$(BACKUP)")
 
 # var/ holds the built static files, uploads and mail of a local run; backups stay (delete var/backups yourself).
 clean:

@@ -426,7 +426,21 @@ def _media_restore(archive_path: Path, media_root: Path, expected: dict) -> None
 def make_backup(folder: Path, *, db: dict, media_root: Path) -> Outcome:
     folder = Path(folder)
     vendor = vendor_of(db)
+    existed = folder.exists()
     _private_folder(folder)
+    try:
+        return _write_backup(folder, vendor, db, Path(media_root))
+    except BaseException:
+        # Half a backup must not be mistaken for one: nothing stays behind but what was there before (nothing).
+        if existed:
+            for entry in folder.iterdir():
+                entry.unlink()
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _write_backup(folder: Path, vendor: str, db: dict, media_root: Path) -> Outcome:
     dump_name = DUMP_FILES[vendor]
     created = dt.datetime.now(dt.UTC)
     if vendor == "postgresql":
@@ -434,7 +448,7 @@ def make_backup(folder: Path, *, db: dict, media_root: Path) -> Outcome:
     else:
         state = _sqlite_backup(db, folder / dump_name)
     counts, migrations = state.pop("row_counts"), state.pop("migrations")
-    media = _media_backup(Path(media_root), folder / MEDIA_TAR)
+    media = _media_backup(media_root, folder / MEDIA_TAR)
     files = {}
     for name in (dump_name, MEDIA_TAR):
         digest, size = sha256_of(folder / name)
@@ -454,6 +468,12 @@ def make_backup(folder: Path, *, db: dict, media_root: Path) -> Outcome:
     with _private_file(folder / MANIFEST) as out:
         out.write(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
     return Outcome(folder, manifest, counts)
+
+
+def newest_backup(root: Path) -> Path | None:
+    """The most recently completed backup under root: its manifest is written last, so a half-written one is skipped."""
+    manifests = [path for path in Path(root).glob(f"*/{MANIFEST}") if path.is_file()]
+    return max(manifests, key=lambda path: path.stat().st_mtime).parent if manifests else None
 
 
 def read_manifest(folder: Path) -> dict:

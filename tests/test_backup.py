@@ -20,6 +20,7 @@ from shnor_portal.backup import (
     MEDIA_TAR,
     BackupError,
     make_backup,
+    newest_backup,
     read_manifest,
     restore_backup,
     seal,
@@ -284,3 +285,26 @@ def test_a_sqlite_backup_is_not_restored_into_postgresql(tmp_path, media_root):
     with pytest.raises(BackupError, match="sqlite"):
         restore_backup(tmp_path / "backup", db=postgres, media_root=tmp_path / "other-media")
     assert not (tmp_path / "other-media").exists()
+
+
+def test_a_failed_backup_leaves_no_folder_behind(tmp_path, media_root):
+    missing = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "no-such.sqlite3")}
+    with pytest.raises(BackupError, match=re.escape("no-such.sqlite3")):
+        make_backup(tmp_path / "backups" / "failed", db=missing, media_root=media_root)
+    assert not (tmp_path / "backups" / "failed").exists()
+
+
+def test_restore_takes_the_newest_complete_backup_by_default(tmp_path, media_root):
+    db = sqlite_database(tmp_path / "db.sqlite3")
+    root = tmp_path / "backups"
+    make_backup(root / "b-older", db=db, media_root=media_root)
+    newer = make_backup(root / "a-newer", db=db, media_root=media_root).folder
+    (root / "z-interrupted").mkdir()  # a backup that died before its manifest
+    assert newest_backup(root) == newer
+    assert newest_backup(tmp_path / "nothing-here") is None
+
+
+def test_restore_without_a_folder_says_when_there_is_no_backup(settings, tmp_path):
+    settings.BACKUP_ROOT = tmp_path / "empty"
+    with pytest.raises(CommandError, match="нет резервных копий"):
+        call_command("restore")

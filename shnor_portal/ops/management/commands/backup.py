@@ -11,14 +11,14 @@ from shnor_portal.commands import RussianArgumentsCommand
 
 
 def default_folder() -> Path:
-    return settings.BASE_DIR / "var" / "backups" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path(settings.BACKUP_ROOT) / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 class Command(RussianArgumentsCommand):
     help = "Backs up the database and MEDIA_ROOT into a new folder with a manifest of checksums."
 
     def add_arguments(self, parser):
-        parser.add_argument("--out", help="new or empty folder (default var/backups/<UTC time>)")
+        parser.add_argument("--out", help="new or empty folder (default BACKUP_ROOT/<UTC time>)")
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, **options):
