@@ -29,6 +29,8 @@ class Command(RussianArgumentsCommand):
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] < 1:
+            return  # quiet for cron: errors still go to stderr with a non-zero exit
         manifest = outcome.manifest
         self.stdout.write(
             _("Backup written to %(path)s: %(tables)s tables, %(rows)s rows, %(files)s media files.")
