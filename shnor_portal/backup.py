@@ -90,6 +90,15 @@ def _private_folder(path: Path) -> None:
     path.chmod(0o700)  # mkdir's mode is filtered by the umask
 
 
+def _outside_media(folder: Path, media_root: Path) -> None:
+    # A backup inside the media folder would be packed into the next backup and deleted by a restore.
+    if Path(folder).resolve().is_relative_to(Path(media_root).resolve()):
+        raise BackupError(
+            _("The backup folder %(path)s is inside the media folder %(media)s: choose another place.")
+            % {"path": folder, "media": media_root}
+        )
+
+
 def portal_version() -> str:
     try:
         return metadata.version("shnor-portal")
@@ -304,7 +313,7 @@ def _sqlite_state(connection) -> tuple[dict, dict]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
     ]
-    counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608
+    counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] for table in tables}  # noqa: S608 — names from sqlite_master
     migrations = {}
     if "django_migrations" in counts:
         for app, name in connection.execute("SELECT app, name FROM django_migrations ORDER BY app, name"):
@@ -317,7 +326,7 @@ def _sqlite_backup(db: dict, target: Path) -> dict:
     if not source_path.is_file():
         raise BackupError(_("There is no database file %(path)s to back up.") % {"path": source_path})
     _private_file(target).close()
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    source = sqlite3.connect(f"{source_path.resolve().as_uri()}?mode=ro", uri=True)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -330,7 +339,7 @@ def _sqlite_backup(db: dict, target: Path) -> dict:
 
 
 def _sqlite_restore(db: dict, copy_path: Path) -> None:
-    source = sqlite3.connect(f"file:{copy_path}?mode=ro", uri=True)
+    source = sqlite3.connect(f"{copy_path.resolve().as_uri()}?mode=ro", uri=True)
     target = sqlite3.connect(db["NAME"])
     try:
         source.backup(target)  # page by page under SQLite's lock: the database is replaced as a whole
@@ -355,7 +364,8 @@ def _media_backup(media_root: Path, target: Path) -> dict:
     with _private_file(target) as out, tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as archive:
         if media_root.is_dir():
             for folder, dirs, names in os.walk(media_root):
-                dirs.sort()
+                # Sorted for a stable archive; a staging folder a crashed restore left behind is not an upload.
+                dirs[:] = sorted(name for name in dirs if not name.startswith(".restore-"))
                 for name in sorted(names):
                     path = Path(folder) / name
                     if path.is_symlink() or not path.is_file():
@@ -426,6 +436,7 @@ def _media_restore(archive_path: Path, media_root: Path, expected: dict) -> None
 def make_backup(folder: Path, *, db: dict, media_root: Path) -> Outcome:
     folder = Path(folder)
     vendor = vendor_of(db)
+    _outside_media(folder, media_root)
     existed = folder.exists()
     _private_folder(folder)
     try:
@@ -493,7 +504,16 @@ def read_manifest(folder: Path) -> dict:
             _("The backup has format %(format)s; this portal reads format %(ours)s.")
             % {"format": manifest.get("format"), "ours": FORMAT}
         )
-    for name, meta in manifest["files"].items():
+    try:
+        files, database, media = manifest["files"], manifest["database"], manifest["media"]
+        complete = set(files) == {database["file"], MEDIA_TAR} and database["file"] == DUMP_FILES[database["vendor"]]
+        complete = complete and isinstance(media, dict) and isinstance(manifest["row_counts"], dict)
+        complete = complete and isinstance(manifest["migrations"], dict)
+    except (KeyError, TypeError):
+        complete = False
+    if not complete:
+        raise BackupError(damaged % {"path": folder, "reason": _("manifest.json is incomplete")})
+    for name, meta in files.items():
         path = folder / name
         if not path.is_file():
             raise BackupError(damaged % {"path": folder, "reason": _("%(name)s is missing") % {"name": name}})
@@ -501,7 +521,7 @@ def read_manifest(folder: Path) -> dict:
             raise BackupError(
                 damaged % {"path": folder, "reason": _("the checksum of %(name)s does not match") % {"name": name}}
             )
-    _check_media_tar(folder / MEDIA_TAR, manifest["media"])
+    _check_media_tar(folder / MEDIA_TAR, media)
     return manifest
 
 
@@ -509,6 +529,7 @@ def restore_backup(folder: Path, *, db: dict, media_root: Path, known_migrations
     """Restores a backup over the database and the media folder; refuses before touching anything when the backup
     is damaged, comes from another database kind, a newer server or a newer portal."""
     folder = Path(folder)
+    _outside_media(folder, media_root)
     manifest = read_manifest(folder)
     vendor = vendor_of(db)
     if manifest["database"]["vendor"] != vendor:

@@ -308,3 +308,25 @@ def test_restore_without_a_folder_says_when_there_is_no_backup(settings, tmp_pat
     settings.BACKUP_ROOT = tmp_path / "empty"
     with pytest.raises(CommandError, match="нет резервных копий"):
         call_command("restore")
+
+
+def test_a_backup_inside_the_media_folder_is_refused(tmp_path, media_root):
+    db = sqlite_database(tmp_path / "db.sqlite3")
+    with pytest.raises(BackupError, match="внутри папки файлов"):
+        make_backup(media_root / "backups" / "one", db=db, media_root=media_root)
+    assert not (media_root / "backups").exists()
+    make_backup(tmp_path / "backup", db=db, media_root=media_root)
+    (tmp_path / "backup").rename(media_root / "moved")
+    with pytest.raises(BackupError, match="внутри папки файлов"):
+        restore_backup(media_root / "moved", db=db, media_root=media_root)
+    assert (media_root / "moved" / MANIFEST).is_file()
+
+
+def test_a_resealed_manifest_pointing_outside_the_backup_is_refused(tmp_path, media_root):
+    db = sqlite_database(tmp_path / "db.sqlite3")
+    make_backup(tmp_path / "backup", db=db, media_root=media_root)
+    manifest = json.loads((tmp_path / "backup" / MANIFEST).read_text(encoding="utf-8"))
+    manifest["database"]["file"] = "../db.sqlite3"
+    (tmp_path / "backup" / MANIFEST).write_text(json.dumps(seal(manifest)), encoding="utf-8")
+    with pytest.raises(BackupError, match=r"manifest\.json неполон"):
+        read_manifest(tmp_path / "backup")
