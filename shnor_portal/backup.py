@@ -85,7 +85,8 @@ def _private_file(path: Path):
 def _private_folder(path: Path) -> None:
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BackupError(_("The backup folder %(path)s already exists and is not empty.") % {"path": path})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)  # a new backups root hides even the names of its backups
     path.mkdir(mode=0o700, exist_ok=True)
     path.chmod(0o700)  # mkdir's mode is filtered by the umask
 

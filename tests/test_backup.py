@@ -116,6 +116,7 @@ def test_its_files_are_private(populated, tmp_path):
     folder = tmp_path / "backups" / "private"
     call_command("backup", "--out", str(folder))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700  # the backups root it created
     names = sorted(path.name for path in folder.iterdir())
     assert names == ["database.dump", MANIFEST, MEDIA_TAR]
     assert {stat.S_IMODE((folder / name).stat().st_mode) for name in names} == {0o600}
