@@ -2,6 +2,7 @@
 or foreign backups refused before anything changes, and the embedded SQLite path."""
 
 import hashlib
+import io
 import json
 import re
 import sqlite3
@@ -101,8 +102,10 @@ def test_it_round_trips_the_database_and_the_media(populated, media_root, tmp_pa
     change_everything(populated, media_root)
     assert row_counts() != before_rows and checksums(media_root) != before_files
 
-    call_command("restore", str(folder))
+    out = io.StringIO()
+    call_command("restore", str(folder), stdout=out)
 
+    assert "Восстановлено" in out.getvalue() and "migrate" not in out.getvalue()
     assert row_counts() == before_rows
     assert checksums(media_root) == before_files
     assert School.objects.get(pk=populated.school.pk).short_name == populated.school.short_name
@@ -175,6 +178,18 @@ def test_a_backup_of_a_newer_portal_is_refused(populated, tmp_path):
     with pytest.raises(CommandError, match="9999_from_the_future"):
         call_command("restore", str(folder))
     assert not School.objects.filter(pk=populated.far_school.pk).exists()
+
+
+@pg
+def test_it_says_when_the_code_has_migrations_the_backup_has_not(populated, tmp_path):
+    folder = tmp_path / "backup"
+    call_command("backup", "--out", str(folder))
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["migrations"]["registry"].pop()  # as if the backup came from the release before the last migration
+    (folder / MANIFEST).write_text(json.dumps(seal(manifest)), encoding="utf-8")
+    out = io.StringIO()
+    call_command("restore", str(folder), stdout=out)
+    assert "(1): выполните `manage.py migrate`" in out.getvalue()
 
 
 @pg
