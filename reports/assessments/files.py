@@ -99,14 +99,19 @@ def kind_of(head: bytes, name: str = "") -> str:
 
 
 def open_rows(
-    source, *, max_bytes: int | None = MAX_UPLOAD, has_header: Callable[[list], bool] | None = None
+    source,
+    *,
+    max_bytes: int | None = MAX_UPLOAD,
+    has_header: Callable[[list], bool] | None = None,
+    name: str | None = None,
 ) -> tuple[str, str, Iterator[tuple[int, list]]]:
     """(kind, sheet name, iterator of (row number, cell values)) for an .xlsx or a .csv file.
 
     `source` is a path, bytes or a binary file object; `max_bytes=None` lifts the upload limit (command line).
     `has_header(values)` tells a header row: an .xlsx is read from its first visible sheet that has one.
     """
-    name = os.fspath(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", None) or ""
+    if name is None:
+        name = os.fspath(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", None) or ""
     handle, close = _binary(source, max_bytes)
     try:
         start = handle.tell()
@@ -130,7 +135,7 @@ def _binary(source, max_bytes):
     """A seekable binary handle for the source and the function that releases it."""
     if isinstance(source, bytes | bytearray | memoryview):
         if max_bytes is not None and len(source) > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         return io.BytesIO(source), _nothing
     if isinstance(source, str | os.PathLike):
         handle = open(source, "rb")
@@ -144,7 +149,7 @@ def _binary(source, max_bytes):
         total += len(chunk)
         if max_bytes is not None and total > max_bytes:
             spool.close()
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         spool.write(chunk)
     spool.seek(0)
     return spool, spool.close
@@ -161,7 +166,7 @@ def _closing(rows, close):
         close()
 
 
-def _too_large(max_bytes: int) -> str:
+def too_large_message(max_bytes: int) -> str:
     if max_bytes == MAX_UPLOAD:
         return _("The file is larger than 50 MB.")
     return _("The file is larger than %(mb)s MB.") % {"mb": max(1, max_bytes // (1024 * 1024))}
@@ -176,7 +181,7 @@ def _measure(handle, max_bytes):
     while chunk := handle.read(4 * CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
     handle.seek(start)
 
 
@@ -198,7 +203,7 @@ def _survey(handle, max_bytes) -> tuple[str, bool]:
     while chunk:
         total += len(chunk)
         if max_bytes is not None and total > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         if not quoted and b'"' in chunk:
             quoted = True
         cut = chunk.rfind(b"\n")
