@@ -246,3 +246,23 @@ def test_the_nightly_task_is_scheduled():
     assert settings.CELERY_BEAT_SCHEDULE["remove-stale-uploads"]["task"] == remove_stale_uploads.name
     assert settings.IMPORT_UPLOAD_RETENTION_DAYS == 7
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 5 * 1024 * 1024  # larger uploads are streamed to a temporary file
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_upload_streamed_to_a_temporary_file_is_read_in_place(client_for, coordinator, settings, kind):
+    """Above FILE_UPLOAD_MAX_MEMORY_SIZE Django hands over a temporary file: the check reads it where it lies."""
+    from openpyxl import Workbook
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100
+    content = RESULTS
+    if kind == "xlsx":
+        book = Workbook()
+        for line in RESULTS.decode().splitlines():
+            book.active.append(line.split(";"))
+        buffer = io.BytesIO()
+        book.save(buffer)
+        content = buffer.getvalue()
+    upload = SimpleUploadedFile(f"vpr.{kind}", content)
+    record = record_of(client_for(coordinator).post(reverse("reports:results-upload"), {"file": upload}), ResultImport)
+    assert record.state == ResultImport.State.CHECKED and record.rows == 2, record.problems
+    assert [path.read_bytes() for path in media_files()] == [content]
