@@ -20,6 +20,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from reports.assessments.files import FileRefused, _inspect
@@ -30,6 +31,7 @@ from .deadlines import read_deadline
 logger = logging.getLogger(__name__)
 
 MAX_PLAN_FILE = 10 * 1024 * 1024
+UPLOADS_FOLDER = "roadmaps/plan-imports"  # the web wizard's uploads between the upload and the confirmation
 MAX_PLAN_UNPACKED = 100 * 1024 * 1024
 HEADER_SCAN_ROWS = 200  # rows with text above the header: title, approval stamp, passport
 MAX_HEADER_TRIES = 10
@@ -1149,3 +1151,22 @@ def _check_lengths(sheet, sections: list[ReadSection]) -> None:
         if len(errors) > 20:
             shown.append(_("… and %(count)s more rows like these.") % {"count": len(errors) - 20})
         raise PlanFileRefused([_("Sheet «%(sheet)s»:") % {"sheet": sheet.title}, *shown])
+
+
+def remove_stale_uploads(before) -> int:
+    """Uploads of the web wizard last changed before `before` (their session never came back to confirm, or a
+    confirmation stopped half-way): removed. Returns how many."""
+    try:
+        names = default_storage.listdir(UPLOADS_FOLDER)[1]
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        stored = f"{UPLOADS_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(stored) < before:
+                default_storage.delete(stored)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed

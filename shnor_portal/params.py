@@ -2,6 +2,8 @@
 
 import re
 
+from django.http import QueryDict
+
 YEAR = re.compile(r"(19|20|21)\d\d", re.ASCII)
 
 
@@ -30,3 +32,46 @@ def parse_code(value) -> str | None:
     if isinstance(value, str) and CODE.fullmatch(value):
         return value
     return None
+
+
+# Control characters never belong in a query string's text; a NUL even breaks PostgreSQL («A string literal cannot
+# contain NUL»). Tab, line feed and carriage return are kept: they are text a search box can hold.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_TEXT = 2000  # longer than any search, filter or `next` path the portal writes itself
+MAX_NAME = 100
+
+
+def parse_text(value, max_length: int = MAX_TEXT) -> str:
+    """Free text from a query string (a search, a filter value, a sort key): without NUL and other control
+    characters and at most `max_length` characters; "" for anything that is not a string."""
+    if not isinstance(value, str):
+        return ""
+    return CONTROL.sub("", value[: max_length * 2])[:max_length]
+
+
+def clean_query(query: QueryDict) -> QueryDict:
+    """The query string with every name and value read as free text (`parse_text`); the same object when already
+    clean, which is nearly always."""
+    if all(_is_clean(key, MAX_NAME) and all(_is_clean(v, MAX_TEXT) for v in values) for key, values in query.lists()):
+        return query
+    cleaned = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        cleaned.setlist(parse_text(key, MAX_NAME), [parse_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
+
+
+def _is_clean(text: str, max_length: int) -> bool:
+    return len(text) <= max_length and not CONTROL.search(text)
+
+
+class CleanQueryMiddleware:
+    """Every view, form, filter set and the admin read `request.GET` cleaned by `clean_query`: one place for what
+    hostile clients put in a query string, instead of a check at each of the many places that read it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = clean_query(request.GET)
+        return self.get_response(request)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shnor_portal.params.CleanQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +149,11 @@ STORAGES = {
 }
 # Where `manage.py backup` writes (a folder per backup) and where `restore` looks for the newest one.
 BACKUP_ROOT = Path(env_str("DJANGO_BACKUP_ROOT", str(BASE_DIR / "var" / "backups")))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An upload larger than this is streamed to a temporary file (not kept in memory) and checked for size there,
+# before anything is stored under MEDIA_ROOT.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads checked and never confirmed (results, registry and plan imports) are removed by a nightly task after this.
+IMPORT_UPLOAD_RETENTION_DAYS = env_int("IMPORT_UPLOAD_RETENTION_DAYS", 7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Celery: no broker → tasks run eagerly in-process (embedded demo).
@@ -163,9 +168,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "shnor")
+CELERY_IMPORTS = ["reports.maintenance"]  # tasks outside the apps' tasks.py modules
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminders of activities due soon and overdue (roadmaps/reminders.py): once a day, each sent once per period.
     "roadmaps-reminders": {"task": "roadmaps.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Uploads never confirmed, older than IMPORT_UPLOAD_RETENTION_DAYS (reports/maintenance.py): every night.
+    "remove-stale-uploads": {"task": "reports.remove_stale_uploads", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- E-mail: console by default; SMTP when DJANGO_EMAIL_BACKEND says so.

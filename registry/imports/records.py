@@ -8,7 +8,8 @@ from ..models import Municipality
 
 
 def import_path(instance, filename):
-    return f"registry-imports/{instance.pk}.xlsx"
+    # The name is the import's id; a committed import keeps its original compressed (".xlsx.gz").
+    return f"registry-imports/{instance.pk}.xlsx" + (".gz" if filename.endswith(".gz") else "")
 
 
 class RegistryImport(models.Model):

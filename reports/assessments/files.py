@@ -29,6 +29,7 @@ MAX_CELL = 10_000
 MAX_LINE = 2**20
 MAX_COLUMNS = 16_384  # as many as Excel has; a row wider than that is not a table
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 HEADER_SCAN_ROWS = 50
 # Reading in pieces of half the line limit: a line longer than the limit always spans a whole piece,
 # so line lengths are checked with a couple of byte searches per piece instead of per line.
@@ -65,7 +66,9 @@ class FormulaWithoutValue:
         return f"FormulaWithoutValue({self.cell!r}, {self.formula!r})"
 
 
-def kind_of(head: bytes) -> str:
+def kind_of(head: bytes, name: str = "") -> str:
+    """ "xlsx" or "csv" by the content of the file's first bytes; `name` (when known) only words the refusal of
+    content that is neither."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -85,26 +88,36 @@ def kind_of(head: bytes) -> str:
         raise FileRefused(_("This is a compressed archive, not a table: unpack it and upload the .xlsx or .csv."))
     if not head.strip():
         raise FileRefused(_("The file is empty."))
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        # Not a zip archive, yet named as a workbook: random or damaged bytes, not a CSV in some odd encoding.
+        raise FileRefused(_("The file is not an Excel workbook (.xlsx): save the table from Excel as .xlsx or .csv."))
     sample = head[:4096]
-    if sample.count(b"\x00") * 10 > len(sample):
+    # Text has no control bytes besides tab and line ends; random bytes have about one in eight.
+    if sample.count(b"\x00") * 10 > len(sample) or len(CONTROL_BYTES.findall(sample)) * 20 > len(sample):
         raise FileRefused(_("This is a binary file, not a table: save the results as .xlsx or .csv."))
     return "csv"
 
 
 def open_rows(
-    source, *, max_bytes: int | None = MAX_UPLOAD, has_header: Callable[[list], bool] | None = None
+    source,
+    *,
+    max_bytes: int | None = MAX_UPLOAD,
+    has_header: Callable[[list], bool] | None = None,
+    name: str | None = None,
 ) -> tuple[str, str, Iterator[tuple[int, list]]]:
     """(kind, sheet name, iterator of (row number, cell values)) for an .xlsx or a .csv file.
 
     `source` is a path, bytes or a binary file object; `max_bytes=None` lifts the upload limit (command line).
     `has_header(values)` tells a header row: an .xlsx is read from its first visible sheet that has one.
     """
+    if name is None:
+        name = os.fspath(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", None) or ""
     handle, close = _binary(source, max_bytes)
     try:
         start = handle.tell()
         head = handle.read(HEAD)
         handle.seek(start)
-        kind = kind_of(head)
+        kind = kind_of(head, str(name))
         if kind == "xlsx":
             _measure(handle, max_bytes)
             sheet, rows = _xlsx_rows(handle, has_header)
@@ -122,7 +135,7 @@ def _binary(source, max_bytes):
     """A seekable binary handle for the source and the function that releases it."""
     if isinstance(source, bytes | bytearray | memoryview):
         if max_bytes is not None and len(source) > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         return io.BytesIO(source), _nothing
     if isinstance(source, str | os.PathLike):
         handle = open(source, "rb")
@@ -136,7 +149,7 @@ def _binary(source, max_bytes):
         total += len(chunk)
         if max_bytes is not None and total > max_bytes:
             spool.close()
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         spool.write(chunk)
     spool.seek(0)
     return spool, spool.close
@@ -153,7 +166,7 @@ def _closing(rows, close):
         close()
 
 
-def _too_large(max_bytes: int) -> str:
+def too_large_message(max_bytes: int) -> str:
     if max_bytes == MAX_UPLOAD:
         return _("The file is larger than 50 MB.")
     return _("The file is larger than %(mb)s MB.") % {"mb": max(1, max_bytes // (1024 * 1024))}
@@ -168,7 +181,7 @@ def _measure(handle, max_bytes):
     while chunk := handle.read(4 * CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
     handle.seek(start)
 
 
@@ -190,7 +203,7 @@ def _survey(handle, max_bytes) -> tuple[str, bool]:
     while chunk:
         total += len(chunk)
         if max_bytes is not None and total > max_bytes:
-            raise FileRefused(_too_large(max_bytes))
+            raise FileRefused(too_large_message(max_bytes))
         if not quoted and b'"' in chunk:
             quoted = True
         cut = chunk.rfind(b"\n")
@@ -223,6 +236,11 @@ def _check_encoding(block: bytes, encoding: str | None, lines_before: int) -> st
             encoding = "utf-8"
         except UnicodeDecodeError:
             encoding = "cp1251"
+            if _looks_like_koi8(block):
+                raise FileRefused(
+                    _("The file's encoding is not supported: %(encoding)s; save the file in UTF-8 or Windows-1251.")
+                    % {"encoding": "KOI8-R"}
+                ) from None
     if encoding != "cp1251":
         try:
             block.decode("utf-8")
@@ -242,6 +260,28 @@ def _check_encoding(block: bytes, encoding: str | None, lines_before: int) -> st
             continue
         raise _mixed(lines_before + block.count(b"\n", 0, start) + 1)
     return encoding
+
+
+# The most frequent letters of Russian text: about nine letters in ten of a header or a school's name. Text in KOI8-R
+# read as Windows-1251 turns into other letters (the two orders differ), of which far fewer are among these.
+FREQUENT_LETTERS = frozenset("оеаинтсрвлкмдпуяыь")
+KOI8_SAMPLE = 1 << 16
+KOI8_MIN_LETTERS = 8
+
+
+def _looks_like_koi8(block: bytes) -> bool:
+    """Whether the first Cyrillic text of the file reads as Russian in KOI8-R rather than in Windows-1251."""
+    sample = block[:KOI8_SAMPLE]
+    as_cp1251 = _frequent_share(sample.decode("cp1251", errors="replace"))
+    as_koi8 = _frequent_share(sample.decode("koi8_r", errors="replace"))
+    return as_koi8 is not None and as_cp1251 is not None and as_koi8 > as_cp1251 + 0.1
+
+
+def _frequent_share(text: str) -> float | None:
+    letters = [c for c in text.lower() if "а" <= c <= "я" or c == "ё"]
+    if len(letters) < KOI8_MIN_LETTERS:
+        return None
+    return sum(c in FREQUENT_LETTERS for c in letters) / len(letters)
 
 
 def _line_at(block: bytes, position: int) -> tuple[bytes, int, int]:

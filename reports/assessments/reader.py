@@ -142,11 +142,20 @@ class SubjectIndex:
 
 
 def read_results(
-    source, *, allowed_schools: dict[str, int], supplied: Supplied | None = None, max_bytes: int | None = MAX_UPLOAD
+    source,
+    *,
+    allowed_schools: dict[str, int],
+    supplied: Supplied | None = None,
+    max_bytes: int | None = MAX_UPLOAD,
+    name: str | None = None,
 ) -> Parsed:
-    """Check a results file. `allowed_schools` maps the importer's school codes to ids (the scope)."""
+    """Check a results file. `allowed_schools` maps the importer's school codes to ids (the scope); `name` is the
+    file's name when `source` does not carry it (an upload)."""
     parsed = Parsed()
-    for _row in iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes):
+    rows = iter_results(
+        parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes, name=name
+    )
+    for _row in rows:
         pass
     return parsed
 
@@ -158,6 +167,7 @@ def iter_results(
     allowed_schools: dict[str, int],
     supplied: Supplied | None = None,
     max_bytes: int | None = MAX_UPLOAD,
+    name: str | None = None,
 ) -> Iterator[tuple]:
     """Open a file, find its header, and return an iterator of its participant rows, checked as they are read;
     rows come out while the file is still clean.
@@ -180,7 +190,7 @@ def iter_results(
         )
         return iter(())
     try:
-        _kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header)
+        _kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header, name=name)
         parsed.sheet = sheet
         header, positions = _find_header(parsed, rows, supplied)
     except FileRefused as refusal:

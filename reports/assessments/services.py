@@ -3,19 +3,19 @@
 from pathlib import Path
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import schools_importable_by
+from shnor_portal.files.uploads import compress_stored, is_too_large, save_compressed
 
 from ..tasks import enqueue_recalculation
 from .aggregates import recalculate
 from .commit import import_file
-from .files import MAX_UPLOAD
+from .files import MAX_UPLOAD, too_large_message
 from .models import AggregatedResult, Campaign, ParticipantResult, Recalculation, ResultImport
-from .reader import Supplied, read_results
+from .reader import Parsed, Supplied, read_results
 
 
 class ImportRefused(Exception):
@@ -28,9 +28,19 @@ def importer_schools(user) -> dict[str, int]:
 
 
 def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
-    content = uploaded.read(MAX_UPLOAD + 1)
+    """Check an upload and record the check. Only a file that passed is kept (for the confirmation): a refused one,
+    and one over the limit before it is even read, leaves its problems on the record and nothing in media."""
     record = ResultImport(user=user, original_name=uploaded.name[:255])
-    parsed = read_results(content, allowed_schools=importer_schools(user), supplied=supplied)
+    if is_too_large(uploaded, MAX_UPLOAD):
+        parsed = Parsed()
+        parsed.problem(None, "", "", too_large_message(MAX_UPLOAD))
+    else:
+        uploaded.seek(0)
+        # The upload itself (a temporary file when large) is read in place: its name words a refusal of random bytes
+        # named .xlsx, and nothing is copied before the check.
+        parsed = read_results(
+            uploaded.file, allowed_schools=importer_schools(user), supplied=supplied, name=uploaded.name
+        )
     record.state = ResultImport.State.CHECKED if parsed.ok else ResultImport.State.REJECTED
     record.shape = parsed.shape
     record.rows = parsed.rows
@@ -45,7 +55,9 @@ def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
         "schools": len(parsed.schools),
         "replaces": what_a_commit_replaces(parsed) if parsed.ok else [],
     }
-    record.file.save(f"{record.pk}.upload", ContentFile(content[:MAX_UPLOAD]), save=False)
+    if parsed.ok:
+        uploaded.seek(0)
+        record.file.save(f"{record.pk}.upload", File(uploaded), save=False)
     record.save()
     return record
 
@@ -63,7 +75,8 @@ def confirm(user, record: ResultImport) -> ResultImport:
         if outcome.summary is None:
             record.state = ResultImport.State.REJECTED
             record.problems = [problem.__dict__ for problem in outcome.parsed.problems]
-            record.save(update_fields=["state", "problems"])
+            record.file.delete(save=False)  # refused now: its problems are recorded, the file is not kept
+            record.save(update_fields=["state", "problems", "file"])
             return record
         summary = outcome.summary
         record.state = ResultImport.State.COMMITTED
@@ -71,6 +84,9 @@ def confirm(user, record: ResultImport) -> ResultImport:
         record.summary = {**record.summary, **summary}
         record.save(update_fields=["state", "committed_at", "summary"])
         enqueue_recalculation(record, summary["campaign_ids"], summary["school_ids"])
+    # The original stays with the committed import, compressed: nothing reads it again but a person looking back.
+    if compress_stored(record.file):
+        record.save(update_fields=["file"])
     return record
 
 
@@ -88,7 +104,7 @@ def import_path(path: Path, *, allowed_schools: dict[str, int], supplied: Suppli
     record.summary = {**outcome.summary, **(summary or {})}
     record.committed_at = timezone.now()
     with path.open("rb") as handle:
-        record.file.save(f"{record.pk}{path.suffix.lower()[:5]}", File(handle), save=False)
+        save_compressed(record.file, f"{record.pk}{path.suffix.lower()[:5]}", handle)
     record.save()
     recalculate(outcome.summary["campaign_ids"], outcome.summary["school_ids"])
     return outcome, record
@@ -137,3 +153,15 @@ def retry(record: ResultImport) -> Recalculation:
     last = record.recalculations.first()
     with transaction.atomic():
         return enqueue_recalculation(record, last.campaigns if last else [], last.schools if last else [])
+
+
+def remove_stale_imports(before) -> int:
+    """Imports checked before `before` and never committed (waiting for a confirmation that did not come, or
+    refused): their rows and kept files go. Committed imports stay. Returns how many were removed."""
+    stale = ResultImport.objects.exclude(state=ResultImport.State.COMMITTED).filter(created_at__lt=before)
+    removed = 0
+    for record in stale.iterator():
+        record.file.delete(save=False)
+        record.delete()
+        removed += 1
+    return removed

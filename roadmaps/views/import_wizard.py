@@ -30,14 +30,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import scope_of
 
 from ..forms_lifecycle import PlanImportForm, import_owner_choices
-from ..imports import PlanFileRefused, ReadPlan, read_plan_file
+from ..imports import UPLOADS_FOLDER, PlanFileRefused, ReadPlan, read_plan_file, remove_stale_uploads
 from ..models import Level
 from ..previews import build_preview
 from ..services import Owner, PlanError, create_plan_from_table, resolve_owner
 
 SESSION_KEY = "roadmaps_plan_imports"
 KEEP_AT_MOST = 5
-FOLDER = "roadmaps/plan-imports"
+FOLDER = UPLOADS_FOLDER
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -49,19 +49,9 @@ def _kept(request) -> dict:
 
 
 def _sweep() -> None:
-    """Uploads of sessions that never came back: gone once older than a session can live."""
-    try:
-        names = default_storage.listdir(FOLDER)[1]
-    except FileNotFoundError:
-        return
-    limit = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    for name in names:
-        stored = f"{FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(stored) < limit:
-                default_storage.delete(stored)
-        except FileNotFoundError:
-            continue
+    """Uploads of sessions that never came back: gone once older than a session can live (and every night after
+    IMPORT_UPLOAD_RETENTION_DAYS, reports/maintenance.py, when nobody uploads)."""
+    remove_stale_uploads(timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
 
 
 def _keep(request, content: bytes, name: str) -> str:

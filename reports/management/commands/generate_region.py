@@ -1,5 +1,6 @@
 import csv
 import random
+from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -42,6 +43,19 @@ def mark_for(score: int, maximum: int) -> int:
     return 2 if share < 0.3 else 3 if share < 0.55 else 4 if share < 0.8 else 5
 
 
+def writable_file(out: str) -> Path:
+    """The path `--out` names, or a Russian CommandError (exit code 1, no traceback) when no file can be written
+    there: a folder, or a file in a folder that does not exist."""
+    path = Path(out)
+    if path.is_dir():
+        raise CommandError(
+            f"--out указывает на папку, а не на файл: {path}. Укажите имя файла, например {path / 'region.csv'}."
+        )
+    if not path.parent.is_dir():
+        raise CommandError(f"Папка для --out не существует: {path.parent}. Создайте её или укажите другую.")
+    return path
+
+
 class Command(RussianArgumentsCommand):
     help = "Creates the municipality «synthetic» with N schools and writes M ВПР protocol rows to a CSV (benchmarks)."
 
@@ -55,6 +69,7 @@ class Command(RussianArgumentsCommand):
     def handle(self, *args, schools, participants, year, out, seed, **options):
         if schools < 1 or participants < 0:
             raise CommandError("--schools must be at least 1 and --participants 0 or more.")
+        target = writable_file(out)  # before anything is created: a wrong --out leaves the database as it was
         with transaction.atomic():
             region, _ = Region.objects.get_or_create(code="synthetic", defaults={"name": "Синтетический регион"})
             municipality, _ = Municipality.objects.get_or_create(
@@ -76,7 +91,11 @@ class Command(RussianArgumentsCommand):
             )
         rng = random.Random(seed)  # noqa: S311 — synthetic scores, not secrets
         works = [(subject, grade) for subject in SUBJECTS for grade in GRADES]
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        try:
+            handle = open(target, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise CommandError(f"Не удалось записать файл {target}: {exc.strerror or exc}") from exc
+        with handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(HEADER)
             for index in range(participants):

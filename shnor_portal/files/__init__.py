@@ -1,0 +1,1 @@
+"""Shared helpers for files users send and files the portal keeps (the floor: no app imports)."""

@@ -1,0 +1,50 @@
+"""Uploads: checked for size before anything is stored, and kept compressed once they are part of the record.
+
+Django streams an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file (TemporaryUploadedFile) and
+counts the bytes it received (`size`), so the limit is checked without reading the file into memory; a refused file
+leaves nothing under MEDIA_ROOT — the temporary file goes with the request.
+"""
+
+import gzip
+import shutil
+import tempfile
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+
+GZIP_SUFFIX = ".gz"
+COPY_CHUNK = 1 << 20
+
+
+def is_too_large(uploaded, limit: int) -> bool:
+    """Whether the upload has more than `limit` bytes (the bytes received, not a size the client declared)."""
+    return uploaded.size is None or uploaded.size > limit
+
+
+def save_compressed(field_file, name: str, source) -> None:
+    """Store the binary stream `source` gzip-compressed in `field_file` under `name` + ".gz" (the model is not saved):
+    the originals kept with committed imports are tables, which compress about tenfold."""
+    with tempfile.TemporaryFile() as packed:
+        with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=6, mtime=0) as archive:
+            shutil.copyfileobj(source, archive, COPY_CHUNK)
+        packed.seek(0)
+        field_file.save(name + GZIP_SUFFIX, File(packed), save=False)
+
+
+def compress_stored(field_file) -> bool:
+    """Replace a kept file by its gzip-compressed copy (the model is not saved); False when there is nothing to do
+    (no file, already compressed or gone)."""
+    if not field_file or field_file.name.endswith(GZIP_SUFFIX) or not default_storage.exists(field_file.name):
+        return False
+    old = field_file.name
+    with default_storage.open(old, "rb") as source:
+        save_compressed(field_file, old.rsplit("/", 1)[-1], source)
+    default_storage.delete(old)
+    return True
+
+
+def open_original(field_file):
+    """The original bytes of a kept file, whether it was stored compressed (".gz") or, before, as it came."""
+    if field_file.name.endswith(GZIP_SUFFIX):
+        return gzip.open(default_storage.path(field_file.name), "rb")
+    return default_storage.open(field_file.name, "rb")
