@@ -215,3 +215,12 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
             both(client, reverse("registry:school-tab", args=[planted_school.code, tab]))
         both(client, reverse("registry:school-tab", args=[planted_school.code, "mentoring"]), "mentor-school")
         shows_escaped(client.get(reverse("dashboard")))
+
+
+def test_the_server_built_svg_escapes_every_label():
+    """Charts and the network diagram are marked safe as a whole, so each value put into them is escaped first."""
+    from registry.charts import line_chart
+
+    svg = str(line_chart([(payload("x-label"), 0.5), (payload("x-label-2"), None)], label=payload("chart")))
+    assert RAW not in svg
+    assert escape(payload("x-label")) in svg and escape(payload("chart")) in svg

@@ -121,6 +121,9 @@ def test_the_coordinator_walks_the_main_pages_without_a_csp_violation(
 
     for path in ("pairings/", "pairings/diagram/", "events/", "events/calendar/", "consultations/"):
         _visit(page, f"{url}/support/{path}", csp_watch)
+    page.screenshot(path=str(output_path / "coordinator-journal.png"), full_page=True)
+    _visit(page, f"{url}/support/events/calendar/", csp_watch)
+    page.screenshot(path=str(output_path / "coordinator-calendar.png"), full_page=True)
     _visit(page, f"{url}/support/events/{event.pk}/", csp_watch, "Семинар по смысловому чтению")
     _visit(page, f"{url}/support/schools/chemashi/teachers/", csp_watch)
 
@@ -131,6 +134,7 @@ def test_the_coordinator_walks_the_main_pages_without_a_csp_violation(
         "bars => bars.map(b => b.style.width)"
     )
     assert widths and all(width.endswith("%") for width in widths)
+    page.screenshot(path=str(output_path / "coordinator-execution.png"), full_page=True)
     _visit(page, f"{url}/roadmaps/reviews/", csp_watch)
     _visit(page, f"{url}/roadmaps/import/", csp_watch)
 
