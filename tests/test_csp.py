@@ -191,3 +191,22 @@ def test_the_htmx_config_asks_for_no_inline_style_eval_or_scripts(client, world)
     html = client.get(reverse("login")).content.decode()
     assert '<meta name="htmx-config" content=\'{"includeIndicatorStyles": false, "allowEval": false, ' in html
     assert '"allowScriptTags": false}' in html
+
+
+def test_no_template_holds_what_the_policy_blocks(settings):
+    """Every template, rendered by a test above or not: the policy would silently break any of these in a browser."""
+    import re
+
+    blocked = re.compile(
+        r"<style|<script(?![^>]*\bsrc=)|\sstyle\s*=|\son[a-z]+\s*=|javascript:|\bhx-on|\|\s*safe\b|autoescape off",
+        re.IGNORECASE,
+    )
+    plain_text_mail = {"reminder_email.txt", "password_reset.txt"}  # autoescape off is right for a text e-mail
+    found = []
+    for template in sorted((settings.BASE_DIR / "templates").rglob("*.*")):
+        if template.name in plain_text_mail:
+            continue
+        for number, line in enumerate(template.read_text().splitlines(), 1):
+            if blocked.search(line):
+                found.append(f"{template.relative_to(settings.BASE_DIR)}:{number}: {line.strip()}")
+    assert found == []
