@@ -5,6 +5,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -262,11 +263,9 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args, user, kept_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", "—"), *import_owner_choices(user)]
-        self.kept_name = kept_name
+        self.kept_name = ""
         if kept_name:
-            self.fields["file"].help_text = _("Kept: «%(name)s». Choose another file to replace it.") % {
-                "name": kept_name
-            }
+            self.show_kept(kept_name)
         self.content: bytes | None = None  # the bytes of a newly chosen file
         self.helper = _helper(
             None,
@@ -278,6 +277,14 @@ class PlanImportForm(forms.Form):
             Submit("go", _("Read the file")),
         )
         self.helper.form_enctype = "multipart/form-data"
+
+    def show_kept(self, name: str) -> None:
+        """Name the kept file under the field; the name is the user's, and crispy renders help text as safe."""
+        self.kept_name = name
+        text = escape(_("Kept: «%(name)s». Choose another file to replace it.") % {"name": name})
+        self.fields["file"].help_text = text
+        if "file" in self._bound_fields_cache:
+            self["file"].help_text = text
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")

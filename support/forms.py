@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
@@ -419,9 +420,10 @@ class DevelopmentForm(forms.ModelForm):
         self.instance.teacher = teacher
         self.fields["hours"].widget.attrs.update({"min": 1, "max": 5000})
         if self.instance.certificate:
-            self.fields["certificate_file"].help_text = _("Uploading a file replaces «%(name)s».") % {
-                "name": self.instance.certificate_name
-            }
+            # crispy's Bootstrap 5 template renders help text as safe: the user's file name must arrive escaped.
+            self.fields["certificate_file"].help_text = escape(
+                _("Uploading a file replaces «%(name)s».") % {"name": self.instance.certificate_name}
+            )
         self.helper = _helper(
             "programme",
             Row(Column("hours", css_class="col-md-3"), Column("provider", css_class="col-md-9")),

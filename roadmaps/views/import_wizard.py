@@ -169,7 +169,7 @@ def plan_import(request):
             if kept:
                 _forget(request, kept_token)
             token = _keep(request, form.content, form.cleaned_data["file"].name)
-            form.kept_name = form.cleaned_data["file"].name
+            form.show_kept(form.cleaned_data["file"].name)
         if valid and token:
             params = {name: form.cleaned_data[name] for name in ("owner", "level", "first_year", "last_year", "title")}
             try:
@@ -184,8 +184,6 @@ def plan_import(request):
         if token:
             form.data = form.data.copy()
             form.data["upload"] = token
-            kept_text = _("Kept: «%(name)s». Choose another file to replace it.") % {"name": form.kept_name}
-            form.fields["file"].help_text = form["file"].help_text = kept_text
     return render(request, "roadmaps/import/upload.html", {"form": form})
 
 
