@@ -110,10 +110,10 @@ def test_the_status_tells_the_last_good_recalculation_apart_from_a_later_one_tha
     client = client_for(coordinator)
     record = upload(client)
     url = reverse("reports:results-import", kwargs={"pk": record.pk})
-    with django_capture_on_commit_callbacks(execute=False):  # no worker has taken the task yet
+    with django_capture_on_commit_callbacks(execute=False):  # the task is recorded, not yet sent to the queue
         client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
     queued = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert 'hx-trigger="every 2s"' in queued and "в очереди" in queued and "0%" in queued
+    assert 'hx-trigger="every 2s"' in queued and "ожидает очереди" in queued and "0%" in queued
     assert "значения ещё не пересчитывались" in queued
     job = Recalculation.objects.get()
     assert recalculate_results(str(job.pk)) == "done"
