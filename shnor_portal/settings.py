@@ -181,8 +181,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reminders of activities due soon and overdue (roadmaps/reminders.py): once a day, each sent once per period.
     "roadmaps-reminders": {"task": "roadmaps.send_reminders", "schedule": crontab(hour=7, minute=0)},
     # Tasks recorded while the broker was away, and recalculations whose worker died (shnor_portal/outbox). A sweep
-    # not taken within the minute is dropped: the next one does the same work.
-    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # not taken within its interval is dropped: the next one does the same work.
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+        "options": {"expires": env_int("OUTBOX_SWEEP_SECONDS", 60)},
+    },
 }
 # Sent rows of the outbox are kept this many days (for the admin), then deleted by the sweep.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)

@@ -101,3 +101,37 @@ def celery_worker(tmp_path: Path, broker_url: str, *, start: bool = True, **extr
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
         worker.stop()
         print(worker.log())
+
+
+@contextmanager
+def celery_beat(tmp_path: Path, worker: Worker, **extra_env):
+    """Celery beat sending its schedule to the worker's queue, as in production (docker-compose.yml)."""
+    with (tmp_path / "beat.log").open("a") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "shnor_portal",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(tmp_path / "beat-schedule"),
+            ],
+            cwd=ROOT,
+            env={**worker.env, **extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        print((tmp_path / "beat.log").read_text(errors="replace"))

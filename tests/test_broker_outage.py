@@ -19,7 +19,7 @@ from reports.assessments.services import check_upload
 from shnor_portal.celery import app as celery_app
 from shnor_portal.outbox.models import OutboxMessage
 
-from .celery_workers import ROOT, celery_worker, worker_env
+from .celery_workers import ROOT, celery_beat, celery_worker, worker_env
 from .test_celery_worker import PROTOCOL, PROTOCOL_AGGREGATES, aggregates, ended, wait_for_files, wait_until
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("broker")]
@@ -71,7 +71,9 @@ def sweep_in_the_worker():
     celery_app.send_task("outbox.sweep")
 
 
-def test_an_import_commits_with_the_broker_down_and_recalculates_once_it_is_back(worker, subjects, coordinator):
+def test_an_import_commits_with_the_broker_down_and_recalculates_once_it_is_back(
+    worker, subjects, coordinator, tmp_path
+):
     record = check_upload(coordinator, SimpleUploadedFile("results.csv", PROTOCOL.encode()), Supplied())
     page = reverse("reports:results-import", kwargs={"pk": record.pk})
     confirm, status, retry = web_without_broker(
@@ -109,9 +111,10 @@ def test_an_import_commits_with_the_broker_down_and_recalculates_once_it_is_back
     (later,) = web_without_broker(worker, [{"path": page, "user": coordinator.pk}])
     assert "ожидает очереди" in later["body"] and "Повторить" in later["body"]
 
-    # The broker is back: the sweep sends the recorded job, the worker recalculates.
-    sweep_in_the_worker()
-    job = ended(job)
+    # The broker is back and nobody clicks anything: beat's sweep (every second here) sends the recorded job, the
+    # worker recalculates.
+    with celery_beat(tmp_path, worker, OUTBOX_SWEEP_SECONDS="1"):
+        job = ended(job)
     assert job.state == Recalculation.State.DONE, job.error
     assert aggregates() == PROTOCOL_AGGREGATES
     assert Recalculation.objects.count() == 1
