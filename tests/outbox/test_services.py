@@ -85,3 +85,14 @@ def test_the_sweep_runs_the_registered_checks_first(monkeypatch):
     outbox.register_sweeper(lambda: outbox.enqueue(SEND, letter("swept@example.org")))
     outbox.sweep()
     assert [sent.to for sent in mail.outbox] == [["swept@example.org"]]
+
+
+def test_beat_runs_the_sweep_and_redis_keeps_a_task_longer_than_a_recalculation_may_go_silent(settings):
+    from shnor_portal.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
+    assert entry["task"] in app.tasks and entry["schedule"] <= 60
+    # Redis must not hand a running recalculation to a second worker before the sweep could tell it was dead.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > settings.RECALCULATION_STALE_MINUTES * 60
