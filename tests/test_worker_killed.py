@@ -91,10 +91,10 @@ def test_a_worker_killed_mid_recalculation_leaves_the_old_numbers_and_the_sweep_
         assert killed.state == Recalculation.State.RUNNING and killed.heartbeat_at
 
         # Before the stale time the sweep leaves a running job alone; after it, it queues the job again.
-        settings.RECALCULATION_STALE_MINUTES = 3 / 60
+        settings.RECALCULATION_STALE_MINUTES = 6 / 60
         outbox.sweep()
         assert Recalculation.objects.get(pk=job.pk).state == Recalculation.State.RUNNING
-        time.sleep(3.5)
+        time.sleep(6.5)
         outbox.sweep()
         assert Recalculation.objects.get(pk=job.pk).state == Recalculation.State.QUEUED
         assert OutboxMessage.objects.filter(dedupe_key=f"recalculate:{job.pk}", state="sent").count() == 2
