@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,7 +18,11 @@ class LoginForm(AuthenticationForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose letter is sent by a Celery task after the request's transaction commits."""
+    """Password reset whose letter is sent by a Celery task (through the outbox) after the request commits.
+
+    The view answers the same for any address, the broker up or down; an account gets at most one letter per
+    PASSWORD_RESET_THROTTLE_MINUTES, so the form cannot be used to flood a mailbox.
+    """
 
     def send_mail(
         self,
@@ -34,7 +39,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = loader.render_to_string(subject_template_name, context)
         body = loader.render_to_string(email_template_name, context)
         html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        send_portal_email([to_email], subject, body, html)
+        send_portal_email(
+            [to_email],
+            subject,
+            body,
+            html,
+            dedupe_key=f"password-reset:{context['user'].pk}",
+            not_within=timedelta(minutes=settings.PASSWORD_RESET_THROTTLE_MINUTES),
+        )
 
 
 __all__ = ["LoginForm", "PasswordChangeForm", "QueuedPasswordResetForm", "SetPasswordForm"]

@@ -10,3 +10,9 @@ class ReportsConfig(AppConfig):
         from shnor_portal import reference_data
 
         reference_data.connect()
+
+        from shnor_portal.outbox.services import register_sweeper
+
+        from .tasks import requeue_stale_recalculations
+
+        register_sweeper(requeue_stale_recalculations)

@@ -19,7 +19,7 @@ from shnor_portal.xlsx import xlsx_response
 
 from .assessments.models import Procedure, Recalculation, ResultImport
 from .assessments.reader import Supplied
-from .assessments.services import ImportRefused, check_upload, confirm, retry
+from .assessments.services import ImportRefused, check_upload, confirm, recalculation_status, retry
 
 
 class ResultsUploadForm(forms.Form):
@@ -72,10 +72,7 @@ def results_upload(request):
 @require_GET
 def results_import(request, pk):
     record = _record_for(request.user, pk)
-    recalculation = record.recalculations.first()
-    # The values date from the last run that succeeded, not from a later one still running or failed.
-    last_done = record.recalculations.filter(state=Recalculation.State.DONE).first()
-    context = {"record": record, "recalculation": recalculation, "last_done": last_done}
+    context = {"record": record, **recalculation_status(record)}
     return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
 
 
@@ -89,7 +86,11 @@ def results_confirm(request, pk):
     except ImportRefused:
         messages.error(request, _("This file has already been committed or has problems."))
         return redirect("reports:results-import", pk=record.pk)
-    if record.state == ResultImport.State.COMMITTED:
+    if record.state == ResultImport.State.COMMITTED and recalculation_status(record)["waiting"]:
+        messages.warning(
+            request, _("The results are written; the recalculation is waiting for the queue and will start by itself.")
+        )
+    elif record.state == ResultImport.State.COMMITTED:
         messages.success(request, _("The results are written; the aggregates are being recalculated."))
     else:
         messages.error(request, _("The registry has changed since the check: the file now has problems."))
@@ -103,8 +104,13 @@ def results_retry(request, pk):
     record = _record_for(request.user, pk)
     if record.state != ResultImport.State.COMMITTED:
         raise Http404
-    retry(record)
-    messages.info(request, _("The recalculation has been started again."))
+    job = retry(record)
+    if recalculation_status(record)["waiting"]:
+        messages.warning(request, _("The queue is not available; the recalculation will start by itself when it is."))
+    elif job.state == Recalculation.State.RUNNING:
+        messages.info(request, _("The recalculation is already running."))
+    else:
+        messages.info(request, _("The recalculation has been started again."))
     return redirect("reports:results-import", pk=record.pk)
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "shnor_portal.ops",
     "csp",
+    "shnor_portal.outbox",
     "accounts",
     "registry",
     "roadmaps",
@@ -172,12 +173,37 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "shnor")
 CELERY_IMPORTS = ["reports.maintenance"]  # tasks outside the apps' tasks.py modules
+# A dead broker costs a web request at most about two seconds (one connection attempt with a short timeout, one
+# quick retry), not Celery's default retry loop: tasks that must run are in the outbox and are sent again later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis hands an unacknowledged task (acks_late) to another worker after this many seconds. It must exceed the
+    # longest task: a recalculation of a whole region takes under a second (README, Benchmarks), a whole import
+    # with its recalculation under ten; 15 minutes leaves a wide margin and is longer than
+    # RECALCULATION_STALE_MINUTES, so the outbox sweep re-queues a killed recalculation first.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2),
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE: dict = {
     # Reminders of activities due soon and overdue (roadmaps/reminders.py): once a day, each sent once per period.
     "roadmaps-reminders": {"task": "roadmaps.send_reminders", "schedule": crontab(hour=7, minute=0)},
     # Uploads never confirmed, older than IMPORT_UPLOAD_RETENTION_DAYS (reports/maintenance.py): every night.
     "remove-stale-uploads": {"task": "reports.remove_stale_uploads", "schedule": crontab(hour=3, minute=30)},
+    # Tasks recorded while the broker was away, and recalculations whose worker died (shnor_portal/outbox). A sweep
+    # not taken within its interval is dropped: the next one does the same work.
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": float(env_int("OUTBOX_SWEEP_SECONDS", 60)),
+        "options": {"expires": env_int("OUTBOX_SWEEP_SECONDS", 60)},
+    },
 }
+# Sent rows of the outbox are kept this many days (for the admin), then deleted by the sweep.
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 
 # --- E-mail: console by default; SMTP when DJANGO_EMAIL_BACKEND says so.
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -192,6 +218,9 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ШНОР-портал <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Password reset: one letter per address in this many minutes; further requests get the same answer.
+PASSWORD_RESET_THROTTLE_MINUTES = env_int("PASSWORD_RESET_THROTTLE_MINUTES", 5)
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -251,3 +280,10 @@ ROADMAPS_REMINDER_MAX_LINES = env_int("ROADMAPS_REMINDER_MAX_LINES", 50)
 ROADMAPS_EVIDENCE_MAX_BYTES = env_int("ROADMAPS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # Uploads of the support app (event materials, certificates of professional development), checked by content.
 SUPPORT_MATERIAL_MAX_BYTES = env_int("SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+# Results recalculation: a job «выполняется» whose heartbeat is older than this is taken as dead and re-queued by
+# the outbox sweep; «Повторить» is offered for a job still queued after RECALCULATION_RETRY_AFTER_MINUTES.
+RECALCULATION_STALE_MINUTES = env_int("RECALCULATION_STALE_MINUTES", 10)
+RECALCULATION_RETRY_AFTER_MINUTES = env_int("RECALCULATION_RETRY_AFTER_MINUTES", 3)
+# Seconds a recalculation waits after each campaign: 0 in production; the fault tests slow a job down with it to
+# kill its worker midway.
+RECALCULATION_PAUSE_SECONDS = float(env_str("RECALCULATION_PAUSE_SECONDS", "0") or 0)

@@ -1,18 +1,14 @@
 """A real Celery worker on the local Redis: tasks run after commit, and not at all after a rollback."""
 
 import importlib
-import os
-import subprocess
-import sys
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.emails import send_portal_email
@@ -20,75 +16,16 @@ from reports.assessments.models import AggregatedResult, ParticipantResult, Reca
 from reports.assessments.reader import Supplied
 from reports.assessments.services import check_upload, confirm, retry
 from reports.tasks import enqueue_recalculation, recalculate_results
-from shnor_portal.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parent.parent
+from .celery_workers import celery_worker
+
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("broker")]
-
-
-@dataclass
-class Worker:
-    mail_dir: Path
-    log_file: Path
-
-    def log(self) -> str:
-        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
 
 
 @pytest.fixture
 def worker(tmp_path, settings):
-    """Start a worker on a queue of its own, with a file e-mail backend we can look into and a log we can read."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    log_file = tmp_path / "worker.log"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log_file.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "shnor_portal",
-                "worker",
-                "-Q",
-                queue,
-                "--pool",
-                "solo",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield Worker(mail_dir, log_file)
-    finally:
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        print(log_file.read_text(errors="replace"))
+    with celery_worker(tmp_path, settings.CELERY_BROKER_URL) as running:
+        yield running
 
 
 @pytest.fixture

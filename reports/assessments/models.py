@@ -226,6 +226,9 @@ class Recalculation(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Written by the running task every few seconds through a connection of its own: a job «running» whose
+    # heartbeat stopped has lost its worker and is re-queued by the outbox sweep.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

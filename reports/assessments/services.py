@@ -1,7 +1,9 @@
-"""The web wizard's use cases: upload and check, confirm and commit, retry a failed recalculation."""
+"""The web wizard's use cases: upload and check, confirm and commit, retry a failed or stuck recalculation."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q
@@ -10,7 +12,7 @@ from django.utils import timezone
 from accounts.access import schools_importable_by
 from shnor_portal.files.uploads import compress_stored, is_too_large, save_compressed
 
-from ..tasks import enqueue_recalculation
+from ..tasks import enqueue_recalculation, send_recalculation, waiting_for_queue
 from .aggregates import recalculate
 from .commit import import_file
 from .files import MAX_UPLOAD, too_large_message
@@ -150,8 +152,18 @@ def what_a_commit_replaces(parsed) -> list[dict]:
 
 
 def retry(record: ResultImport) -> Recalculation:
-    last = record.recalculations.first()
+    """A job not started yet is sent again (the same job, never a second one for the import); a job that ended
+    is followed by a new one over the same campaigns and schools; a running one is left to its worker (or to the
+    sweep, when its heartbeat stops)."""
     with transaction.atomic():
+        # Two clicks at once: the second waits for the first and finds its job.
+        ResultImport.objects.select_for_update().filter(pk=record.pk).first()
+        last = record.recalculations.first()
+        if last is not None and last.state == Recalculation.State.QUEUED:
+            send_recalculation(last.pk, asked=True)
+            return last
+        if last is not None and last.state == Recalculation.State.RUNNING:
+            return last
         return enqueue_recalculation(record, last.campaigns if last else [], last.schools if last else [])
 
 
@@ -165,3 +177,16 @@ def remove_stale_imports(before) -> int:
         record.delete()
         removed += 1
     return removed
+def recalculation_status(record: ResultImport) -> dict:
+    """What the import page says about the recalculation: the latest job, the last good one, whether the job still
+    waits for the queue (the broker was away) and whether «Повторить» is offered."""
+    job = record.recalculations.first()
+    # The values date from the last run that succeeded, not from a later one still running or failed.
+    last_done = record.recalculations.filter(state=Recalculation.State.DONE).first()
+    waiting = job is not None and waiting_for_queue(job)
+    retry_after = timezone.now() - timedelta(minutes=settings.RECALCULATION_RETRY_AFTER_MINUTES)
+    can_retry = job is not None and (
+        job.state == Recalculation.State.FAILED
+        or (job.state == Recalculation.State.QUEUED and job.created_at <= retry_after)
+    )
+    return {"recalculation": job, "last_done": last_done, "waiting": waiting, "can_retry": can_retry}

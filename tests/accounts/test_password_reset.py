@@ -88,3 +88,27 @@ def test_it_shows_password_errors_next_to_the_field(client_for, coordinator):
     )
     assert response.status_code == 200
     assert "Ваш старый пароль введен неправильно" in response.content.decode()
+
+
+def test_it_sends_one_letter_per_account_in_the_throttle_window_and_answers_the_same(
+    client, coordinator, django_capture_on_commit_callbacks, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shnor_portal.outbox.models import OutboxMessage
+
+    settings.PASSWORD_RESET_THROTTLE_MINUTES = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(reverse("password-reset"), {"email": coordinator.email}) for _ in range(3)]
+        unknown = client.post(reverse("password-reset"), {"email": "nobody@example.org"})
+    assert {(answer.status_code, answer["Location"]) for answer in [*answers, unknown]} == {
+        (302, reverse("password-reset-done"))
+    }
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [coordinator.email]
+    # Once the window has passed, the next request sends a new letter.
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=5, seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password-reset"), {"email": coordinator.email})
+    assert len(mail.outbox) == 2

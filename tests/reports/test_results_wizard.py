@@ -110,10 +110,10 @@ def test_the_status_tells_the_last_good_recalculation_apart_from_a_later_one_tha
     client = client_for(coordinator)
     record = upload(client)
     url = reverse("reports:results-import", kwargs={"pk": record.pk})
-    with django_capture_on_commit_callbacks(execute=False):  # no worker has taken the task yet
+    with django_capture_on_commit_callbacks(execute=False):  # the task is recorded, not yet sent to the queue
         client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
     queued = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert 'hx-trigger="every 2s"' in queued and "в очереди" in queued and "0%" in queued
+    assert 'hx-trigger="every 2s"' in queued and "ожидает очереди" in queued and "0%" in queued
     assert "значения ещё не пересчитывались" in queued
     job = Recalculation.objects.get()
     assert recalculate_results(str(job.pk)) == "done"
@@ -189,3 +189,53 @@ def test_the_samples_through_the_wizard_give_the_expected_numbers(client, name, 
     assert record.state == "committed" and record.recalculations.get().state == "done"
     rows = results_rows(municipality=municipality, year=int(options["--year"]), procedure=options["--procedure"])
     assert rows == case["rows"]
+
+
+def test_a_job_waiting_for_the_queue_is_retried_as_the_same_job_and_offered_only_after_a_while(
+    client_for, coordinator, world, django_capture_on_commit_callbacks, settings
+):
+    from shnor_portal.outbox.models import OutboxMessage
+
+    settings.RECALCULATION_RETRY_AFTER_MINUTES = 3
+    client = client_for(coordinator)
+    record = upload(client)
+    url = reverse("reports:results-import", kwargs={"pk": record.pk})
+    retry_url = reverse("reports:results-retry", kwargs={"pk": record.pk})
+    with django_capture_on_commit_callbacks(execute=False):  # the broker did not take the task
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+        fresh = client.get(url).content.decode()
+        assert "ожидает очереди" in fresh and "Повторить" not in fresh
+        Recalculation.objects.update(created_at=timezone.now() - dt.timedelta(minutes=3, seconds=1))
+        assert "Повторить" in client.get(url).content.decode()
+        client.post(retry_url)
+        client.post(retry_url)
+    assert Recalculation.objects.count() == 1 and OutboxMessage.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the queue is back: the same job runs
+        client.post(retry_url)
+    job = Recalculation.objects.get()
+    assert job.state == "done" and OutboxMessage.objects.get().state == "sent"
+    assert SchoolAggregate.objects.count() == 2
+
+
+def test_a_job_that_lost_its_worker_is_queued_again_by_the_sweep_and_a_live_one_is_left_alone(
+    client_for, coordinator, world, django_capture_on_commit_callbacks, settings
+):
+    from shnor_portal.outbox import services as outbox
+
+    settings.RECALCULATION_STALE_MINUTES = 10
+    record = upload(client_for(coordinator))
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(coordinator).post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    job = Recalculation.objects.get()
+    alive = timezone.now() - dt.timedelta(minutes=9)
+    Recalculation.objects.update(state="running", progress=10, heartbeat_at=alive)
+    assert recalculate_results(str(job.pk)) == "skipped"  # a second message while a live worker runs it
+    outbox.sweep()
+    job.refresh_from_db()
+    assert job.state == "running" and job.progress == 10 and not SchoolAggregate.objects.exists()
+
+    Recalculation.objects.update(heartbeat_at=timezone.now() - dt.timedelta(minutes=11))
+    outbox.sweep()  # eager here: the re-queued job runs at once
+    job.refresh_from_db()
+    assert job.state == "done" and job.progress == 100 and SchoolAggregate.objects.count() == 2
+    assert recalculate_results(str(job.pk)) == "skipped"  # a late redelivery of a finished job changes nothing
