@@ -1,0 +1,26 @@
+"""Form widgets for long lists.
+
+Django renders each <option> of a <select> through a template of its own: a school filter of a 1,000-school region
+took about 150 ms of a page. `LongSelect` writes the same markup in one pass of Python.
+"""
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+
+class LongSelect(forms.Select):
+    """A single <select> with flat choices (no option groups), rendered without a template per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option_value, " selected" if str(option_value) in selected else "", label)
+                for option_value, label in (("" if v is None else v, label) for v, label in self.choices)
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
