@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import listings_visible_to, municipalities_visible_to
 from shnor_portal.params import parse_year
+from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
 from .models import SUPPORT_STATUSES, Listing, School, SchoolType, Status
@@ -103,6 +104,13 @@ class SchoolFilter(django_filters.FilterSet):
         self.filters["year"].extra["choices"] = choices
         # Annotated before filtering so that sorting by ИОР works on the same figures the table shows.
         self.queryset = with_profile_figures(self.queryset, AcademicYear(asked) if asked is not None else None)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # Seven selects of a few dozen options on every registry page: rendered in one pass each.
+            use_long_selects(super().form)
+        return self._form
 
     @property
     def selected_year(self) -> AcademicYear | None:

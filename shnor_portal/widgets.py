@@ -24,3 +24,13 @@ class LongSelect(forms.Select):
             ),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+def use_long_selects(form) -> None:
+    """Give every plain <select> of a bound form instance the one-pass widget (same attributes and choices)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            widget = LongSelect(attrs=field.widget.attrs)
+            widget.choices = field.widget.choices
+            widget.is_required = field.widget.is_required
+            field.widget = widget

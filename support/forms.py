@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
-from shnor_portal.widgets import LongSelect
+from shnor_portal.widgets import use_long_selects
 
 from .competency import Level
 from .materials import check_size, shortened_name, sniff_certificate, sniff_material
@@ -291,7 +291,7 @@ class DescribedFilters:
 class EventFilterForm(DescribedFilters, forms.Form):
     type = forms.ChoiceField(label=_("Type"), required=False)
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=School.objects.none(), required=False, to_field_name="code", widget=LongSelect
+        label=_("School"), queryset=School.objects.none(), required=False, to_field_name="code"
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
@@ -310,6 +310,7 @@ class EventFilterForm(DescribedFilters, forms.Form):
         self.fixed_type = fixed_type
         if fixed_type:
             del self.fields["type"]
+        use_long_selects(self)  # the school filter offers every school of the scope: a region has 1,000
 
     def filter_qs(self, qs):
         if self.fixed_type:

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from shnor_portal.widgets import LongSelect
+from shnor_portal.widgets import LongSelect, use_long_selects
 
 CHOICES = [("", "all schools"), ("chemashi", "МКОУ «Чемашинская СОШ»"), ("a&b", "Школа <№1> & «Б»")]
 
@@ -32,3 +32,17 @@ def test_it_selects_the_empty_choice_without_a_value_as_django_does():
     ours = _options(LongSelect(choices=CHOICES).render("school", None))
     assert ours == _options(forms.Select(choices=CHOICES).render("school", None))
     assert [selected for _value, selected, _label in ours] == [" selected", "", ""]
+
+
+def test_use_long_selects_swaps_plain_selects_only_and_keeps_their_choices_and_attributes():
+    class Form(forms.Form):
+        school = forms.ChoiceField(choices=CHOICES, widget=forms.Select(attrs={"class": "narrow"}))
+        kind = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+        name = forms.CharField()
+
+    form = Form({"school": "chemashi"})
+    use_long_selects(form)
+    assert type(form.fields["school"].widget) is LongSelect
+    assert type(form.fields["kind"].widget) is forms.RadioSelect and type(form.fields["name"].widget) is forms.TextInput
+    html = str(form["school"])
+    assert 'class="narrow"' in html and ("chemashi", " selected", "МКОУ «Чемашинская СОШ»") in _options(html)
