@@ -30,11 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DATABASE = "shnor_load_bench"
 SECRET = "load-bench-only-secret-key-never-used-anywhere-else-0123456789abcdef"  # noqa: S105 — loopback bench
-PASSWORD = "load-bench-password-123"  # noqa: S105 — users of the throwaway bench database
-SCHOOLS = 1000
-MUNICIPALITIES = 20
 PARTICIPANTS = int(os.environ.get("BENCH_LOAD_PARTICIPANTS", "300000"))
-RESULTS_YEAR = 2025
+# Shares of the personas among the locust users (50 users: 20, 15, 10, 4 and 1), at least one of each.
+PERSONAS = {"municipal": 0.4, "principal": 0.3, "inspector": 0.2, "regional": 0.08, "admin": 0.02}
+
+
+def persona_counts(users: int) -> dict[str, int]:
+    return {persona: max(1, round(users * share)) for persona, share in PERSONAS.items()}
 
 
 def main(argv: list[str]) -> int:
@@ -47,19 +49,31 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, default=1, help="more than 1: gunicorn's gthread worker")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
     parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--cpu-pass", action="store_true", help="one request at a time: CPU ms per page, no locust")
     parser.add_argument("--out", help="folder for locust's CSV and the CPU log (default: a temporary folder)")
+    parser.add_argument(
+        "--app", default=str(ROOT), help="the checkout gunicorn serves (e.g. an older commit, to compare)"
+    )
     args = parser.parse_args(argv)
 
     env = _environment()
     plan_path = _prepare(env, rebuild=args.rebuild)
     if args.prepare_only:
         return 0
+    if args.cpu_pass:
+        subprocess.run(  # noqa: S603 — bench/load_cpu.py in the served checkout's environment
+            [sys.executable, str(ROOT / "bench" / "load_cpu.py"), str(plan_path)],
+            cwd=args.app,
+            env={**env, "PYTHONPATH": str(args.app)},
+            check=True,
+        )
+        return 0
     out = Path(args.out or tempfile.mkdtemp(prefix="shnor-load-"))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("cpu-*.tsv"):
         old.unlink()
     port = _free_port()
-    server = _start_gunicorn(env, port, out, args.workers, args.threads)
+    server = _start_gunicorn(env, Path(args.app), port, out, args.workers, args.threads)
     try:
         _wait_until_up(port, server)
         _run_locust(env, port, plan_path, out, args)
@@ -152,7 +166,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_gunicorn(env, port: int, out: Path, workers: int, threads: int) -> subprocess.Popen:
+def _start_gunicorn(env, app: Path, port: int, out: Path, workers: int, threads: int) -> subprocess.Popen:
     command = [
         str(BIN / "gunicorn"),
         "shnor_portal.wsgi:application",
@@ -169,7 +183,8 @@ def _start_gunicorn(env, port: int, out: Path, workers: int, threads: int) -> su
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-    return subprocess.Popen(command, cwd=ROOT, env={**env, "BENCH_CPU_LOG": str(out)})  # noqa: S603
+    server_env = {**env, "BENCH_CPU_LOG": str(out), "PYTHONPATH": str(app)}
+    return subprocess.Popen(command, cwd=app, env=server_env)  # noqa: S603
 
 
 def _wait_until_up(port: int, server: subprocess.Popen) -> None:
@@ -194,7 +209,7 @@ def _run_locust(env, port: int, plan_path: Path, out: Path, args) -> None:
         "--locustfile",
         str(ROOT / "bench" / "locustfile.py"),
         "--users",
-        str(args.users),
+        str(sum(persona_counts(args.users).values())),
         "--spawn-rate",
         str(args.spawn_rate),
         "--run-time",
@@ -209,7 +224,12 @@ def _run_locust(env, port: int, plan_path: Path, out: Path, args) -> None:
         "--loglevel",
         "WARNING",
     ]
-    locust_env = {**env, "BENCH_LOAD_PLAN": str(plan_path), "BENCH_LOAD_MAX_REQUESTS": str(args.max_requests)}
+    locust_env = {
+        **env,
+        "BENCH_LOAD_PLAN": str(plan_path),
+        "BENCH_LOAD_MAX_REQUESTS": str(args.max_requests),
+        "BENCH_LOAD_USERS": str(args.users),
+    }
     # A hard bound of the whole run beside locust's own: run time, spawn, stop timeout and a margin.
     with (out / "locust.log").open("w") as log:  # its own tables: the summary below says the same per page
         subprocess.run(  # noqa: S603
@@ -229,7 +249,10 @@ def _report(out: Path, args) -> None:
     with stats_path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     print()
-    print(f"{args.users} users, {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads; {out}")
+    users = sum(persona_counts(args.users).values())
+    print(
+        f"{users} users, {args.seconds} s, gunicorn {args.workers} workers × {args.threads} threads ({args.app}); {out}"
+    )
     header = (
         f"{'page':<34}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'failures':>10}{'CPU ms med':>12}{'CPU p95':>9}"
     )

@@ -1,7 +1,8 @@
 """Locust users of the load bench (run by bench/load.py, which prepares the plan and the server).
 
 Fifty users by default: 20 municipal coordinators, 15 principals, 10 inspectors, 4 regional coordinators and one
-administrator log in through the real form (CSRF) and walk their main pages, thinking 0.5–2 s between pages.
+administrator (in these shares for another number of users, at least one of each) log in through the real form
+(CSRF) and walk their main pages, thinking 0.5–2 s between pages.
 Requests are named by the Django view name so the server's CPU log (bench/gunicorn_cpu.py) joins them. The whole
 run stops after BENCH_LOAD_MAX_REQUESTS requests even if the time limit is not reached yet. Statistics start once
 every user has logged in; the logins themselves are reported by the server's CPU log.
@@ -16,8 +17,12 @@ import re
 import gevent
 from locust import HttpUser, between, events, task
 
+from bench.load import persona_counts
+
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8").read())
 MAX_REQUESTS = int(os.environ.get("BENCH_LOAD_MAX_REQUESTS", "5000"))
+COUNTS = persona_counts(int(os.environ.get("BENCH_LOAD_USERS", "50")))
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _accounts = {persona: itertools.cycle(PLAN[persona]) for persona in ("regional", "municipal", "principal", "inspector")}
 _accounts["admin"] = itertools.cycle(PLAN["admin"])
@@ -58,7 +63,7 @@ class Persona(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login of {account['username']} answered {response.status_code}")
-        if next(_logged_in) == self.environment.parsed_options.num_users:
+        if next(_logged_in) == sum(COUNTS.values()):
             # Every user is in: the pages are measured from here. A login hashes the password (about 0.3 s of CPU
             # by design), so 50 of them queue up for seconds on two cores and would blur every page's figures.
             self.environment.stats.reset_all()
@@ -123,27 +128,27 @@ class Overseer(Persona):
 
 
 class MunicipalCoordinator(Overseer):
-    fixed_count = 20
+    fixed_count = COUNTS["municipal"]
     persona = "municipal"
 
 
 class RegionalCoordinator(Overseer):
-    fixed_count = 4
+    fixed_count = COUNTS["regional"]
     persona = "regional"
 
 
 class Inspector(Overseer):
-    fixed_count = 10
+    fixed_count = COUNTS["inspector"]
     persona = "inspector"
 
 
 class Administrator(Overseer):
-    fixed_count = 1
+    fixed_count = COUNTS["admin"]
     persona = "admin"
 
 
 class Principal(Persona):
-    fixed_count = 15
+    fixed_count = COUNTS["principal"]
     persona = "principal"
 
     @task(3)
