@@ -16,7 +16,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	DJANGO_SECRET_KEY=tests-only-secret-key-not-used-anywhere-else-0123456789abcdef DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: help setup debian-packages demo test lint format bench messages services lock clean
+.PHONY: help setup debian-packages demo test lint format bench bench-load messages services lock clean
 
 help:
 	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
@@ -24,6 +24,7 @@ help:
 	@echo "make test   — PostgreSQL + Redis, lint, migrations check, the whole test suite"
 	@echo "make lint   — ruff and djhtml"
 	@echo "make bench  — benchmarks of bench/ (results go to README)"
+	@echo "make bench-load — 50 users against gunicorn, per page median, p95, failures, CPU ms (README)"
 
 setup: debian-packages $(STAMP) messages
 
@@ -68,6 +69,10 @@ test: setup services lint
 
 bench: setup services
 	$(TEST_ENV) $(BIN)/python -m bench
+
+# 50 locust users against gunicorn with production settings on loopback (bench/load.py; its own database).
+bench-load: setup services
+	$(TEST_ENV) $(BIN)/python -m bench load $(BENCH_LOAD_ARGS)
 
 # Re-pin every transitive dependency after changing pyproject.toml: make lock (then commit requirements.lock).
 lock: $(STAMP)
