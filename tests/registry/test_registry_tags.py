@@ -46,3 +46,23 @@ def test_the_display_filter_gives_the_label_of_the_active_language():
     assert render('{{ school|display:"type" }}', school=school) == str(school.get_type_display())
     with translation.override("en"):
         assert render('{{ school|display:"type" }}', school=school) == str(school.get_type_display())
+
+
+def test_filter_field_writes_the_label_the_bootstrap_control_and_the_errors():
+    from django import forms
+
+    from registry.templatetags.registry_tags import filter_field
+
+    class Filters(forms.Form):
+        kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "все"), ("a", "А")])
+        since = forms.DateField(label="С", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    form = Filters({"kind": "a", "since": "не дата"})
+    form.is_valid()
+    kind = str(filter_field(form["kind"]))
+    assert kind.startswith('<div id="div_id_kind" class="mb-3"><label for="id_kind" class="form-label">Тип</label>')
+    assert 'class="select form-select"' in kind and '<option value="a" selected>' in kind
+    assert "is-invalid" not in kind and "invalid-feedback" not in kind
+    since = str(filter_field(form["since"]))
+    assert 'class="dateinput form-control is-invalid"' in since and 'aria-describedby="id_since_error"' in since
+    assert '<div id="id_since_error" class="invalid-feedback"><p id="error_1_id_since"><strong>' in since
