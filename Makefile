@@ -24,7 +24,7 @@ BACKUP ?=
 # Without DATABASE_URL the database is the embedded demo's SQLite file, which runs in debug mode as in `make demo`.
 EMBEDDED := $(if $(DATABASE_URL)$(DATABASE_URL_FILE),,DJANGO_DEBUG=1)
 
-.PHONY: help setup debian-packages demo test lint format bench messages services lock clean backup restore
+.PHONY: help setup debian-packages demo test lint format bench bench-load messages services lock clean backup restore
 
 help:
 	@echo "make setup  — Debian packages (as root), .venv with the pinned packages, compiled translations"
@@ -35,6 +35,7 @@ help:
 	@echo "make backup — database of DATABASE_URL + media into BACKUP_DIR (default var/backups/<UTC time>)"
 	@echo "make restore — restore BACKUP=folder (default the newest in var/backups) after checking its checksums"
 	@echo "make clean  — remove .venv, db.sqlite3 and var/ except var/backups"
+	@echo "make bench-load — 50 users against gunicorn, per page median, p95, failures, CPU ms (README)"
 
 setup: debian-packages $(STAMP) messages
 
@@ -79,6 +80,10 @@ test: setup services lint
 
 bench: setup services
 	$(TEST_ENV) $(BIN)/python -m bench
+
+# 50 locust users against gunicorn with production settings on loopback (bench/load.py; its own database).
+bench-load: setup services
+	$(TEST_ENV) $(BIN)/python -m bench load $(BENCH_LOAD_ARGS)
 
 # Re-pin every transitive dependency after changing pyproject.toml: make lock (then commit requirements.lock).
 lock: $(STAMP)

@@ -1,7 +1,7 @@
 """What each role sees first: a few numbers and the schools that need attention, all from SQL."""
 
 from registry.academic_year import AcademicYear
-from registry.filters import default_year, with_year, year_choices
+from registry.filters import listing_years, with_year
 from registry.models import SUPPORT_STATUSES, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
@@ -11,9 +11,10 @@ from .models import Role
 
 def dashboard_context(user, year: int | None = None) -> dict:
     scope = scope_of(user)
-    year = AcademicYear(year if year is not None else default_year(user))
+    default, choices = listing_years(user)
+    year = AcademicYear(year if year is not None else default)
     visible_listings = listings_visible_to(user)
-    context = {"year": year, "scope": scope, "roles": scope.roles, "year_choices": year_choices(user)[:-1]}
+    context = {"year": year, "scope": scope, "roles": scope.roles, "year_choices": choices[:-1]}
 
     if scope.is_admin or scope.regions_read or scope.municipalities_read:
         counts = status_counts(visible_listings, year)

@@ -13,6 +13,10 @@ import django
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["load"]:  # `python -m bench load`: its own database and a gunicorn server, see bench/load.py
+        from bench import load
+
+        return load.main(sys.argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shnor_portal.settings")
     django.setup()
     from django.conf import settings

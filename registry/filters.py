@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import listings_visible_to, municipalities_visible_to
 from shnor_portal.params import parse_year
+from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
 from .models import SUPPORT_STATUSES, Listing, School, SchoolType, Status
@@ -17,11 +18,7 @@ ALL_YEARS = "all"
 
 def year_choices(user) -> list[tuple[str, str]]:
     """Academic years from the earliest listing in the user's scope to the current one."""
-    current = AcademicYear.current().start_year
-    first = listings_visible_to(user).order_by("start").values_list("start", flat=True).first()
-    first_year = AcademicYear.containing(first).start_year if first else current
-    years = [(str(y), AcademicYear(y).label) for y in range(current, min(first_year, current) - 1, -1)]
-    return [*years, (ALL_YEARS, _("all years"))]
+    return listing_years(user)[1]
 
 
 def default_year(user) -> int:
@@ -30,15 +27,27 @@ def default_year(user) -> int:
     «Under support» means listed as ШНОР, ШФНСУ, зона риска or stably low results: the registry a coordinator
     opens the list for. Without such listings, the latest year with any listing; without any, the current year.
     """
+    return listing_years(user)[0]
+
+
+def listing_years(user) -> tuple[int, list[tuple[str, str]]]:
+    """`default_year` and `year_choices` of the user from one aggregate over the listings of the scope.
+
+    The dashboard and the registry list need both on every page; asked apart they cost two queries."""
     today = timezone.localdate()
-    listings = listings_visible_to(user).filter(start__lte=today)
-    last_day = Max(Least(Coalesce("end", Value(today)), Value(today)))
-    found = listings.aggregate(
-        supported=Max(Least(Coalesce("end", Value(today)), Value(today)), filter=Q(status__in=SUPPORT_STATUSES)),
-        any=last_day,
+    last_day = Least(Coalesce("end", Value(today)), Value(today))
+    begun = Q(start__lte=today)
+    found = listings_visible_to(user).aggregate(
+        first=Min("start"),
+        supported=Max(last_day, filter=begun & Q(status__in=SUPPORT_STATUSES)),
+        any=Max(last_day, filter=begun),
     )
+    current = AcademicYear.current().start_year
     day = found["supported"] or found["any"]
-    return AcademicYear.containing(day).start_year if day else AcademicYear.current().start_year
+    default = AcademicYear.containing(day).start_year if day else current
+    first_year = AcademicYear.containing(found["first"]).start_year if found["first"] else current
+    years = [(str(y), AcademicYear(y).label) for y in range(current, min(first_year, current) - 1, -1)]
+    return default, [*years, (ALL_YEARS, _("all years"))]
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -90,19 +99,26 @@ class SchoolFilter(django_filters.FilterSet):
         self.user = user
         data = data.copy() if data is not None else {}
         asked = parse_year(data.get("year"))
+        default, choices = listing_years(user)
         if data.get("year") != ALL_YEARS and asked is None:
             # No year, or one that is not a year at all: show the default rather than an error.
-            asked = default_year(user)
+            asked = default
             data["year"] = str(asked)
         super().__init__(data, *args, **kwargs)
         self.filters["municipality"].queryset = municipalities_visible_to(user)
-        choices = year_choices(user)
         if asked is not None and str(asked) not in dict(choices):
             # A year outside the offered range is still a valid question: offer it.
             choices.insert(0, (str(asked), AcademicYear(asked).label))
         self.filters["year"].extra["choices"] = choices
         # Annotated before filtering so that sorting by ИОР works on the same figures the table shows.
         self.queryset = with_profile_figures(self.queryset, AcademicYear(asked) if asked is not None else None)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            # Seven selects of a few dozen options on every registry page: rendered in one pass each.
+            use_long_selects(super().form)
+        return self._form
 
     @property
     def selected_year(self) -> AcademicYear | None:

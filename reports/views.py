@@ -152,22 +152,32 @@ def results_list(request):
 @login_required
 @require_GET
 def campaign_results(request, pk):
-    from .assessments.aggregates import campaign_rows
+    from .assessments.aggregates import campaign_aggregates, campaign_rows
     from .assessments.models import Campaign
+    from .campaign_table import table_lines
 
     campaign = Campaign.objects.select_related("subject").filter(pk=pk).first()
     if campaign is None:
         raise Http404
-    rows = campaign_rows(campaign, schools_visible_to(request.user))
-    if not rows:
-        raise Http404  # no results of this campaign in the user's scope: as if it did not exist
+    schools = schools_visible_to(request.user)
     if request.GET.get("export") == "xlsx":
+        rows = campaign_rows(campaign, schools)  # the export keeps every row of the scope
+        if not rows:
+            raise Http404
         return xlsx_response(f"results-{campaign.pk}.xlsx", campaign_workbook(campaign, rows))
-    return render(
-        request,
-        "reports/results/campaign.html",
-        {"campaign": campaign, "rows": rows, "ege": campaign.procedure == Procedure.EGE},
-    )
+    page, query = paginate(request, campaign_aggregates(campaign, schools), 50)
+    if not page.paginator.count:
+        raise Http404  # no results of this campaign in the user's scope: as if it did not exist
+    rows = campaign_rows(campaign, schools, page.object_list)
+    context = {
+        "campaign": campaign,
+        "rows": rows,
+        "lines": table_lines(rows, campaign.procedure),
+        "page": page,
+        "query": query,
+        "ege": campaign.procedure == Procedure.EGE,
+    }
+    return render(request, "reports/results/campaign.html", context)
 
 
 def campaign_workbook(campaign, rows) -> bytes:

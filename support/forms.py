@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
+from shnor_portal.widgets import use_long_selects
 
 from .competency import Level
 from .materials import check_size, shortened_name, sniff_certificate, sniff_material
@@ -310,6 +311,7 @@ class EventFilterForm(DescribedFilters, forms.Form):
         self.fixed_type = fixed_type
         if fixed_type:
             del self.fields["type"]
+        use_long_selects(self)  # the school filter offers every school of the scope: a region has 1,000
 
     def filter_qs(self, qs):
         if self.fixed_type:

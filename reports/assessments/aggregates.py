@@ -195,18 +195,40 @@ def row_of(t: SchoolAggregate, procedure: str) -> dict:
     }
 
 
-def campaign_rows(campaign, schools) -> list[tuple]:
-    """(school, row of `row_of`, [(class, row)]) for the visible schools of a campaign: three queries."""
-    aggregates = list(
+def campaign_aggregates(campaign, schools):
+    """The stored school rows of a campaign for the visible schools, in the order of its table (one query)."""
+    return (
         SchoolAggregate.objects.filter(campaign=campaign, school__in=schools)
         .select_related("school", "campaign__subject")
-        .order_by("school__municipality__name", "school__short_name")
+        .order_by("school__municipality__name", "school__short_name", "school_id")
     )
+
+
+def campaign_rows(campaign, schools, aggregates=None) -> list[tuple]:
+    """(school, row of `row_of`, [(class, row)]) for the visible schools of a campaign: three queries.
+
+    `aggregates` (a page of `campaign_aggregates`) limits the rows, and the grouping of classes, to those schools."""
+    if aggregates is None:
+        aggregates = campaign_aggregates(campaign, schools)
+    aggregates = list(aggregates)
     classes = class_rows(campaign, [aggregate.school for aggregate in aggregates])
     return [
         (aggregate.school, row_of(aggregate, campaign.procedure), classes.get(aggregate.school_id, []))
         for aggregate in aggregates
     ]
+
+
+# The numbers of a table row in the order of the campaign page's columns (and of its .xlsx export).
+EGE_COLUMNS = ("participants", "mean_score", "max_score", "below_min_pct")
+VPR_COLUMNS = ("participants", "mean_mark", "2", "3", "4", "5", "success_pct", "quality_pct", "lowered_pct")
+VPR_COLUMNS += ("confirmed_pct", "raised_pct")
+
+
+def row_values(row: dict, procedure: str) -> list:
+    """The numbers of one row of `row_of`, column by column (None where there is nothing to count)."""
+    columns = EGE_COLUMNS if procedure == Procedure.EGE else VPR_COLUMNS
+    marks = row.get("marks", {})
+    return [marks[column] if column in marks else row[column] for column in columns]
 
 
 def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:

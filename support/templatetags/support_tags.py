@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
 from accounts.access import events_visible_to
+from registry.templatetags.registry_tags import choice_label
 from support.export_log import can_read_export_log as export_log_open_to
 from support.exports import params_label
 
@@ -24,3 +26,16 @@ def can_read_export_log(user) -> bool:
 def export_params(params) -> str:
     """The filters of a logged export in one line (`—` when there were none)."""
     return params_label(params) or "—"
+
+
+PAIRING_BADGES = {"active": "text-bg-success", "renewed": "text-bg-info"}
+
+
+@register.simple_tag
+def pairing_status(pairing) -> str:
+    """The pairing's status as a badge: one call per row of the pairings list (an include per row cost more)."""
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        PAIRING_BADGES.get(pairing.status, "text-bg-secondary"),
+        choice_label(pairing, "status"),
+    )

@@ -42,7 +42,8 @@ from ..services import set_event_schools
 def _events(request, fixed_type=None):
     form = EventFilterForm(
         request.GET or None,
-        schools=schools_visible_to(request.user).order_by("short_name"),
+        # What the filter's options and its validation need: a region offers 1,000 of them.
+        schools=schools_visible_to(request.user).order_by("short_name").only("pk", "code", "short_name"),
         fixed_type=fixed_type,
     )
     events = form.filter_qs(events_visible_to(request.user))

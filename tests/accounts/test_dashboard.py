@@ -94,3 +94,20 @@ def test_it_shows_only_the_mentors_of_the_selected_year(client_for, principal):
     assert [list(s.year_mentors) for s in before_pairing.context["own_schools"]] == [[]]
     during = client_for(principal).get("/", {"year": "2020"})
     assert [[p.mentor.code for p in s.year_mentors] for s in during.context["own_schools"]] == [["peregrebnoe-1"]]
+
+
+def test_it_finds_the_default_year_and_the_offered_years_in_one_query(client_for, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    # Both come from the listings of the scope: its earliest start and its latest day under support.
+    sql = [query["sql"] for query in queries.captured_queries]
+    years = [text for text in sql if text.startswith('SELECT MIN("registry_listing"."start")')]
+    starts = [text for text in sql if 'SELECT "registry_listing"."start"' in text]
+    assert len(years) == 1 and starts == []
+    assert "MAX(" in years[0]
+    assert response.context["year"].start_year == 2019  # ШНОР until 31.08.2020; the mentor listing is no support
+    assert [value for value, _label in response.context["year_choices"]][-1] == "2019"

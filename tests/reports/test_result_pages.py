@@ -89,3 +89,54 @@ def test_a_campaign_shows_each_class_under_its_school_and_exports_them(client_fo
     sheet = load_workbook(BytesIO(export.content)).active
     names = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert f"{world.school.short_name} — 5а" in names and world.school.short_name in names
+
+
+def _campaign_of_many_schools(world, count):
+    """A ВПР campaign with one participant («4», two out of three results) in each of `count` new schools."""
+    from reports.assessments.aggregates import recalculate
+    from reports.assessments.models import ParticipantResult, Subject
+    from tests.factories import SchoolFactory
+
+    campaign = Campaign.objects.create(
+        procedure="ВПР", year=2021, subject=Subject.objects.get(name="Математика"), grade=7
+    )
+    for number in range(count):
+        school = SchoolFactory(
+            code=f"many-{number:03d}", short_name=f"МБОУ «СОШ №{number:03d}»", municipality=world.municipality
+        )
+        ParticipantResult.objects.create(
+            campaign=campaign, school=school, class_name="7а", participant=f"P{number}", mark=4, journal_mark=5
+        )
+    recalculate([campaign.pk])
+    return campaign
+
+
+def test_it_paginates_the_campaign_table_by_50_schools_and_exports_them_all(
+    client_for, coordinator, world, django_assert_max_num_queries
+):
+    campaign = _campaign_of_many_schools(world, 51)
+    client = client_for(coordinator)
+    url = reverse("reports:campaign-results", kwargs={"pk": campaign.pk})
+    with django_assert_max_num_queries(12):
+        first = client.get(url)
+    assert [school.code for school, _row, _classes in first.context["rows"]] == [f"many-{n:03d}" for n in range(50)]
+    assert first.content.decode().count("7а класс") == 50
+    assert "?page=2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [school.code for school, _row, _classes in second.context["rows"]] == ["many-050"]
+    sheet = load_workbook(io.BytesIO(client.get(url, {"export": "xlsx"}).content)).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert sum(1 for name in names if name and str(name).startswith("МБОУ «СОШ №") and "—" not in name) == 51
+
+
+def test_it_formats_the_numbers_of_the_campaign_table_in_the_russian_way(client_for, coordinator, world):
+    campaign = _campaign_of_many_schools(world, 1)
+    body = client_for(coordinator).get(reverse("reports:campaign-results", kwargs={"pk": campaign.pk})).content
+    cells = [
+        cell.split(">", 1)[1]
+        for cell in body.decode().split("</td>")
+        if '<td class="text-end">' in cell and "МБОУ «СОШ №000»" not in cell
+    ]
+    # participants, mean mark, «2»…«5», success, quality, lowered, confirmed, raised — for the school, then its class
+    school_line = ["1", "4,0", "0", "0", "1", "0", "100,0", "100,0", "100,0", "0,0", "0,0"]
+    assert cells == school_line + school_line

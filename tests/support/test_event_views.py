@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -264,3 +265,12 @@ def test_the_list_costs_the_same_queries_for_3_and_30_events(
         client.get(reverse("support:event-calendar"), {"month": "2020-10"})
     with django_assert_max_num_queries(12):
         client.get(LIST, {"export": "xlsx"})
+
+
+def test_it_offers_the_schools_of_the_scope_in_the_school_filter_with_the_chosen_one_selected(
+    client_for, coordinator, world, event
+):
+    body = client_for(coordinator).get(LIST, {"school": "chemashi"}).content.decode()
+    select = re.search(r'<select[^>]*name="school"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert '<option value="chemashi" selected>МКОУ «Чемашинская СОШ»</option>' in select
+    assert world.mentor_school.short_name in select and world.far_school.short_name not in select

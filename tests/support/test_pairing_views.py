@@ -225,3 +225,18 @@ def test_only_the_coordinator_gets_the_link_to_a_new_joint_plan(client_for, coor
     assert "Пока у пары нет совместного плана." in page.content.decode()
     for reader in (mentor, inspector):
         assert link not in client_for(reader).get(pairing.get_absolute_url()).content.decode()
+
+
+def test_it_shows_each_pairing_status_as_a_badge_of_its_colour(client_for, coordinator, world, pairing):
+    PairingFactory(
+        mentor=world.mentor_school,
+        mentee=world.second_school,
+        start=dt.date(2019, 9, 1),
+        end=dt.date(2020, 8, 31),
+        status=PairingStatus.ENDED,
+    )
+    body = client_for(coordinator).get(LIST).content.decode()
+    assert f'<span class="badge text-bg-success">{PairingStatus.ACTIVE.label}</span>' in body
+    assert f'<span class="badge text-bg-secondary">{PairingStatus.ENDED.label}</span>' in body
+    detail = client_for(coordinator).get(reverse("support:pairing-detail", args=[pairing.pk])).content.decode()
+    assert f'<span class="badge text-bg-success">{PairingStatus.ACTIVE.label}</span>' in detail
