@@ -177,6 +177,8 @@ def remove_stale_imports(before) -> int:
         record.delete()
         removed += 1
     return removed
+
+
 def recalculation_status(record: ResultImport) -> dict:
     """What the import page says about the recalculation: the latest job, the last good one, whether the job still
     waits for the queue (the broker was away) and whether «Повторить» is offered."""
