@@ -15,18 +15,22 @@ no app of the portal.
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -228,14 +232,25 @@ def _pg_backup(db: dict, target: Path) -> dict:
     return {"server_major": server_major, "tool_major": dump_major, "row_counts": counts, "migrations": migrations}
 
 
-def _pg_other_sessions(db: dict) -> int:
+def _pg_other_sessions(db: dict, wait_seconds: float = 5.0) -> int:
+    """Sessions of other processes on the database. A process that has just ended leaves its session for a moment
+    (the server notices the closed socket asynchronously), so the count is read again for a few seconds before it
+    is taken as an answer."""
+    deadline = time.monotonic() + wait_seconds
     connection = _pg_connect(db)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            return cursor.fetchone()[0]
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                others = cursor.fetchall()
+            if not others or time.monotonic() >= deadline:
+                if others:
+                    logger.warning("restore: other sessions on the database: %s", others)
+                return len(others)
+            time.sleep(0.2)
     finally:
         connection.close()
 
