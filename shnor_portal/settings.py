@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "shnor_portal.audit",
     "accounts",
     "registry",
     "roadmaps",

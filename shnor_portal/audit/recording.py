@@ -1,0 +1,234 @@
+"""Historical records → audit entries: the before → after of each changed field, as text, at write time.
+
+Values are rendered when the change happens (foreign keys by their str, choices by their label, dates as dates), so
+the trail reads the same after the related objects change or go, and the page needs no per-row lookups.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import DatabaseError, models, transaction
+from django.urls import NoReverseMatch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import get_m2m_reverse_field_name
+
+from .models import ACTION_OF_HISTORY_TYPE, Action, AuditEntry
+from .registry import Registration, registered, registration_for
+
+_MISSING = object()
+
+
+def on_historical_record(sender, instance, history_instance, history_user=None, **kwargs):
+    """simple-history's post_create_historical_record: runs inside the saving transaction, so the entry and the
+    change are committed (or rolled back) together."""
+    # The sender is the historical model; the registry knows the model itself.
+    registration = registration_for(instance._meta.concrete_model)
+    if registration is not None:
+        write_entry(registration, instance, history_instance, history_user)
+
+
+def write_entry(registration: Registration, instance, record, actor, previous=_MISSING) -> AuditEntry | None:
+    """The entry of one historical record; None for a save that changed nothing.
+
+    `previous` is the object's record before this one when the caller has it (the backfill does), else it is read.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        action = ACTION_OF_HISTORY_TYPE[record.history_type]
+        model = registration.model
+        if action == Action.CHANGED:
+            if previous is _MISSING:
+                previous = record.prev_record
+            if previous is None:
+                changes = _snapshot(model, record, after=True)
+            else:
+                changes = _diff(model, record, previous)
+            if not changes:
+                return None
+        else:
+            changes = _snapshot(model, record, after=action == Action.CREATED)
+        ct = ContentType.objects.get_for_model(model)
+        object_id = str(record.id)
+        municipality_id, school_id = _place(registration, instance, ct, object_id)
+        url = "" if action == Action.DELETED else _url(registration, instance)
+        entry = AuditEntry.objects.create(
+            content_type=ct,
+            object_id=object_id,
+            object_repr=_repr(instance)[:300],
+            history_id=record.history_id,
+            municipality_id=municipality_id,
+            school_id=school_id,
+            personal=registration.personal,
+            actor=actor,
+            actor_name=_person(actor)[:300],
+            timestamp=record.history_date,
+            action=action,
+            changes=changes,
+            url=url,
+            reason=(record.history_change_reason or "")[:300],
+        )
+        if action == Action.DELETED:
+            # The object no longer opens: no entry links to it.
+            AuditEntry.objects.filter(content_type=ct, object_id=object_id).exclude(url="").update(url="")
+        return entry
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _repr(instance) -> str:
+    try:
+        return str(instance)
+    except ObjectDoesNotExist:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
+
+
+def _place(registration, instance, ct, object_id):
+    try:
+        return registration.place(instance)
+    except ObjectDoesNotExist:
+        # A row deleted together with its parent: it stays where its earlier entries were.
+        last = (
+            AuditEntry.objects.filter(content_type=ct, object_id=object_id)
+            .order_by("-timestamp", "-pk")
+            .values_list("municipality_id", "school_id")
+            .first()
+        )
+        return last or (None, None)
+
+
+def _url(registration, instance) -> str:
+    if registration.url is None:
+        return ""
+    try:
+        return (registration.url(instance) or "")[:300]
+    except (ObjectDoesNotExist, NoReverseMatch):
+        return ""
+
+
+def _tracked_fields(model, record):
+    for field in model._meta.concrete_fields:
+        if field.primary_key or not hasattr(record, field.attname):
+            continue
+        yield field
+
+
+def _snapshot(model, record, *, after: bool) -> list[dict]:
+    """A created object's filled fields (as «after») or a deleted one's (as «before»)."""
+    changes = []
+    for field in _tracked_fields(model, record):
+        value = getattr(record, field.attname)
+        if value in (None, ""):
+            continue
+        text = render_value(field, value)
+        changes.append(_change(field, "", text) if after else _change(field, text, ""))
+    return changes
+
+
+def _diff(model, record, previous) -> list[dict]:
+    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+    changes = []
+    for change in delta.changes:
+        try:
+            field = model._meta.get_field(change.field)
+        except FieldDoesNotExist:
+            continue
+        before, after = render_value(field, change.old), render_value(field, change.new)
+        if before != after:
+            changes.append(_change(field, before, after))
+    return changes
+
+
+def _change(field, before: str, after: str) -> dict:
+    return {"field": field.name, "label": str(field.verbose_name), "before": before, "after": after}
+
+
+def render_value(field, value) -> str:
+    """A field's value as the trail shows it."""
+    if value in (None, ""):
+        return ""
+    if field.many_to_many:
+        # simple-history gives the through rows as dicts; the related object's id is under the reverse field name.
+        key = get_m2m_reverse_field_name(field)
+        ids = [row[key] for row in value if row.get(key) is not None]
+        found = field.related_model._default_manager.in_bulk(ids)
+        return ", ".join(str(found[pk]) if pk in found else _("deleted object #%(id)s") % {"id": pk} for pk in ids)
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("deleted object #%(id)s") % {"id": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(field, models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    return str(value)
+
+
+# --- Backfill: history written before the trail existed (or by bulk writes that send no signal).
+
+
+def backfill(registrations=None, *, records=None) -> int:
+    """Entries for every historical record of the registered models that has none yet; returns how many were made.
+
+    Safe to run twice. `records` narrows one registration to a queryset of its historical records.
+    """
+    made = 0
+    for registration in registrations or registered():
+        model = registration.model
+        ct = ContentType.objects.get_for_model(model)
+        done = set(AuditEntry.objects.filter(content_type=ct).values_list("history_id", flat=True))
+        queryset = records if records is not None else model.history.all()
+        object_ids = queryset.values("id")
+        # The whole history of the objects concerned: each record is diffed against its predecessor.
+        history = (
+            model.history.filter(id__in=object_ids)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous_of: dict = {}
+        for record in history.iterator(chunk_size=500):
+            previous = previous_of.get(record.id)
+            previous_of[record.id] = record
+            if record.history_id in done:
+                continue
+            with transaction.atomic():
+                if write_entry(registration, record.instance, record, record.history_user, previous=previous):
+                    made += 1
+    return made
+
+
+def record_bulk_created(model, objs) -> None:
+    """Entries for objects made with simple-history's bulk_create_with_history, which sends no signal."""
+    registration = registration_for(model)
+    if registration is not None:
+        backfill([registration], records=model.history.filter(id__in=[obj.pk for obj in objs]))
+
+
+def backfill_after_migrate(**kwargs):
+    """After `migrate`: models with history but no entries yet (a fresh trail, or a model newly followed) get theirs.
+
+    Cheap when there is nothing to do: two existence checks per model.
+    """
+    pending = []
+    try:
+        with transaction.atomic():
+            for registration in registered():
+                ct = ContentType.objects.get_for_model(registration.model)
+                if registration.model.history.exists() and not AuditEntry.objects.filter(content_type=ct).exists():
+                    pending.append(registration)
+    except DatabaseError:
+        # A partial migrate (to an older state) may lack the tables: nothing to backfill then.
+        return
+    if pending:
+        backfill(pending)
