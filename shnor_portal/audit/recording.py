@@ -82,9 +82,11 @@ def _person(user) -> str:
 
 
 def _repr(instance) -> str:
+    """The object's name; a __str__ that cannot run on this instance (a related row gone, a value not yet typed as
+    the field's type, as code creating rows with date strings does) never makes the save itself fail."""
     try:
         return str(instance)
-    except ObjectDoesNotExist:
+    except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
         return f"{instance._meta.verbose_name} #{instance.pk}"
 
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from registry.models import Listing
 from shnor_portal.audit.models import AuditEntry
+from tests.test_hostile_parameters import HOSTILE
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("audit-list")
@@ -241,3 +242,16 @@ def test_the_page_costs_a_bounded_number_of_queries(
     assert response.context["page"].paginator.num_pages == 2
     with django_assert_max_num_queries(10):
         assert client.get(LIST, {"export": "xlsx"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["kind", "person", "date_from", "date_to", "page"])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_filters_never_break_the_page_nor_widen_the_scope(
+    client_for, coordinator, other_coordinator, world, name, value
+):
+    edit_school(client_for(other_coordinator), world.far_school, settlement="с. Новопавшино")
+    client = client_for(coordinator)
+    response = client.get(LIST, {name: value})
+    assert response.status_code == 200
+    assert all(e.municipality_id == world.municipality.pk for e in response.context["page"].object_list)
+    assert client.get(LIST, {name: value, "export": "xlsx"}).status_code == 200
