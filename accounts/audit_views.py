@@ -31,7 +31,6 @@ def audit_list(request):
         subtitle = " · ".join(part for part in (_("Generated %(when)s") % {"when": generated}, form.describe()) if part)
         return xlsx_response("audit-trail.xlsx", entries_workbook(entries.iterator(chunk_size=1000), subtitle))
     page, query = paginate(request, entries, getattr(settings, "AUDIT_PAGE_SIZE", PAGE_SIZE))
-    filtered = bool(request.GET.get("kind") or request.GET.get("person") or request.GET.get("date_from"))
-    filtered = filtered or bool(request.GET.get("date_to"))
+    filtered = any(request.GET.get(name) for name in form.fields)
     context = {"form": form, "page": page, "query": query, "filtered": filtered}
     return render(request, "audit/entries/list.html", context)

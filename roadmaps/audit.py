@@ -16,8 +16,13 @@ def register_models():
     from .models import Activity, Evidence, Plan, ProgressReport, Section
 
     register(Plan, place=_of_plan, url=lambda p: p.get_absolute_url())
-    register(Section, place=lambda s: _of_plan(s.plan), url=lambda s: s.plan.get_absolute_url())
-    register(Activity, place=lambda a: _of_plan(a.section.plan), url=lambda a: a.section.plan.get_absolute_url())
+    register(Section, place=lambda s: _of_plan(s.plan), url=lambda s: s.plan.get_absolute_url(), related=("plan",))
+    register(
+        Activity,
+        place=lambda a: _of_plan(a.section.plan),
+        url=lambda a: a.section.plan.get_absolute_url(),
+        related=("section__plan",),
+    )
     register(ProgressReport, place=_of_report, url=lambda r: r.activity.section.plan.get_absolute_url())
     register(
         Evidence,

@@ -32,7 +32,7 @@ def register_models():
     register(
         SupportEvent, place=lambda e: (e.municipality_id, e.organiser_school_id), url=lambda e: e.get_absolute_url()
     )
-    register(EventSchool, place=_of_event, url=lambda o: o.event.get_absolute_url())
+    register(EventSchool, place=_of_event, url=lambda o: o.event.get_absolute_url(), related=("event",))
     register(EventParticipant, place=_of_event, url=lambda o: o.event.get_absolute_url(), personal=True)
     register(EventMaterial, place=lambda m: (m.event.municipality_id, None), url=lambda m: m.event.get_absolute_url())
     register(Teacher, place=_of_teacher, url=lambda t: t.get_absolute_url(), personal=True)
@@ -48,4 +48,5 @@ def register_models():
         place=lambda s: _of_teacher(s.diagnostic.teacher),
         url=lambda s: s.diagnostic.teacher.get_absolute_url(),
         personal=True,
+        related=("diagnostic__teacher__school",),
     )

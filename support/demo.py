@@ -1,7 +1,7 @@
 from simple_history.utils import bulk_create_with_history
 
 from registry.models import Municipality, School
-from shnor_portal.audit.recording import record_bulk_created
+from shnor_portal.audit.recording import record_bulk
 from shnor_portal.demo import as_date, read_fixture, upsert
 
 from .models import (
@@ -189,7 +189,7 @@ def _load_scores(diagnostic, wanted: dict[tuple[int, str], int], tally) -> None:
         if (criterion_id, rater) not in have
     ]
     bulk_create_with_history(missing, Score)
-    record_bulk_created(Score, missing)
+    record_bulk(Score, missing)
     for _score in missing:
         tally.note(label, True, False)
     for key, score in have.items():

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
-from shnor_portal.audit.recording import record_bulk_created
+from shnor_portal.audit.recording import record_bulk
 
 from .competency import Level
 from .materials import check_size, shortened_name, sniff_certificate, sniff_material
@@ -604,7 +604,7 @@ class DiagnosticForm(forms.Form):
         ]
         # One insert for the scores and one for their history; the audit trail gets them too (no signal is sent).
         bulk_create_with_history(scores, Score)
-        record_bulk_created(Score, scores)
+        record_bulk(Score, scores)
         return diagnostic
 
 

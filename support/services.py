@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from registry.models import School
-from shnor_portal.audit.recording import record_bulk_created
+from shnor_portal.audit.recording import record_bulk
 
 from .models import EventSchool, Pairing, PairingStatus
 
@@ -81,4 +81,4 @@ def set_event_schools(event, schools) -> None:
     added = [EventSchool(event=event, school_id=pk) for pk in sorted(wanted - have)]
     # bulk_create_with_history sends no signal: the audit trail is told of the new rows itself.
     bulk_create_with_history(added, EventSchool)
-    record_bulk_created(EventSchool, added)
+    record_bulk(EventSchool, added)

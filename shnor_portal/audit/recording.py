@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import DatabaseError, models, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,11 +31,29 @@ def on_historical_record(sender, instance, history_instance, history_user=None, 
         write_entry(registration, instance, history_instance, history_user)
 
 
-def write_entry(registration: Registration, instance, record, actor, previous=_MISSING) -> AuditEntry | None:
-    """The entry of one historical record; None for a save that changed nothing.
+def write_entry(
+    registration: Registration, instance, record, actor, previous=_MISSING, cache: dict | None = None
+) -> AuditEntry | None:
+    """The entry of one historical record, saved; None for a save that changed nothing."""
+    entry = build_entry(registration, instance, record, actor, previous, cache)
+    if entry is not None:
+        entry.save()
+        if entry.action == Action.DELETED:
+            _unlink([entry])
+    return entry
 
-    `previous` is the object's record before this one when the caller has it (the backfill does), else it is read.
+
+def build_entry(
+    registration: Registration, instance, record, actor, previous=_MISSING, cache: dict | None = None, fields=None
+) -> AuditEntry | None:
+    """The entry of one historical record, not saved yet; None for a save that changed nothing.
+
+    `previous` is the object's record before this one when the caller has it (the backfills do), else it is read;
+    `cache` keeps the names of related objects across the entries of one batch; `fields` narrows the diff to the
+    fields a bulk update wrote.
     """
+    cache = {} if cache is None else cache
+    _seed(cache, instance)
     with translation.override(settings.LANGUAGE_CODE):
         action = ACTION_OF_HISTORY_TYPE[record.history_type]
         model = registration.model
@@ -42,18 +61,17 @@ def write_entry(registration: Registration, instance, record, actor, previous=_M
             if previous is _MISSING:
                 previous = record.prev_record
             if previous is None:
-                changes = _snapshot(model, record, after=True)
+                changes = _snapshot(model, record, after=True, cache=cache)
             else:
-                changes = _diff(model, record, previous)
+                changes = _diff(model, record, previous, cache, fields)
             if not changes:
                 return None
         else:
-            changes = _snapshot(model, record, after=action == Action.CREATED)
+            changes = _snapshot(model, record, after=action == Action.CREATED, cache=cache)
         ct = ContentType.objects.get_for_model(model)
         object_id = str(record.id)
         municipality_id, school_id = _place(registration, instance, ct, object_id)
-        url = "" if action == Action.DELETED else _url(registration, instance)
-        entry = AuditEntry.objects.create(
+        return AuditEntry(
             content_type=ct,
             object_id=object_id,
             object_repr=_repr(instance)[:300],
@@ -66,13 +84,30 @@ def write_entry(registration: Registration, instance, record, actor, previous=_M
             timestamp=record.history_date,
             action=action,
             changes=changes,
-            url=url,
+            url="" if action == Action.DELETED else _url(registration, instance),
             reason=(record.history_change_reason or "")[:300],
         )
-        if action == Action.DELETED:
-            # The object no longer opens: no entry links to it.
-            AuditEntry.objects.filter(content_type=ct, object_id=object_id).exclude(url="").update(url="")
-        return entry
+
+
+def _unlink(deleted_entries) -> None:
+    """Deleted objects no longer open: no entry links to them."""
+    by_kind: dict = {}
+    for entry in deleted_entries:
+        by_kind.setdefault(entry.content_type_id, set()).add(entry.object_id)
+    for ct_id, object_ids in by_kind.items():
+        AuditEntry.objects.filter(content_type_id=ct_id, object_id__in=object_ids).exclude(url="").update(url="")
+
+
+def _seed(cache: dict, instance) -> None:
+    """The related objects the instance already holds name themselves without a query."""
+    for field in instance._meta.concrete_fields:
+        if field.is_relation and field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            if related is not None and (field.related_model, related.pk) not in cache:
+                try:
+                    cache[(field.related_model, related.pk)] = str(related)
+                except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
+                    continue
 
 
 def _person(user) -> str:
@@ -120,27 +155,28 @@ def _tracked_fields(model, record):
         yield field
 
 
-def _snapshot(model, record, *, after: bool) -> list[dict]:
+def _snapshot(model, record, *, after: bool, cache=None) -> list[dict]:
     """A created object's filled fields (as «after») or a deleted one's (as «before»)."""
     changes = []
     for field in _tracked_fields(model, record):
         value = getattr(record, field.attname)
         if value in (None, ""):
             continue
-        text = render_value(field, value)
+        text = render_value(field, value, cache)
         changes.append(_change(field, "", text) if after else _change(field, text, ""))
     return changes
 
 
-def _diff(model, record, previous) -> list[dict]:
-    delta = record.diff_against(previous, foreign_keys_are_objs=False)
+def _diff(model, record, previous, cache=None, fields=None) -> list[dict]:
+    options = {"included_fields": list(fields)} if fields else {}
+    delta = record.diff_against(previous, foreign_keys_are_objs=False, **options)
     changes = []
     for change in delta.changes:
         try:
             field = model._meta.get_field(change.field)
         except FieldDoesNotExist:
             continue
-        before, after = render_value(field, change.old), render_value(field, change.new)
+        before, after = render_value(field, change.old, cache), render_value(field, change.new, cache)
         if before != after:
             changes.append(_change(field, before, after))
     return changes
@@ -150,8 +186,8 @@ def _change(field, before: str, after: str) -> dict:
     return {"field": field.name, "label": str(field.verbose_name), "before": before, "after": after}
 
 
-def render_value(field, value) -> str:
-    """A field's value as the trail shows it."""
+def render_value(field, value, cache: dict | None = None) -> str:
+    """A field's value as the trail shows it; `cache` ((model, pk) → name) spares repeated lookups in a batch."""
     if value in (None, ""):
         return ""
     if field.many_to_many:
@@ -161,8 +197,14 @@ def render_value(field, value) -> str:
         found = field.related_model._default_manager.in_bulk(ids)
         return ", ".join(str(found[pk]) if pk in found else _("deleted object #%(id)s") % {"id": pk} for pk in ids)
     if field.is_relation:
+        key = (field.related_model, value)
+        if cache is not None and key in cache:
+            return cache[key]
         related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else _("deleted object #%(id)s") % {"id": value}
+        text = str(related) if related is not None else _("deleted object #%(id)s") % {"id": value}
+        if cache is not None:
+            cache[key] = text
+        return text
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -199,22 +241,42 @@ def backfill(registrations=None, *, records=None) -> int:
             .order_by("id", "history_date", "history_id")
         )
         previous_of: dict = {}
+        cache: dict = {}
         for record in history.iterator(chunk_size=500):
             previous = previous_of.get(record.id)
             previous_of[record.id] = record
             if record.history_id in done:
                 continue
             with transaction.atomic():
-                if write_entry(registration, record.instance, record, record.history_user, previous=previous):
+                if write_entry(registration, record.instance, record, record.history_user, previous, cache):
                     made += 1
     return made
 
 
-def record_bulk_created(model, objs) -> None:
-    """Entries for objects made with simple-history's bulk_create_with_history, which sends no signal."""
+def record_bulk(model, objs, fields=None) -> None:
+    """Entries for rows just written with simple-history's bulk_create_with_history or bulk_update_with_history, which
+    send no signal: each object's newest record (the one the bulk write made), diffed against the one before on
+    `fields` (those a bulk update wrote), inserted in one statement. The objects themselves, with the related rows
+    they hold, give the place and the page."""
     registration = registration_for(model)
-    if registration is not None:
-        backfill([registration], records=model.history.filter(id__in=[obj.pk for obj in objs]))
+    if registration is None or not objs:
+        return
+    if registration.related:
+        prefetch_related_objects(list(objs), *registration.related)
+    by_pk = {obj.pk: obj for obj in objs}
+    history = model.history.filter(id__in=list(by_pk)).select_related("history_user")
+    newest, before = {}, {}
+    for record in history.order_by("id", "history_date", "history_id"):
+        if record.id in newest:
+            before[record.id] = newest[record.id]
+        newest[record.id] = record
+    cache: dict = {}
+    entries = []
+    for pk, record in newest.items():
+        entry = build_entry(registration, by_pk[pk], record, record.history_user, before.get(pk), cache, fields)
+        if entry is not None:
+            entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 def backfill_after_migrate(**kwargs):

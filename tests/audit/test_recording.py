@@ -187,3 +187,32 @@ def test_an_object_whose_name_cannot_be_made_is_still_saved_and_recorded(world):
     listing = Listing.objects.create(school=world.school, status="risk_zone", start="2000-01-01", end="2000-06-30")
     entry = entries_of(Listing, object_id=str(listing.pk)).get()
     assert (entry.action, entry.object_repr) == ("created", f"запись реестра #{listing.pk}")
+
+
+def test_bulk_copies_and_renumbering_of_a_plan_are_in_the_trail(world, coordinator):
+    from roadmaps.copying import copy_plan
+    from roadmaps.models import Activity, Plan, Section
+    from roadmaps.numbering import renumber
+
+    plan = make_plan(world.municipality, title="Дорожная карта", start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+    section = make_section(plan)
+    for n in (1, 2):
+        make_activity(section, "31.12.2021", number=f"1.{n}")
+    copy = copy_plan(plan, coordinator, plan.period_start, plan.period_end, title="Копия")
+    copied = Activity.objects.filter(section__plan=copy)
+    made = entries_of(Activity, object_id__in=[str(pk) for pk in copied.values_list("pk", flat=True)])
+    assert (
+        sorted(made.values_list("action", "actor_id", "municipality_id"))
+        == [("created", coordinator.pk, world.municipality.pk)] * 2
+    )
+    assert entries_of(Section, action="created", url=copy.get_absolute_url()).count() == 1
+
+    astray = copied.get(number="1.2")
+    astray.number = "7.7"
+    astray.save()
+    assert renumber(Plan.objects.get(pk=copy.pk), user=coordinator) == 1
+    fixed = entries_of(Activity, action="changed", object_id=str(astray.pk)).order_by("pk").last()
+    assert (fixed.actor, fixed.changes) == (
+        coordinator,
+        [{"field": "number", "label": "номер", "before": "7.7", "after": "1.2"}],
+    )
