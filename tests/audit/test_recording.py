@@ -216,3 +216,20 @@ def test_bulk_copies_and_renumbering_of_a_plan_are_in_the_trail(world, coordinat
         coordinator,
         [{"field": "number", "label": "номер", "before": "7.7", "after": "1.2"}],
     )
+
+
+def test_role_assignments_are_in_the_trail_of_their_municipality_only(world, coordinator, other_coordinator):
+    from accounts.access import audit_entries_visible_to
+    from accounts.models import Role, RoleAssignment
+
+    from ..factories import UserFactory
+
+    newcomer = UserFactory(username="newcomer")
+    here = RoleAssignment.objects.create(user=newcomer, role=Role.PRINCIPAL, school=world.second_school)
+    regional = RoleAssignment.objects.create(user=newcomer, role=Role.REGIONAL_COORDINATOR, region=world.region)
+    for assignment, municipality_id in ((here, world.municipality.pk), (regional, None)):
+        entry = entries_of(RoleAssignment, object_id=str(assignment.pk)).get()
+        assert (entry.action, entry.municipality_id, entry.personal) == ("created", municipality_id, True)
+    seen = {e.object_id for e in audit_entries_visible_to(coordinator).filter(content_type__model="roleassignment")}
+    assert str(here.pk) in seen and str(regional.pk) not in seen
+    assert not audit_entries_visible_to(other_coordinator).filter(object_id=str(here.pk)).exists()
