@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from registry.models import Listing, Municipality, Region, School
+from shnor_portal.audit.models import AuditEntry
 
 from .models import Role
 
@@ -491,3 +492,29 @@ def get_plan_for(user, pk: int, action: str = VIEW):
     if action == CHANGE and not can_change_plan(user, plan):
         raise PermissionDenied
     return plan
+
+
+# --- Audit trail ---------------------------------------------------------------------------------------------------
+# Coordinators, inspectors and regional coordinators read the entries of the municipalities in their scope; a principal
+# reads the entries of its own school; the administrator reads all. Entries about personal data (teachers, their
+# diagnostics, named participants) follow the rule of those objects: the school's principal and the municipality's
+# coordinators only. Mentor schools, as such, have no trail of their own.
+
+
+def may_read_audit(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_read or scope.regions_read or scope.principal_schools)
+
+
+def audit_entries_visible_to(user):
+    """The audit entries the user may read; a user without any (see `may_read_audit`) gets a 403 from the view."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return AuditEntry.objects.all()
+    if not may_read_audit(user):
+        return AuditEntry.objects.none()
+    readable = Q(municipality_id__in=scope.municipalities_read) | Q(school_id__in=scope.principal_schools)
+    if scope.regions_read:
+        readable |= Q(municipality_id__in=Municipality.objects.filter(region_id__in=scope.regions_read).values("pk"))
+    personal = Q(municipality_id__in=scope.municipalities_edit) | Q(school_id__in=scope.principal_schools)
+    return AuditEntry.objects.filter(readable).filter(Q(personal=False) | personal)

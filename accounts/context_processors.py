@@ -1,4 +1,4 @@
-from .access import scope_of
+from .access import may_read_audit, scope_of
 from .models import Role
 
 
@@ -15,6 +15,7 @@ def navigation(request):
             "is_coordinator": scope.has(Role.MUNICIPAL_COORDINATOR) or scope.is_admin,
             # «Мои задачи» are the activities of one's own schools: principals and mentor schools have them.
             "tasks": bool(scope.principal_schools or scope.mentor_schools),
+            "audit": may_read_audit(user),
         },
         "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
     }

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.access import can_change_plan
 from registry.models import School
+from shnor_portal.audit.recording import record_bulk
 
 from .editing import executor_schools
 from .lifecycle import NotPermitted
@@ -129,6 +130,7 @@ def _write_copy(
             copies[section.pk] = copy
             batch.append(copy)
         bulk_create_with_history(batch, Section, default_user=user)
+        record_bulk(Section, batch)  # bulk writes send no signal: the audit trail is told itself
 
     allowed = {executor.pk} if executor is not None else set(executor_schools(plan).values_list("pk", flat=True))
     activities, executors = [], []
@@ -151,6 +153,7 @@ def _write_copy(
             chosen = [executor] if executor is not None else list(activity.executors.all())
             executors.append([school for school in chosen if school.pk in allowed])
     bulk_create_with_history(activities, Activity, default_user=user)
+    record_bulk(Activity, activities)
     # What Activity.save() would do for a new row: one reporting period per period read.
     ActivityPeriod.objects.bulk_create(
         [

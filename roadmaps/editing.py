@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.access import can_edit_plan, scope_of
 from registry.models import School
+from shnor_portal.audit.recording import record_bulk
 
 from .deadlines import Kind, read_deadline
 from .models import Activity, Level, Plan, PlanStatus, ProgressReport, Section
@@ -241,6 +242,7 @@ def _write_orders(rows, model, user) -> int:
             changed.append(row)
     if changed:
         bulk_update_with_history(changed, model, ["order"], batch_size=500, default_user=user)
+        record_bulk(model, changed, fields=["order"])  # bulk writes send no signal: the audit trail is told itself
     return len(changed)
 
 

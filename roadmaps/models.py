@@ -425,6 +425,8 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("evidence file")

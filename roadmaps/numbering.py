@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
+from shnor_portal.audit.recording import record_bulk
+
 from .models import Activity, Plan, Section
 
 HIERARCHICAL = "hierarchical"  # «1.1», «1.2» under section «1»
@@ -241,6 +243,8 @@ def renumber(plan: Plan, *, user=None) -> int:
         activity.number = activity_numbers[activity.pk]
     if changed_sections:
         bulk_update_with_history(changed_sections, Section, ["number"], batch_size=500, default_user=user)
+        record_bulk(Section, changed_sections, fields=["number"])  # bulk writes send no signal
     if changed_activities:
         bulk_update_with_history(changed_activities, Activity, ["number"], batch_size=500, default_user=user)
+        record_bulk(Activity, changed_activities, fields=["number"])
     return len(changed_sections) + len(changed_activities)

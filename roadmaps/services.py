@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from registry.models import Municipality, School
+from shnor_portal.audit.recording import record_bulk
 from support.models import Pairing
 
 from .imports import ReadPlan
@@ -105,6 +106,7 @@ def create_plan_from_table(read: ReadPlan, owner: Owner, start: dt.date, end: dt
     # A plan table has thousands of activities at most: one insert per batch, with their history and their
     # reporting periods (what Activity.save() does for a new row), instead of three queries per activity.
     bulk_create_with_history(activities, Activity, batch_size=1000)
+    record_bulk(Activity, activities)  # bulk writes send no signal: the audit trail is told itself
     ActivityPeriod.objects.bulk_create(
         [
             ActivityPeriod(activity=activity, start=dt.date.fromisoformat(a), end=dt.date.fromisoformat(b))

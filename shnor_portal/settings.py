@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shnor_portal.ops",
     "csp",
     "shnor_portal.outbox",
+    "shnor_portal.audit",
     "accounts",
     "registry",
     "roadmaps",

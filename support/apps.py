@@ -8,3 +8,6 @@ class SupportConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (the receivers that remove the files of deleted rows)
+        from .audit import register_models
+
+        register_models()  # the audit trail follows this app's history-bearing models

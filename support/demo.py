@@ -1,4 +1,7 @@
+from simple_history.utils import bulk_create_with_history
+
 from registry.models import Municipality, School
+from shnor_portal.audit.recording import record_bulk
 from shnor_portal.demo import as_date, read_fixture, upsert
 
 from .models import (
@@ -185,7 +188,8 @@ def _load_scores(diagnostic, wanted: dict[tuple[int, str], int], tally) -> None:
         for (criterion_id, rater), value in sorted(wanted.items())
         if (criterion_id, rater) not in have
     ]
-    Score.objects.bulk_create(missing)
+    bulk_create_with_history(missing, Score)
+    record_bulk(Score, missing)
     for _score in missing:
         tally.note(label, True, False)
     for key, score in have.items():

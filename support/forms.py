@@ -7,9 +7,11 @@ from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
+from shnor_portal.audit.recording import record_bulk
 from shnor_portal.widgets import use_long_selects
 
 from .competency import Level
@@ -599,11 +601,14 @@ class DiagnosticForm(forms.Form):
         diagnostic = Diagnostic.objects.create(
             teacher=self.teacher, date=self.cleaned_data["date"], note=self.cleaned_data["note"]
         )
-        Score.objects.bulk_create(
+        scores = [
             Score(diagnostic=diagnostic, criterion=c, rater=r, value=self.cleaned_data[self.key(c, r)])
             for c in self.criteria
             for r in Rater.values
-        )
+        ]
+        # One insert for the scores and one for their history; the audit trail gets them too (no signal is sent).
+        bulk_create_with_history(scores, Score)
+        record_bulk(Score, scores)
         return diagnostic
 
 

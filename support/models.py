@@ -267,6 +267,8 @@ class EventSchool(models.Model):
     school = models.ForeignKey(School, models.PROTECT, related_name="event_schools", verbose_name=_("school"))
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["school__short_name"]
         verbose_name = _("target school")
@@ -284,6 +286,8 @@ class EventParticipant(models.Model):
     school = models.ForeignKey(School, models.PROTECT, related_name="+", verbose_name=_("school"))
     full_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["school__short_name", "full_name"]
@@ -310,6 +314,8 @@ class EventMaterial(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -467,6 +473,8 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="+", verbose_name=_("criterion"))
     rater = models.CharField(_("rater"), max_length=8, choices=Rater.choices)
     value = models.PositiveSmallIntegerField(_("score"), choices=[(0, "0"), (1, "1"), (2, "2")])
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("score")

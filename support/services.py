@@ -5,8 +5,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from registry.models import School
+from shnor_portal.audit.recording import record_bulk
 
 from .models import EventSchool, Pairing, PairingStatus
 
@@ -76,4 +78,7 @@ def set_event_schools(event, schools) -> None:
     wanted = {school.pk for school in schools}
     EventSchool.objects.filter(event=event).exclude(school_id__in=wanted).delete()
     have = set(EventSchool.objects.filter(event=event).values_list("school_id", flat=True))
-    EventSchool.objects.bulk_create(EventSchool(event=event, school_id=pk) for pk in sorted(wanted - have))
+    added = [EventSchool(event=event, school_id=pk) for pk in sorted(wanted - have)]
+    # bulk_create_with_history sends no signal: the audit trail is told of the new rows itself.
+    bulk_create_with_history(added, EventSchool)
+    record_bulk(EventSchool, added)

@@ -391,6 +391,9 @@ MATRIX = [
     ),
     *SUPPORT_MATRIX,
     *ROADMAPS_MATRIX,
+    # The audit trail: everyone with a municipality, a region or a school of their own reads their part of it (the
+    # mentor persona is also the principal of its school); a user without any scope gets 403.
+    ("audit-list", {}, _statuses(200, 200, 200, 200, 200, 200, 403, 200)),
 ]
 
 

@@ -160,7 +160,9 @@ def test_the_template_queries_grow_with_the_schools_not_the_activities(plan, coo
         with CaptureQueriesContext(connection) as queries:
             copy_for_schools(plan, coordinator, schools, plan.period_start, plan.period_end)
         counts.append(len(queries))
-    assert counts[1] - counts[0] <= 12
+    # 12 for the copy itself, 5 for its audit-trail entries (the plan's; a read and an insert for its sections and
+    # for its activities): still per school, never per activity.
+    assert counts[1] - counts[0] <= 17
 
 
 def test_a_school_of_another_municipality_is_refused(plan, coordinator, world):

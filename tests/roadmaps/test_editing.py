@@ -175,7 +175,8 @@ def test_moving_an_activity_up_and_down_within_its_section(
     move = url("activity-move", plan, activity("Семинар").pk)
     client.post(move, {"direction": "up"}, **HTMX)  # warm the session and scope
     assert names(section) == ["Создание рабочей группы", "Семинар", "Анализ"]
-    with django_assert_max_num_queries(20):
+    # 20 for the move, 4 for the audit-trail entries of the reordered rows (relations, new records, one insert).
+    with django_assert_max_num_queries(24):
         response = client.post(move, {"direction": "up"}, **HTMX)
     assert response.status_code == 200 and names(section) == ["Семинар", "Создание рабочей группы", "Анализ"]
     client.post(move, {"direction": "up"}, **HTMX)  # the first stays first
