@@ -5,9 +5,6 @@ from accounts.views import dashboard
 
 from .health import healthz
 
-admin.site.site_header = "ШНОР-портал"
-admin.site.site_title = "ШНОР-портал"
-
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
