@@ -154,7 +154,7 @@ def results_list(request):
 def campaign_results(request, pk):
     from .assessments.aggregates import campaign_aggregates, campaign_rows
     from .assessments.models import Campaign
-    from .campaign_table import table_lines
+    from .campaign_table import table_body, table_lines
 
     campaign = Campaign.objects.select_related("subject").filter(pk=pk).first()
     if campaign is None:
@@ -169,10 +169,12 @@ def campaign_results(request, pk):
     if not page.paginator.count:
         raise Http404  # no results of this campaign in the user's scope: as if it did not exist
     rows = campaign_rows(campaign, schools, page.object_list)
+    lines = table_lines(rows, campaign.procedure)
     context = {
         "campaign": campaign,
         "rows": rows,
-        "lines": table_lines(rows, campaign.procedure),
+        "lines": lines,
+        "body": table_body(lines),
         "page": page,
         "query": query,
         "ege": campaign.procedure == Procedure.EGE,

@@ -314,6 +314,7 @@ class EventFilterForm(DescribedFilters, forms.Form):
         if fixed_type:
             del self.fields["type"]
         use_long_selects(self)  # the school filter offers every school of the scope: a region has 1,000
+        self.fields["school"].widget.label_field = "short_name"  # School.__str__, read without instances
 
     def filter_qs(self, qs):
         if self.fixed_type:

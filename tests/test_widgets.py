@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django import forms
 
 from shnor_portal.widgets import LongSelect, use_long_selects
@@ -46,3 +47,25 @@ def test_use_long_selects_swaps_plain_selects_only_and_keeps_their_choices_and_a
     assert type(form.fields["kind"].widget) is forms.RadioSelect and type(form.fields["name"].widget) is forms.TextInput
     html = str(form["school"])
     assert 'class="narrow"' in html and ("chemashi", " selected", "МКОУ «Чемашинская СОШ»") in _options(html)
+
+
+@pytest.mark.django_db
+def test_a_model_choice_with_label_field_renders_the_options_the_instances_would(world):
+    from registry.models import School
+
+    School.objects.filter(pk=world.school.pk).update(short_name="Школа <№1> & «Б»")
+
+    class Form(forms.Form):
+        school = forms.ModelChoiceField(
+            queryset=School.objects.order_by("short_name"), to_field_name="code", empty_label="all schools"
+        )
+
+    slow = Form({"school": world.school.code})
+    use_long_selects(slow)
+    fast = Form({"school": world.school.code})
+    use_long_selects(fast)
+    fast.fields["school"].widget.label_field = "short_name"
+    expected = _options(str(slow["school"]))
+    html = str(fast["school"])
+    assert _options(html) == expected and len(expected) == School.objects.count() + 1
+    assert (world.school.code, " selected", "Школа &lt;№1&gt; &amp; «Б»") in _options(html)

@@ -66,3 +66,38 @@ def test_filter_field_writes_the_label_the_bootstrap_control_and_the_errors():
     since = str(filter_field(form["since"]))
     assert 'class="dateinput form-control is-invalid"' in since and 'aria-describedby="id_since_error"' in since
     assert '<div id="id_since_error" class="invalid-feedback"><p id="error_1_id_since"><strong>' in since
+
+
+def test_it_writes_a_registry_row_with_rural_badge_risks_bases_once_and_escaped_text(world):
+    school = world.school
+    school.short_name = '<script>alert("x")</script>'
+    school.settlement = ""
+    school.is_rural = True
+    school.ior, school.ior_previous, school.risks_high, school.risks_medium = None, None, 2, 0
+    same_basis = dict(basis_number="7", basis_date=dt.date(2021, 1, 5))
+    school.year_listings = [
+        Listing(school=school, status=Status.SHNOR, start=dt.date(2021, 1, 5), **same_basis),
+        Listing(school=school, status=Status.RISK_ZONE, start=dt.date(2021, 2, 1), **same_basis),
+    ]
+    school.year_mentors = []
+    with translation.override("ru"):
+        html = render("{% school_rows schools %}", schools=[school])
+    assert html.count("<tr>") == 1 and html.count("<td") == 9
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<td>— <span class="badge text-bg-light">сельская</span></td>' in html
+    assert '<span class="badge risk-high text-dark">2 высоких</span> </td>' in html
+    # Two listings of one basis: the basis once, as {% regroup %} wrote it.
+    assert html.count('<div title="№7 от 05.01.2021">приказ №7 от 05.01.2021</div>') == 1
+    assert html.count('<span class="badge status-') == 2
+    assert html.endswith('<td class="small">—</td></tr>\n')
+
+
+def test_it_writes_the_dashboard_rows_with_mentors_joined_and_escaped(world):
+    school = world.school
+    mentor = SimpleNamespace(mentor=SimpleNamespace(short_name="A & B"))
+    other = SimpleNamespace(mentor=SimpleNamespace(short_name="<b>C</b>"))
+    school.year_listings, school.year_mentors = [], [mentor, other]
+    html = render("{% attention_rows schools %}", schools=[school])
+    assert html.endswith("<td>A &amp; B, &lt;b&gt;C&lt;/b&gt;</td></tr>\n")
+    school.year_mentors = []
+    assert render("{% attention_rows schools %}", schools=[school]).endswith("<td>—</td></tr>\n")

@@ -140,3 +140,24 @@ def test_it_formats_the_numbers_of_the_campaign_table_in_the_russian_way(client_
     # participants, mean mark, «2»…«5», success, quality, lowered, confirmed, raised — for the school, then its class
     school_line = ["1", "4,0", "0", "0", "1", "0", "100,0", "100,0", "100,0", "0,0", "0,0"]
     assert cells == school_line + school_line
+
+
+def test_the_campaign_table_body_escapes_school_and_class_names_and_writes_numbers_in_the_russian_way(world):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from reports.campaign_table import table_body, table_lines
+
+    school = SimpleNamespace(short_name="<b>Школа</b>", code="chemashi")
+    row = {"participants": 3, "mean_score": Decimal("61.5"), "max_score": 80, "below_min_pct": None}
+    with translation.override("ru"):
+        html = table_body(table_lines([(school, row, [('5"><script>', row)])], "ЕГЭ"))
+    assert "<script>" not in html and "<b>" not in html
+    assert (
+        f'<a href="{reverse("registry:school-tab", args=["chemashi", "results"])}">&lt;b&gt;Школа&lt;/b&gt;</a>' in html
+    )
+    assert '<span class="ps-3">5&quot;&gt;&lt;script&gt; класс</span>' in html
+    numbers = '<td class="text-end">3</td><td class="text-end">61,5</td><td class="text-end">80</td>'
+    assert html.count(numbers + '<td class="text-end">—</td></tr>') == 2

@@ -228,6 +228,24 @@ def test_the_dashboard_counts_a_principal_and_a_coordinator(plan, section, world
     ]
 
 
+def test_the_coordinators_overdue_total_counts_every_school_beyond_the_20_shown(plan, section, world, coordinator):
+    from tests.factories import SchoolFactory
+
+    schools = [SchoolFactory(municipality=world.municipality) for _ in range(21)]
+    make_activity(section, day(TODAY - dt.timedelta(days=2)), executors=schools, number="1.1")
+    make_activity(section, day(TODAY - dt.timedelta(days=3)), executors=schools[:1], number="1.2")
+    board = dashboard_summary(coordinator, today=TODAY)["coordinator"]
+    assert len(board["overdue_by_school"]) == 20 and board["overdue_by_school"][0]["count"] == 2
+    assert board["overdue"] == 22 and board["overdue_by_plan"][0]["count"] == 22
+
+
+def test_nothing_overdue_costs_the_coordinator_no_plan_or_total_query(world, coordinator, django_assert_num_queries):
+    dashboard_summary(coordinator, today=TODAY)  # the scope, cached on the user
+    with django_assert_num_queries(2):  # the overdue groups, the reports awaiting review
+        board = dashboard_summary(coordinator, today=TODAY)["coordinator"]
+    assert (board["overdue_by_school"], board["overdue_by_plan"], board["overdue"]) == ([], [], 0)
+
+
 def test_a_users_tasks_are_those_of_the_schools_and_the_municipality(plan, section, world, principal, coordinator):
     own = make_activity(section, day(TODAY + dt.timedelta(days=20)), executors=[world.school], number="1.1")
     late = make_activity(section, day(TODAY - dt.timedelta(days=20)), executors=[world.school], number="1.2")
@@ -261,5 +279,6 @@ def test_counts_cost_the_same_few_queries_whatever_the_size(
         assert len(list(overdue_items(plan, today=dt.date(2022, 1, 1)))) == 300
     with django_assert_num_queries(2):  # the scope, then one statement for the page of tasks
         assert len(list(tasks_for(principal, today=TODAY)[:25])) == 25
-    with django_assert_num_queries(5):  # the scope, overdue by school, by plan, their total, reports waiting
-        dashboard_summary(coordinator, today=TODAY)
+    # The scope, overdue by school, by plan, reports waiting: two schools, so the total adds up their counts.
+    with django_assert_num_queries(4):
+        assert dashboard_summary(coordinator, today=dt.date(2022, 1, 1))["coordinator"]["overdue"] == 300

@@ -274,3 +274,21 @@ def test_it_offers_the_schools_of_the_scope_in_the_school_filter_with_the_chosen
     select = re.search(r'<select[^>]*name="school"[^>]*>(.*?)</select>', body, re.S).group(1)
     assert '<option value="chemashi" selected>МКОУ «Чемашинская СОШ»</option>' in select
     assert world.mentor_school.short_name in select and world.far_school.short_name not in select
+
+
+def test_it_writes_a_row_per_event_with_the_targeted_badge_participants_and_escaped_topic(
+    client_for, coordinator, world
+):
+    event = make_event(
+        world.municipality, [world.school, world.second_school], topic='<script>alert("t")</script>', is_targeted=True
+    )
+    EventSchool.objects.filter(event=event, school=world.school).update(participants=12)
+    html = client_for(coordinator).get(LIST).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
+    assert ' <span class="badge text-bg-warning">адресная</span>' in html
+    assert f'<div>{world.school.short_name} <span class="text-muted">(12)</span></div>' in html
+    assert f"<div>{world.second_school.short_name}</div>" in html
+    empty = make_event(world.municipality, [], topic="Без школ")
+    html = client_for(coordinator).get(LIST).content.decode()
+    assert f'<a href="{empty.get_absolute_url()}">Без школ</a></td>' in html
+    assert html.count('<td class="small">—</td></tr>') == 1

@@ -46,6 +46,20 @@ def test_it_lists_only_the_pairings_in_scope(client_for, coordinator, other_coor
     assert [p.pk for p in theirs.context["page"].object_list] == [far_pairing.pk]
 
 
+def test_it_writes_a_row_per_pairing_with_the_mentor_municipality_when_it_crosses_and_escapes_text(
+    client_for, coordinator, world, pairing
+):
+    pairing.basis = '<img src=x onerror="alert(1)">'
+    pairing.save()
+    far_mentor = SchoolFactory(municipality=world.far, short_name="Дальняя & Co")
+    PairingFactory(mentor=far_mentor, mentee=world.second_school, cross_municipality=True)
+    html = client_for(coordinator).get(LIST).content.decode()
+    assert html.count('<span class="badge text-bg-') == 2
+    assert f'<div class="small text-muted">наставник из {world.far.name}</div>' in html
+    assert "Дальняя &amp; Co" in html and "<img" not in html and "&lt;img src=x" in html
+    assert f'<a href="{pairing.get_absolute_url()}">{pairing.agreement_label}</a>' in html
+
+
 def test_it_shows_the_mentor_its_own_pairings_and_nothing_for_an_outsider(client_for, mentor, outsider, pairing):
     assert [p.pk for p in client_for(mentor).get(LIST).context["page"].object_list] == [pairing.pk]
     assert list(client_for(outsider).get(LIST).context["page"].object_list) == []
