@@ -83,7 +83,8 @@ class SchoolFilter(django_filters.FilterSet):
     sort = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(("short_name", "name"), ("municipality__name", "municipality"), ("ior", "ior")),
-        field_labels={"name": _("name"), "municipality": _("municipality"), "ior": _("ИОР")},
+        # Keyed by the model field, as django-filter looks them up (a label keyed by the parameter is never used).
+        field_labels={"short_name": _("Name"), "municipality__name": _("Municipality"), "ior": _("ИОР")},
         empty_label=_("municipality and name"),
     )
     is_rural = django_filters.BooleanFilter(

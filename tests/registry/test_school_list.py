@@ -192,3 +192,12 @@ def test_the_registry_of_a_year_can_be_shown_as_a_set(client_for, coordinator, w
         "andra",
         "peregrebnoe-1",
     }
+
+
+def test_it_offers_the_sort_options_in_russian(client_for, coordinator):
+    # The labels were keyed by the parameter instead of the field, so «Name» / «Name (по убыванию)» showed through.
+    response = client_for(coordinator).get(reverse("registry:school-list"))
+    choices = [str(label) for _, label in response.context["filter"].form.fields["sort"].choices]
+    assert "Наименование" in choices and "Наименование (по убыванию)" in choices
+    assert "Муниципалитет" in choices and "ИОР (по убыванию)" in choices
+    assert not [label for label in choices if label.startswith("Name")]
