@@ -10,6 +10,7 @@ middleware in a request), the comment goes in as the change reason; `approval_hi
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -145,9 +146,18 @@ def return_for_revision(plan: Plan, user, comment: str) -> Plan:
         return _move(plan, user, transition, comment, status_comment=comment)
 
 
+# «№ 45-од», «№№45», «N 45», «No. 45»: the sign people type before a number the portal writes itself («приказом № …»).
+NUMBER_SIGN = re.compile(r"^\s*(?:№+|N[oо]?\.?(?=\s|\d)|#)\s*", re.IGNORECASE)
+
+
+def clean_order_number(text: str | None) -> str:
+    """An order's number as the portal keeps it: without the «№» a user typed before it."""
+    return NUMBER_SIGN.sub("", (text or "").strip()).strip()
+
+
 def approve(plan: Plan, user, number: str, date: dt.date | None, approved_by: str = "") -> PlanVersion:
     """Under review → approved by an order (number and date required); the approved plan is kept as a version."""
-    number, approved_by = (number or "").strip(), (approved_by or "").strip()
+    number, approved_by = clean_order_number(number), (approved_by or "").strip()
     with transaction.atomic():
         plan = _locked(plan)
         transition = _check(user, plan, APPROVE)
@@ -255,7 +265,7 @@ def apply_amendment(
         if not may_amend(user, plan):
             raise NotPermitted(_("Only the coordinators of the plan's municipality amend it."))
         amendment = _open_amendment_locked(plan, amendment)
-        order_number = (order_number or "").strip()[:100]
+        order_number = clean_order_number(order_number)[:100]
         if order_date and not order_number:
             raise LifecycleError(_("Give the number of the order as well as its date."), field="order_number")
         reason = _("Amendment No. %(number)s: %(reason)s") % {"number": amendment.number, "reason": amendment.reason}

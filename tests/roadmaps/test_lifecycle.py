@@ -208,6 +208,32 @@ def test_a_plan_with_an_open_amendment_is_not_completed(world, coordinator):
     assert _status(plan) == PlanStatus.IN_PROGRESS
 
 
+@pytest.mark.parametrize("typed", ["№ 45-од", "№45-од", "№№ 45-од", "N 45-од", "No. 45-од", " 45-од "])
+def test_a_number_sign_typed_before_the_order_number_is_not_doubled(plan, coordinator, typed):
+    lifecycle.submit(plan, coordinator)
+    version = lifecycle.approve(plan, coordinator, typed, dt.date(2020, 9, 4))
+    plan.refresh_from_db()
+    assert plan.approval_number == "45-од"
+    assert version.reason == "Утверждён приказом № 45-од от 04.09.2020"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("Н-45", "Н-45"), ("Nord-1", "Nord-1"), ("400а/п", "400а/п")])
+def test_a_number_that_only_starts_like_a_sign_is_kept(typed, kept):
+    assert lifecycle.clean_order_number(typed) == kept
+
+
+def test_the_amending_order_number_loses_its_sign_too(world, coordinator):
+    plan = make_plan(world)
+    lifecycle.submit(plan, coordinator)
+    lifecycle.approve(plan, coordinator, "400а/п", dt.date(2020, 9, 4))
+    plan.refresh_from_db()
+    amendment = lifecycle.begin_amendment(plan, coordinator, "Новые сроки")
+    version = lifecycle.apply_amendment(amendment, coordinator, "№ 12-од", dt.date(2021, 2, 1))
+    amendment.refresh_from_db()
+    assert amendment.order_number == "12-од"
+    assert version.reason == "Изменение № 1: Новые сроки — приказ № 12-од от 01.02.2021"
+
+
 def test_the_approval_history_says_who_did_what_and_when(plan, coordinator, administrator):
     lifecycle.submit(plan, coordinator, "Прошу согласовать")
     plan.refresh_from_db()
