@@ -6,7 +6,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shnor_portal.files.uploads import compress_stored, is_too_large, open_original
+from shnor_portal.files.uploads import compress_stored, is_too_large, open_original, remove_with_files
 
 from ..imports.commit import commit_workbook
 from ..imports.reader import read_workbook
@@ -95,10 +95,6 @@ def _refuse(record: RegistryImport, book) -> None:
 def remove_stale_imports(before) -> int:
     """Registry imports checked before `before` and never committed: their rows and kept files go. Committed imports
     stay. Returns how many were removed."""
-    stale = RegistryImport.objects.exclude(state=RegistryImport.State.COMMITTED).filter(created_at__lt=before)
-    removed = 0
-    for record in stale.iterator():
-        record.file.delete(save=False)
-        record.delete()
-        removed += 1
-    return removed
+    return remove_with_files(
+        RegistryImport.objects.exclude(state=RegistryImport.State.COMMITTED).filter(created_at__lt=before)
+    )

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.access import schools_importable_by
-from shnor_portal.files.uploads import compress_stored, is_too_large, save_compressed
+from shnor_portal.files.uploads import compress_stored, is_too_large, remove_with_files, save_compressed
 
 from ..tasks import enqueue_recalculation, send_recalculation, waiting_for_queue
 from .aggregates import recalculate
@@ -170,13 +170,9 @@ def retry(record: ResultImport) -> Recalculation:
 def remove_stale_imports(before) -> int:
     """Imports checked before `before` and never committed (waiting for a confirmation that did not come, or
     refused): their rows and kept files go. Committed imports stay. Returns how many were removed."""
-    stale = ResultImport.objects.exclude(state=ResultImport.State.COMMITTED).filter(created_at__lt=before)
-    removed = 0
-    for record in stale.iterator():
-        record.file.delete(save=False)
-        record.delete()
-        removed += 1
-    return removed
+    return remove_with_files(
+        ResultImport.objects.exclude(state=ResultImport.State.COMMITTED).filter(created_at__lt=before)
+    )
 
 
 def recalculation_status(record: ResultImport) -> dict:

@@ -48,3 +48,13 @@ def open_original(field_file):
     if field_file.name.endswith(GZIP_SUFFIX):
         return gzip.open(default_storage.path(field_file.name), "rb")
     return default_storage.open(field_file.name, "rb")
+
+
+def remove_with_files(records, file_field: str = "file") -> int:
+    """Delete each record of the queryset `records` and the file it kept; the number removed."""
+    removed = 0
+    for record in records.iterator():
+        getattr(record, file_field).delete(save=False)
+        record.delete()
+        removed += 1
+    return removed
