@@ -11,22 +11,12 @@ from django import forms, template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from shnor_portal.labels import choice_label
 
 register = template.Library()
-_labels: dict[tuple, dict[str, str]] = {}
-
-
-def choice_label(instance, field_name: str) -> str:
-    """What `get_<field>_display()` returns, from a table of translated labels kept per model, field and language."""
-    key = (type(instance), field_name, get_language())
-    labels = _labels.get(key)
-    if labels is None:
-        field = instance._meta.get_field(field_name)
-        labels = _labels[key] = {str(value): str(label) for value, label in field.flatchoices}
-    value = getattr(instance, field_name)
-    return labels.get(str(value), value)
 
 
 @register.filter

@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.access import events_visible_to
-from registry.templatetags.registry_tags import choice_label
+from shnor_portal.labels import choice_label
 from support.export_log import can_read_export_log as export_log_open_to
 from support.exports import params_label
 
