@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from .models import AggregatedResult, Campaign, ParticipantResult, Procedure, SchoolAggregate
@@ -255,8 +255,6 @@ def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:
 
 def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:
     """{(procedure, subject): [(year, mean mark or mean test score)]} over the years, grades pooled: one query."""
-    from django.db.models import Sum
-
     rows = (
         SchoolAggregate.objects.filter(school=school)
         .values("campaign__procedure", "campaign__subject__name", "campaign__year")
