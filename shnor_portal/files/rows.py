@@ -18,12 +18,15 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from operator import methodcaller
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from .archive import (
     CALAMINE_GRID,
+    check_unpacked,
     inspect_parts,
     is_workbook,
     open_archive,
@@ -322,8 +325,6 @@ def _xlsx_rows(handle, has_header):
             return chosen
     # openpyxl in read-only mode streams any sheet in bounded memory; it also marks formulas without a value and
     # tells a header on a hidden sheet apart.
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
@@ -458,4 +459,30 @@ def _sheet_rows(workbook, ws, missing_values, peeked, rest):
         yield from rest
     finally:
         rest.close()
+        workbook.close()
+
+
+@contextmanager
+def workbook_sheets(content: bytes, *, max_unpacked: int, too_large: str):
+    """Every worksheet of an .xlsx, visible or not, as a list of (title, iterator of (row number, values)), for an
+    import that reads its sheets by name (the registry workbook); the workbook closes when the block ends.
+
+    The archive is refused with `too_large` (archive.UnpackedTooLarge) past `max_unpacked` unpacked bytes, and as
+    FileRefused when it is not a readable workbook or a sheet breaks while it is read. Values are those of `open_rows`
+    read by openpyxl: a formula without a saved value is a `FormulaWithoutValue`.
+    """
+    handle = io.BytesIO(content)
+    archive, infos = open_archive(handle)
+    check_unpacked(archive, infos, max_unpacked, too_large)  # a bomb is refused as one, whatever it holds
+    names = {info.filename for info in infos}
+    if not is_workbook(names):
+        raise FileRefused(what_archive(archive, names))
+    missing_values = inspect_parts(archive, infos)
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
+        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from exc
+    try:
+        yield [(ws.title, _sheet_values(ws, missing_values)) for ws in workbook.worksheets]
+    finally:
         workbook.close()
