@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from shnor_portal.files.archive import check_unpacked, inspect_parts, is_workbook, open_archive
 from shnor_portal.files.refusals import FileRefused
+from shnor_portal.files.sniff import signature
 
 from . import xlsx_grid
 from .deadlines import read_deadline
@@ -445,20 +446,20 @@ def _bytes(source) -> bytes:
 
 def _refuse_by_content(head: bytes) -> None:
     """Decide the kind of file by its first bytes; anything but an .xlsx archive is refused with the reason."""
-    if head.startswith(b"PK\x03\x04"):
+    found = signature(head)
+    if found == "zip":
         return
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not head.strip():
+    if found == "empty":
         reason = _("The file is empty.")
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+    elif found in ("ole", "encrypted"):
         reason = _(
             "This is an old Excel workbook (.xls), a Word document (.doc) or an encrypted file: save it as .xlsx."
         )
-    elif head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+    elif found == "broken-zip":
         reason = _("The file is a damaged .xlsx workbook (the archive cannot be read).")
-    elif stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+    elif found == "markup":
         reason = _("This looks like a web page or an XML document saved with an .xlsx name: save the table as .xlsx.")
-    elif head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
+    elif found == "document":
         reason = _("This is a document or a picture, not a table: save the plan table as .xlsx.")
     else:
         reason = _("This is not an Excel workbook (.xlsx): save the plan table as .xlsx.")

@@ -32,27 +32,52 @@ OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 # --- Tables ----------------------------------------------------------------------------------------------------
 
 
+def signature(head: bytes) -> str:
+    """What a file's first bytes say it is, before anything is parsed: "zip" (an .xlsx, .docx … or any zip),
+    "encrypted" (an OOXML file saved with a password), "ole" (an old Office file: .xls, .doc), "broken-zip" (a piece
+    of an archive), "utf16" (text in UTF-16), "markup" (HTML or XML), "document" (pdf, picture, rtf), "compressed"
+    (gzip, rar, 7z), "empty" (nothing but blanks) or "other" (text, or bytes nothing here recognises)."""
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "encrypted" if "EncryptedPackage".encode("utf-16-le") in head else "ole"
+    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+        return "broken-zip"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf16"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+        return "markup"
+    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
+        return "document"
+    if head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
+        return "compressed"
+    if not head.strip():
+        return "empty"
+    return "other"
+
+
 def table_kind(head: bytes, name: str = "") -> str:
     """ "xlsx" or "csv" by the content of the file's first bytes; `name` (when known) only words the refusal of
     content that is neither."""
-    if head.startswith(b"PK\x03\x04"):
+    found = signature(head)
+    if found == "zip":
         return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if "EncryptedPackage".encode("utf-16-le") in head:
-            raise FileRefused(_("The workbook is protected with a password: save it without a password."))
+    if found == "encrypted":
+        raise FileRefused(_("The workbook is protected with a password: save it without a password."))
+    if found == "ole":
         raise FileRefused(_("This is an old Excel workbook (.xls) or an encrypted one: save it as .xlsx or .csv."))
-    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+    if found == "broken-zip":
         raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read)."))
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if found == "utf16":
         raise FileRefused(_("The file is in the UTF-16 encoding («Unicode text»): save it as CSV in UTF-8."))
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+    if found == "markup":
         raise FileRefused(_("This looks like a web page or an XML document, not a table: save it as .xlsx or .csv."))
-    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
+    if found == "document":
         raise FileRefused(_("This is a document or a picture, not a table: save the results as .xlsx or .csv."))
-    if head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
+    if found == "compressed":
         raise FileRefused(_("This is a compressed archive, not a table: unpack it and upload the .xlsx or .csv."))
-    if not head.strip():
+    if found == "empty":
         raise FileRefused(_("The file is empty."))
     if name.lower().endswith((".xlsx", ".xlsm")):
         # Not a zip archive, yet named as a workbook: random or damaged bytes, not a CSV in some odd encoding.
