@@ -6,6 +6,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shnor_portal.files.limits import too_large_message
 from shnor_portal.files.refusals import ImportRefused
 from shnor_portal.files.uploads import compress_stored, is_too_large, open_original, remove_with_files
 
@@ -24,7 +25,7 @@ def check_upload(user, municipality, uploaded) -> tuple[RegistryImport, object, 
     if is_too_large(uploaded, MAX_UPLOAD):
         book = read_workbook(b"", municipality)
         book.problems.clear()
-        book.problem("", None, "", _("The file is larger than 10 MB."))
+        book.problem("", None, "", too_large_message(MAX_UPLOAD))
     else:
         uploaded.seek(0)
         book = read_workbook(uploaded.read(), municipality)

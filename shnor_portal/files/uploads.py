@@ -53,7 +53,10 @@ def open_original(field_file):
 
 
 def remove_with_files(records, file_field: str = "file") -> int:
-    """Delete each record of the queryset `records` and the file it kept; the number removed."""
+    """Delete each record of the queryset `records` and the file it kept; the number removed.
+
+    The files go at once, not after the commit (`delete_after_commit`): this clears stale imports in a nightly task
+    that runs outside any transaction, where both would do the same."""
     removed = 0
     for record in records.iterator():
         getattr(record, file_field).delete(save=False)
