@@ -1,9 +1,10 @@
 """Reading a plan table (.xlsx) laid out like the seeds: title rows above the header, section rows, numbered
 activities, merged cells, the columns in any order under the seeds' varying headers.
 
-The kind of file is decided by its content, not its name. The safety checks of the results import are reused
-(reports/assessments/files.py: real unpacked bytes, encryption, XML entity declarations); the sheets are then
-streamed within a plan table's bounds (roadmaps/xlsx_grid.py), so a crafted file is refused in seconds.
+The kind of file is decided by its content, not its name. The archive is opened and inspected by the shared
+file-safety package (shnor_portal/files/archive.py: real unpacked bytes, encryption, XML entity declarations); the
+sheets are then streamed within a plan table's bounds (roadmaps/xlsx_grid.py), so a crafted file is refused in
+seconds.
 
 Which row is what is decided from the table itself: the header is the row (or two rows, under a group cell such as
 «Исполнение») whose cells are column labels, the best such row of the visible sheets; a section row is told from an
@@ -16,14 +17,15 @@ import datetime as dt
 import io
 import logging
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from reports.assessments.files import FileRefused, _inspect
+from shnor_portal.files.archive import check_unpacked, inspect_parts, is_workbook, open_archive
+from shnor_portal.files.refusals import FileRefused
+from shnor_portal.files.sniff import signature
 
 from . import xlsx_grid
 from .deadlines import read_deadline
@@ -444,65 +446,45 @@ def _bytes(source) -> bytes:
 
 def _refuse_by_content(head: bytes) -> None:
     """Decide the kind of file by its first bytes; anything but an .xlsx archive is refused with the reason."""
-    if head.startswith(b"PK\x03\x04"):
+    found = signature(head)
+    if found == "zip":
         return
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not head.strip():
+    if found == "empty":
         reason = _("The file is empty.")
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+    elif found in ("ole", "encrypted"):
         reason = _(
             "This is an old Excel workbook (.xls), a Word document (.doc) or an encrypted file: save it as .xlsx."
         )
-    elif head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+    elif found == "broken-zip":
         reason = _("The file is a damaged .xlsx workbook (the archive cannot be read).")
-    elif stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
+    elif found == "markup":
         reason = _("This looks like a web page or an XML document saved with an .xlsx name: save the table as .xlsx.")
-    elif head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
+    elif found == "document":
         reason = _("This is a document or a picture, not a table: save the plan table as .xlsx.")
     else:
         reason = _("This is not an Excel workbook (.xlsx): save the plan table as .xlsx.")
     raise PlanFileRefused([reason])
 
 
-def _open_archive(data: bytes) -> zipfile.ZipFile:
+def _open_archive(data: bytes):
     _refuse_by_content(data[:4096])
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise PlanFileRefused([_("The file is a damaged .xlsx workbook (the archive cannot be read).")]) from exc
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        if any(name.startswith("word/") for name in names):
-            raise PlanFileRefused([_("This is a Word document (.docx): copy the plan table into an .xlsx workbook.")])
-        raise PlanFileRefused([_("The archive is not an Excel workbook (.xlsx).")])
-    _check_unpacked(archive, infos)
-    try:
-        _inspect(archive, infos)  # real unpacked bytes, encryption, XML entity declarations
+        archive, infos = open_archive(io.BytesIO(data))
+        names = {info.filename for info in infos}
+        if not is_workbook(names):
+            if any(name.startswith("word/") for name in names):
+                raise FileRefused(_("This is a Word document (.docx): copy the plan table into an .xlsx workbook."))
+            raise FileRefused(_("The archive is not an Excel workbook (.xlsx)."))
+        check_unpacked(
+            archive,
+            infos,
+            MAX_PLAN_UNPACKED,
+            _("The workbook is larger than 100 MB once unpacked: a plan table is much smaller."),
+        )
+        inspect_parts(archive, infos)  # encryption, XML entity declarations
     except FileRefused as exc:
         raise PlanFileRefused([str(exc)]) from exc
     return archive
-
-
-def _check_unpacked(archive, infos) -> None:
-    """Count the real unpacked bytes (the sizes an archive declares can lie) against the plan limit."""
-    too_large = PlanFileRefused([_("The workbook is larger than 100 MB once unpacked: a plan table is much smaller.")])
-    if sum(info.file_size for info in infos) > MAX_PLAN_UNPACKED:
-        raise too_large
-    total = 0
-    try:
-        for info in infos:
-            with archive.open(info) as member:
-                while chunk := member.read(1 << 20):
-                    total += len(chunk)
-                    if total > MAX_PLAN_UNPACKED:
-                        raise too_large
-    except PlanFileRefused:
-        raise
-    except Exception as exc:  # zlib, CRC and truncation errors of a damaged archive
-        if getattr(exc, "args", None) and "encrypted" in str(exc).lower():
-            raise PlanFileRefused([_("The workbook is encrypted: save it without a password.")]) from exc
-        raise PlanFileRefused([_("The file is a damaged .xlsx workbook (the archive cannot be read).")]) from exc
 
 
 def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:

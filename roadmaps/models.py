@@ -6,8 +6,6 @@ activities carry executor schools for progress reports and «Мои задачи
 """
 
 import datetime as dt
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Municipality, School
+from shnor_portal.files.models import Attachment, random_path
 from support.models import Pairing
 
 from .deadlines import Kind, Reading, read_deadline
@@ -407,23 +406,15 @@ class ReportNote(models.Model):
 
 
 def evidence_path(instance, filename: str) -> str:
-    """A random name under the report's folder: the original name is kept in the row, never in the path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:6]
-    return f"roadmaps/evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
+    """A random name under the report's folder (named by the migrations: the function stays here)."""
+    return random_path(f"roadmaps/evidence/{instance.report_id}", filename)
 
 
-class Evidence(models.Model):
+class Evidence(Attachment):
     """A file attached to a progress report; served only through a permission-checked view."""
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence", verbose_name=_("report"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("file type"), max_length=8)
-    size = models.PositiveIntegerField(_("size, bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -431,9 +422,6 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self):
-        return self.name
 
 
 class Reminder(models.Model):

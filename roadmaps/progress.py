@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import can_change_plan, scope_of
+from shnor_portal.files.uploads import delete_after_commit
 from shnor_portal.xlsx import Column as XColumn
 from shnor_portal.xlsx import build_workbook
 
@@ -382,7 +383,7 @@ def remove_evidence(evidence: Evidence, user) -> None:
         raise ProgressError(_("The report was accepted as done and can no longer be changed."))
     with transaction.atomic():
         evidence.delete()
-        transaction.on_commit(lambda: evidence.file.delete(save=False))
+        delete_after_commit(evidence.file)
 
 
 # --- Exports

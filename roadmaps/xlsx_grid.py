@@ -7,8 +7,11 @@ as soon as it leaves those bounds, and each cell becomes the text Excel shows: n
 (2.1 formatted «0.00» is «2.10», the activity number), dates in theirs (a date formatted «MMMM YYYY» is the month
 «ноябрь 2025», not its first day).
 
-The archive has been checked before (real unpacked bytes, encryption, XML entity declarations:
-roadmaps/imports.py); defusedxml refuses entities besides.
+This is the plan import's own reader, beside the shared one (shnor_portal/files/rows.py), because only a plan
+table needs what the user sees — formatted text, merged cells, hidden rows — and within a plan table's bounds. The
+archive has been opened and checked before by the shared file-safety package (real unpacked bytes, encryption, XML
+entity declarations: shnor_portal/files/archive.py, called by roadmaps/imports.py); defusedxml refuses entities
+besides.
 """
 
 import bisect
@@ -25,6 +28,8 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
+from shnor_portal.files.refusals import FileRefused
+
 MAX_ROWS = 5000  # rows holding text
 MAX_COLUMNS = 200
 MAX_CELL_ELEMENTS = MAX_ROWS * MAX_COLUMNS  # cells declared, empty or not (borders drawn far below a table are fine)
@@ -40,7 +45,7 @@ MAX_STYLES = 65_536
 MONTHS = ("январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь").split()
 
 
-class GridRefused(Exception):
+class GridRefused(FileRefused):
     """The workbook cannot be a plan table; the message says why, in Russian."""
 
 

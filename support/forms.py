@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.forms.models import construct_instance
 from django.utils import timezone
@@ -12,10 +11,12 @@ from simple_history.utils import bulk_create_with_history
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
 from registry.models import Municipality, School
 from shnor_portal.audit.recording import record_bulk
+from shnor_portal.files.sniff import sniff_attachment
+from shnor_portal.files.uploads import delete_after_commit, shortened_name
 from shnor_portal.widgets import use_long_selects
 
 from .competency import Level
-from .materials import check_size, shortened_name, sniff_certificate, sniff_material
+from .materials import check_size, sniff_certificate
 from .models import (
     DevelopmentRecord,
     Diagnostic,
@@ -348,7 +349,7 @@ class MaterialForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         check_size(upload)
-        self.kind = sniff_material(upload)
+        self.kind = sniff_attachment(upload)
         return upload
 
 
@@ -473,8 +474,7 @@ class DevelopmentForm(forms.ModelForm):
         record.save()
         if previous and previous != record.certificate.name:
             # The replaced file goes only once the new record is committed: a rollback keeps the old certificate.
-            storage = record.certificate.storage
-            transaction.on_commit(lambda: storage.delete(previous))
+            delete_after_commit(record.certificate, previous)
         return record
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Municipality, School, SupportModel
+from shnor_portal.files.models import Attachment, random_path
 
 from .querysets import EventQuerySet, PairingQuerySet
 
@@ -299,21 +300,16 @@ class EventParticipant(models.Model):
 
 
 def material_path(instance, filename: str) -> str:
-    """A random name under the event's folder: the original name is kept in the row, never in the path."""
-    suffix = PurePosixPath(filename).suffix.lower()[:6]
-    return f"support/events/{instance.event_id}/{uuid.uuid4().hex}{suffix}"
+    """A random name under the event's folder (named by the migrations: the function stays here)."""
+    return random_path(f"support/events/{instance.event_id}", filename)
 
 
-class EventMaterial(models.Model):
+class EventMaterial(Attachment):
+    """A file attached to an event (a programme, a presentation); its file goes once its deletion commits
+    (support/signals.py)."""
+
     event = models.ForeignKey(SupportEvent, models.CASCADE, related_name="materials", verbose_name=_("event"))
     file = models.FileField(_("file"), upload_to=material_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("file type"), max_length=8)
-    size = models.PositiveIntegerField(_("size, bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -321,9 +317,6 @@ class EventMaterial(models.Model):
         ordering = ["uploaded_at"]
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("support:material-download", kwargs={"pk": self.pk})

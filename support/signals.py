@@ -2,26 +2,19 @@
 development record (a deleted teacher deletes its records) or a deleted event's material must not stay on disk, and
 a rolled-back deletion must not lose the file."""
 
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+
+from shnor_portal.files.uploads import delete_after_commit
 
 from .models import DevelopmentRecord, EventMaterial
 
 
-def delete_on_commit(field_file) -> None:
-    """Remove the file of `field_file` from its storage when the current transaction commits (at once outside one)."""
-    if not field_file:
-        return
-    storage, name = field_file.storage, field_file.name
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 @receiver(post_delete, sender=DevelopmentRecord, dispatch_uid="support-certificate-file")
 def delete_certificate_file(sender, instance, **kwargs):
-    delete_on_commit(instance.certificate)
+    delete_after_commit(instance.certificate)
 
 
 @receiver(post_delete, sender=EventMaterial, dispatch_uid="support-material-file")
 def delete_material_file(sender, instance, **kwargs):
-    delete_on_commit(instance.file)
+    delete_after_commit(instance.file)

@@ -2,18 +2,19 @@
 would write plus every problem found, by sheet, row and column, in Russian."""
 
 import copy
-import io
+import html
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import zip_longest
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from shnor_portal.files.archive import FormulaWithoutValue, UnpackedTooLarge
+from shnor_portal.files.refusals import FileRefused
+from shnor_portal.files.rows import workbook_sheets
 
 from ..models import School, SchoolType, code_validator, not_reserved
 from ..profiles import RiskFactor, RiskLevel, SchoolYearProfile, SwotKind
@@ -84,61 +85,57 @@ def read_workbook(content: bytes, municipality) -> Workbook:
 
 
 def _open(content: bytes, book: Workbook):
-    """The sheets as lists of rows, or None with a problem recorded."""
+    """The sheets as lists of rows, or None with a problem recorded. The file is opened by the shared reader
+    (shnor_portal/files/rows.py): real unpacked bytes are counted, the archive inspected before any XML is parsed."""
     if not content:
         book.problem("", None, "", _("The file is empty."))
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                book.problem("", None, "", _("The workbook is too large once unpacked (over 50 MB)."))
-                return None
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # zipfile, XML and openpyxl errors all mean «not an .xlsx we can read»
+        with workbook_sheets(
+            content,
+            max_unpacked=MAX_UNCOMPRESSED,
+            too_large=_("The workbook is too large once unpacked (over 50 MB)."),
+        ) as found:
+            return _sheets(found, book)
+    except UnpackedTooLarge as refusal:
+        book.problem("", None, "", str(refusal))
+    except FileRefused:  # any archive, XML or reader failure means «not an .xlsx we can read»
         book.problem("", None, "", _("The file is not an Excel workbook (.xlsx) or is damaged."))
-        return None
-    try:
-        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:
-        formulas = None
+    return None
+
+
+def _sheets(found, book: Workbook) -> dict[str, list]:
     known = {name.lower(): name for name in SHEETS}
     sheets = {}
-    try:
-        for ws in workbook.worksheets:
-            name = known.get(ws.title.strip().lower())
-            if name is None:
-                if ws.title.strip().lower() != HELP.lower():
-                    book.note(
-                        _("The sheet «%(sheet)s» is not part of the template and is skipped.") % {"sheet": ws.title}
-                    )
-                continue
-            formula_rows = formulas[ws.title].iter_rows(values_only=True) if formulas else iter(())
-            rows, filled = [], 0
-            for index, (row, raw) in enumerate(zip_longest(ws.iter_rows(values_only=True), formula_rows), start=1):
-                row = row or ()
-                if any(value not in (None, "") for value in row):
-                    filled += 1
-                if filled > MAX_ROWS + 1:
-                    book.problem(name, index, "", _("More than %(n)s rows: split the file.") % {"n": MAX_ROWS})
-                    break
-                for column, (value, formula) in enumerate(zip_longest(row, raw or ()), start=1):
-                    if value is None and isinstance(formula, str) and formula.startswith("="):
-                        book.problem(
-                            name,
-                            index,
-                            get_column_letter(column),
-                            _(
-                                "The formula %(formula)s has no computed value: open the file in Excel, "
-                                "save it and upload it again."
-                            )
-                            % {"formula": formula[:60]},
+    for title, values in found:
+        name = known.get(title.strip().lower())
+        if name is None:
+            if title.strip().lower() != HELP.lower():
+                book.note(_("The sheet «%(sheet)s» is not part of the template and is skipped.") % {"sheet": title})
+            continue
+        rows, filled = [], 0
+        for index, row in values:
+            if any(value not in (None, "") for value in row):
+                filled += 1
+            if filled > MAX_ROWS + 1:
+                book.problem(name, index, "", _("More than %(n)s rows: split the file.") % {"n": MAX_ROWS})
+                break
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, FormulaWithoutValue):
+                    book.problem(
+                        name,
+                        index,
+                        get_column_letter(column),
+                        _(
+                            "The formula %(formula)s has no computed value: open the file in Excel, "
+                            "save it and upload it again."
                         )
-                rows.append(row)
-            sheets[name] = rows
-    finally:
-        workbook.close()
-        if formulas is not None:
-            formulas.close()
+                        % {"formula": html.unescape(value.formula)[:60]},
+                    )
+                    row[column - 1] = None
+            rows.append(tuple(row))
+        values.close()
+        sheets[name] = rows
     return sheets
 
 

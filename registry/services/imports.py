@@ -6,6 +6,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shnor_portal.files.limits import too_large_message
+from shnor_portal.files.refusals import ImportRefused
 from shnor_portal.files.uploads import compress_stored, is_too_large, open_original, remove_with_files
 
 from ..imports.commit import commit_workbook
@@ -13,10 +15,6 @@ from ..imports.reader import read_workbook
 from ..imports.records import RegistryImport
 
 MAX_UPLOAD = 10 * 1024 * 1024
-
-
-class ImportRefused(Exception):
-    pass
 
 
 def check_upload(user, municipality, uploaded) -> tuple[RegistryImport, object, object]:
@@ -27,7 +25,7 @@ def check_upload(user, municipality, uploaded) -> tuple[RegistryImport, object, 
     if is_too_large(uploaded, MAX_UPLOAD):
         book = read_workbook(b"", municipality)
         book.problems.clear()
-        book.problem("", None, "", _("The file is larger than 10 MB."))
+        book.problem("", None, "", too_large_message(MAX_UPLOAD))
     else:
         uploaded.seek(0)
         book = read_workbook(uploaded.read(), municipality)
@@ -61,7 +59,7 @@ def confirm_import(record: RegistryImport):
     with transaction.atomic():
         record = RegistryImport.objects.select_for_update().get(pk=record.pk)
         if record.state != RegistryImport.State.CHECKED:
-            raise ImportRefused(_("This file has already been committed or has problems."))
+            raise ImportRefused
         with open_original(record.file) as handle:
             book = read_workbook(handle.read(), record.municipality)
         if not book.ok:

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from .files import MAX_UPLOAD
+from shnor_portal.files.limits import MAX_UPLOAD
+
 from .models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 from .reader import Parsed, Supplied, iter_results
 

@@ -13,8 +13,11 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 
 from registry.models import School
+from shnor_portal.files.archive import FormulaWithoutValue
+from shnor_portal.files.limits import CONTROL, MAX_CELL, MAX_UPLOAD
+from shnor_portal.files.refusals import FileRefused
+from shnor_portal.files.rows import open_rows
 
-from .files import CONTROL, MAX_CELL, MAX_UPLOAD, FileRefused, FormulaWithoutValue, open_rows
 from .models import MARKED, PRIMARY_SCORE_REQUIRED, MaxScore, Procedure, Subject
 
 MAX_PROBLEMS = 1000

@@ -29,7 +29,6 @@ from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import xlsx_response
 
 from .. import selectors
-from ..evidence import evidence_response
 from ..models import Activity, Evidence, Plan, ProgressReport, ReportNote, ReportStatus, Review
 from ..progress import (
     OWNER,
@@ -362,7 +361,7 @@ def report_answer(request, pk: int):
 @login_required
 @require_GET
 def evidence_download(request, pk: int):
-    return evidence_response(_evidence_for(request.user, pk))
+    return _evidence_for(request.user, pk).download()
 
 
 @login_required

@@ -8,9 +8,11 @@ leaves nothing under MEDIA_ROOT — the temporary file goes with the request.
 import gzip
 import shutil
 import tempfile
+from pathlib import PurePosixPath
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 GZIP_SUFFIX = ".gz"
 COPY_CHUNK = 1 << 20
@@ -51,10 +53,33 @@ def open_original(field_file):
 
 
 def remove_with_files(records, file_field: str = "file") -> int:
-    """Delete each record of the queryset `records` and the file it kept; the number removed."""
+    """Delete each record of the queryset `records` and the file it kept; the number removed.
+
+    The files go at once, not after the commit (`delete_after_commit`): this clears stale imports in a nightly task
+    that runs outside any transaction, where both would do the same."""
     removed = 0
     for record in records.iterator():
         getattr(record, file_field).delete(save=False)
         record.delete()
         removed += 1
     return removed
+
+
+def delete_after_commit(field_file, name: str | None = None) -> None:
+    """Remove a file from the storage of `field_file` once the current transaction commits (at once outside one):
+    `name`, or the file the field holds now. A rolled-back deletion or replacement keeps its file."""
+    name = name if name is not None else field_file.name
+    if not name:
+        return
+    storage = field_file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def shortened_name(name: str, limit: int = 200) -> str:
+    """The uploaded file's name cut to `limit` characters without losing its suffix («….pdf» stays a pdf)."""
+    if len(name) <= limit:
+        return name
+    suffix = PurePosixPath(name).suffix
+    if not suffix or len(suffix) >= limit:
+        return name[:limit]
+    return name[: limit - len(suffix)] + suffix

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from accounts.access import (
     scope_of,
 )
 from registry.models import School
+from shnor_portal.files.uploads import shortened_name
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
@@ -34,7 +35,6 @@ from shnor_portal.xlsx import xlsx_response
 from ..export_log import log_named_export
 from ..exports import events_workbook, participants_workbook
 from ..forms import EventFilterForm, EventForm, MaterialForm, ParticipantCountsForm, ParticipantForm
-from ..materials import CONTENT_TYPES, shortened_name
 from ..models import EventMaterial, EventSchool, EventType, ExportKind
 from ..services import set_event_schools
 
@@ -338,15 +338,6 @@ def material_delete(request, pk):
 def material_download(request, pk):
     material = get_material_for(request.user, pk)
     try:
-        handle = material.file.open("rb")
+        return material.download()
     except FileNotFoundError:
         raise Http404 from None  # the material names a file no longer in the storage
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=material.name,
-        content_type=CONTENT_TYPES.get(material.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import can_keep_teachers, get_school_for, get_teacher_for
+from shnor_portal.files.serving import attachment_response
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
@@ -19,7 +20,6 @@ from ..competency import latest_diagnostics, results_of
 from ..export_log import applied_filters, log_named_export
 from ..exports import competency_workbook, risk_group_workbook, teachers_workbook
 from ..forms import DevelopmentForm, DiagnosticForm, RouteStepForm, TeacherFilterForm, TeacherForm
-from ..materials import CONTENT_TYPES
 from ..models import Competency, Criterion, ExportKind
 from ..selectors import competency_summary
 
@@ -199,18 +199,13 @@ def certificate_download(request, pk, record_pk):
     if record is None:
         raise Http404
     try:
-        handle = record.certificate.open("rb")
+        return attachment_response(
+            record.certificate,
+            record.certificate_name or f"certificate.{record.certificate_kind}",
+            record.certificate_kind,
+        )
     except FileNotFoundError:
         raise Http404 from None  # the record names a file no longer in the storage
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.certificate_name or f"certificate.{record.certificate_kind}",
-        content_type=CONTENT_TYPES.get(record.certificate_kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _errors_text(form) -> str:

@@ -610,7 +610,7 @@ def test_a_hostile_file_is_refused_precisely_in_bounded_memory_and_time(schools,
 
 
 def test_the_command_line_refuses_a_zip_bomb_and_writes_nothing(schools, tmp_path, monkeypatch):
-    monkeypatch.setattr("reports.assessments.files.MAX_UNPACKED", 8 * 2**20)
+    monkeypatch.setattr("shnor_portal.files.archive.MAX_UNPACKED", 8 * 2**20)
     before = stored()
     code, _out, err = run("import_results", str(bomb(9)(tmp_path)))
     assert code == 1 and "Книга в распакованном виде больше 1 ГБ" in err and "Ничего не записано" in err, err
@@ -623,7 +623,7 @@ def test_the_corpus_has_at_least_25_kinds(schools):
 
 def test_a_file_over_the_upload_limit_is_read_when_there_is_no_limit(schools, tmp_path):
     """`max_bytes=None` (the command line) lifts the 50 MB limit: the rows are streamed, not kept."""
-    from reports.assessments.files import open_rows
+    from shnor_portal.files.rows import open_rows
 
     path = over_50_mb(tmp_path)
     kind, _sheet, rows = open_rows(path, max_bytes=None)  # the first pass over all the bytes is done here

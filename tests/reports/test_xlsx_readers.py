@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from reports.assessments import files
 from reports.assessments.reader import _has_header
+from shnor_portal.files import rows as files
+from shnor_portal.files.archive import FormulaWithoutValue
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "results" / "vpr_2021_gorodets_protocol.xlsx"
 HEADER = ["Год", "Процедура", "Предмет", "Параллель", "Код ОО", "Класс", "Код участника", "Первичный балл", "Отметка"]
@@ -120,4 +121,4 @@ def test_error_values_and_formulas_without_values_go_to_openpyxl(tmp_path, monke
     monkeypatch.setattr(files, "_calamine_rows", lambda *args: pytest.fail("calamine drops these cells"))
     _kind, _sheet, rows = files.open_rows(path, has_header=_has_header)
     row = next(values for number, values in rows if number == 2)
-    assert isinstance(row[2], files.FormulaWithoutValue)
+    assert isinstance(row[2], FormulaWithoutValue)

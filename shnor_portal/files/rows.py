@@ -1,10 +1,12 @@
-"""Opening a results file safely: the kind is decided by content, sizes are counted in real bytes while reading,
-and rows come out one by one — a file is never loaded whole into memory or into Python objects.
+"""One reader of uploaded tables: an .xlsx or a .csv opened safely, its rows handed out one by one as lists of cell
+values. What the cells mean (which row is the header, which column is what) is each import's business.
 
-A CSV is read in two streaming passes: the first counts bytes, checks line lengths and decides the encoding once
-for the whole file; the second hands the text stream to the csv module (C), which is the fast part.
-An .xlsx is first inspected part by part (real unpacked bytes, encryption, XML declarations, formulas without
-a saved value), then read with openpyxl in read-only (streaming) mode.
+The kind is decided by content (sniff.py), sizes are counted in real bytes while reading, and a file is never loaded
+whole into memory or into Python objects. A CSV is read in two streaming passes: the first counts bytes, checks line
+lengths and decides the encoding once for the whole file (UTF-8 or Windows-1251, never mixed); the second hands the
+text stream to the csv module (C), which is the fast part. An .xlsx is first inspected part by part (archive.py:
+real unpacked bytes, encryption, XML declarations, formulas without a saved value), then read by calamine when its
+grid is small enough, else with openpyxl in read-only (streaming) mode — both give the same values.
 """
 
 import codecs
@@ -15,87 +17,32 @@ import itertools
 import os
 import re
 import tempfile
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from operator import methodcaller
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
-MAX_UPLOAD = 50 * 1024 * 1024
-MAX_UNPACKED = 2**30
-MAX_CELL = 10_000
-MAX_LINE = 2**20
-MAX_COLUMNS = 16_384  # as many as Excel has; a row wider than that is not a table
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from .archive import (
+    CALAMINE_GRID,
+    check_unpacked,
+    inspect_parts,
+    is_workbook,
+    open_archive,
+    what_archive,
+)
+from .limits import MAX_COLUMNS, MAX_LINE, MAX_UPLOAD, too_large_message
+from .refusals import FileRefused
+from .sniff import table_kind
+
 HEADER_SCAN_ROWS = 50
 # Reading in pieces of half the line limit: a line longer than the limit always spans a whole piece,
 # so line lengths are checked with a couple of byte searches per piece instead of per line.
 CHUNK = MAX_LINE // 2
 HEAD = 1 << 16
 READ_XLSX_WITH_CALAMINE = True  # tests switch it off to compare both readers
-CALAMINE_GRID = 8_000_000  # cells (about 256 MB in calamine); a larger or sparser sheet is streamed by openpyxl
 DELIMITER_SAMPLE = 30
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read; the message says why, in Russian."""
-
-
-@dataclass
-class Cell:
-    row: int
-    column: int
-    value: object
-
-
-class FormulaWithoutValue:
-    """An .xlsx cell holding a formula that was never calculated: the file has no value to read for it."""
-
-    __slots__ = ("cell", "formula")
-
-    def __init__(self, cell: str, formula: str):
-        self.cell, self.formula = cell, formula
-
-    def __str__(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        return f"FormulaWithoutValue({self.cell!r}, {self.formula!r})"
-
-
-def kind_of(head: bytes, name: str = "") -> str:
-    """ "xlsx" or "csv" by the content of the file's first bytes; `name` (when known) only words the refusal of
-    content that is neither."""
-    if head.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if "EncryptedPackage".encode("utf-16-le") in head:
-            raise FileRefused(_("The workbook is protected with a password: save it without a password."))
-        raise FileRefused(_("This is an old Excel workbook (.xls) or an encrypted one: save it as .xlsx or .csv."))
-    if head.startswith((b"PK\x05\x06", b"PK\x07\x08")):
-        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read)."))
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRefused(_("The file is in the UTF-16 encoding («Unicode text»): save it as CSV in UTF-8."))
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
-        raise FileRefused(_("This looks like a web page or an XML document, not a table: save it as .xlsx or .csv."))
-    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"{\\rtf")):
-        raise FileRefused(_("This is a document or a picture, not a table: save the results as .xlsx or .csv."))
-    if head.startswith((b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")):
-        raise FileRefused(_("This is a compressed archive, not a table: unpack it and upload the .xlsx or .csv."))
-    if not head.strip():
-        raise FileRefused(_("The file is empty."))
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        # Not a zip archive, yet named as a workbook: random or damaged bytes, not a CSV in some odd encoding.
-        raise FileRefused(_("The file is not an Excel workbook (.xlsx): save the table from Excel as .xlsx or .csv."))
-    sample = head[:4096]
-    # Text has no control bytes besides tab and line ends; random bytes have about one in eight.
-    if sample.count(b"\x00") * 10 > len(sample) or len(CONTROL_BYTES.findall(sample)) * 20 > len(sample):
-        raise FileRefused(_("This is a binary file, not a table: save the results as .xlsx or .csv."))
-    return "csv"
 
 
 def open_rows(
@@ -117,7 +64,7 @@ def open_rows(
         start = handle.tell()
         head = handle.read(HEAD)
         handle.seek(start)
-        kind = kind_of(head, str(name))
+        kind = table_kind(head, str(name))
         if kind == "xlsx":
             _measure(handle, max_bytes)
             sheet, rows = _xlsx_rows(handle, has_header)
@@ -164,12 +111,6 @@ def _closing(rows, close):
         yield from rows
     finally:
         close()
-
-
-def too_large_message(max_bytes: int) -> str:
-    if max_bytes == MAX_UPLOAD:
-        return _("The file is larger than 50 MB.")
-    return _("The file is larger than %(mb)s MB.") % {"mb": max(1, max_bytes // (1024 * 1024))}
 
 
 def _measure(handle, max_bytes):
@@ -370,41 +311,20 @@ def _delimiter(lines: list[str]) -> str:
 
 # --- .xlsx -------------------------------------------------------------------------------------------------------
 
-XML_PARTS = (".xml", ".rels", ".vml")
-# A cell whose formula has no saved value: <c r="B2"><f>SUM(B1)</f></c>, …<v/></c> or …<v></v></c>.
-FORMULA_ONLY = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)(?<!/)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)\s*"
-    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
-)
-CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-# Cell references for the bounds of a sheet's grid (see `_reach`).
-THREE_LETTERS = re.compile(rb'r="[A-Z]{3}[0-9]')
-TWO_LETTERS = re.compile(rb'r="([A-Z]{2})[0-9]')
-DEEP_ROWS = re.compile(rb'r="[A-Z]{0,3}([0-9]{6,7})"')
-STRING_TYPE = re.compile(rb'\bt="(?:str|inlineStr)"')
-MAX_FORMULA_CELLS = 1000
-FORMULA_SPAN = 1 << 16
-
 
 def _xlsx_rows(handle, has_header):
-    try:
-        archive = zipfile.ZipFile(handle)
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
+    archive, infos = open_archive(handle)
     names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(_what_archive(archive, names))
+    if not is_workbook(names):
+        raise FileRefused(what_archive(archive, names))
     grid = {"cells": 0, "errors": False}
-    missing_values = _inspect(archive, infos, grid)
+    missing_values = inspect_parts(archive, infos, grid)
     if READ_XLSX_WITH_CALAMINE and not missing_values and not grid["errors"] and grid["cells"] <= CALAMINE_GRID:
         chosen = _calamine_rows(handle, has_header)
         if chosen is not None:
             return chosen
     # openpyxl in read-only mode streams any sheet in bounded memory; it also marks formulas without a value and
     # tells a header on a hidden sheet apart.
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
@@ -462,135 +382,6 @@ def _as_openpyxl_gives(value):
     if kind is dt.date:
         return dt.datetime(value.year, value.month, value.day)
     return value
-
-
-def _what_archive(archive, names) -> str:
-    if any(name.startswith("word/") for name in names):
-        return _("This is a Word document (.docx), not a table: save the results as .xlsx or .csv.")
-    if "mimetype" in names:
-        try:
-            with archive.open("mimetype") as member:
-                if b"spreadsheet" in member.read(200):
-                    return _("This is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv.")
-        except Exception:  # noqa: S110 — a broken mimetype part tells nothing more
-            pass
-    return _("The archive is not an Excel workbook (.xlsx).")
-
-
-def _inspect(archive, infos, grid: dict | None = None) -> dict[str, dict[tuple[int, int], FormulaWithoutValue]]:
-    """Read every part once, counting real unpacked bytes; refuse encryption and XML declarations.
-
-    Returns, per worksheet part, the cells that hold a formula without a saved value. `grid`, when given, receives
-    the largest rows × columns that the cell references of a worksheet span (what a dense reader would allocate)
-    and whether any cell holds an error value (#DIV/0! …), which only openpyxl passes on as written.
-    """
-    total = 0
-    missing: dict[str, dict[tuple[int, int], FormulaWithoutValue]] = {}
-    widest = [99_999, 26]  # bounds of the rows and columns the cells of the part being read reach (`_reach`)
-    try:
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise FileRefused(_("The workbook is encrypted: save it without a password."))
-            xml = info.filename.lower().endswith(XML_PARTS)
-            worksheet = xml and info.filename.startswith("xl/worksheets/")
-            found = missing.setdefault(info.filename, {}) if worksheet else None
-            tail, carry, first = b"", b"", True
-            with archive.open(info) as member:
-                while chunk := member.read(MAX_LINE):
-                    total += len(chunk)
-                    if total > MAX_UNPACKED:
-                        raise FileRefused(_("The workbook is larger than 1 GB once unpacked."))
-                    if not xml:
-                        continue
-                    if first and (
-                        chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in chunk[:64]
-                    ):
-                        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file."))
-                    first = False
-                    if b"<!" in chunk or b"<!" in tail + chunk[:16]:  # one quick scan; the exact one when needed
-                        window = tail + chunk
-                        if b"<!ENTITY" in window or b"<!DOCTYPE" in window:
-                            raise FileRefused(_("The workbook declares XML entities, which the portal does not read."))
-                    if found is not None:
-                        if grid is not None:
-                            _reach(tail + chunk, widest)
-                            if not grid["errors"] and b't="e"' in tail + chunk:
-                                grid["errors"] = True
-                        carry = _formulas(carry + chunk if carry else chunk, found)
-                    tail = chunk[-16:]
-            if found is not None and carry:
-                _formulas(carry, found, final=True)
-            if grid is not None and found is not None:
-                grid["cells"] = max(grid["cells"], widest[0] * widest[1])
-                widest = [99_999, 26]
-    except FileRefused:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise FileRefused(_("The file is a damaged .xlsx workbook (the archive cannot be read).")) from exc
-    return {"/" + name: cells for name, cells in missing.items() if cells}
-
-
-def _reach(window: bytes, widest: list) -> None:
-    """Raise `widest` — upper bounds of the rows and columns a sheet's cells reach — from the references in `window`.
-
-    Exact only where it matters, and cheap on any input (these patterns begin with literals, so a piece without
-    them is skipped at search speed): rows below 100,000 and columns up to Z are assumed, deeper rows and two-letter
-    columns are read, and any three-letter column counts as the widest sheet Excel allows.
-    """
-    if widest[0] * widest[1] > CALAMINE_GRID:
-        return  # already too large for calamine: nothing more to learn
-    if widest[1] < 16_384 and THREE_LETTERS.search(window):
-        widest[1] = 16_384
-    elif two := TWO_LETTERS.findall(window):
-        widest[1] = max(widest[1], _column_number(max(two).decode()))
-    if deep := DEEP_ROWS.findall(window):
-        widest[0] = max(widest[0], max(int(row) for row in deep))
-
-
-def _formulas(window: bytes, found: dict, final=False) -> bytes:
-    """Note formula cells without a value in `window`; return the unfinished cell at its end for the next piece."""
-    carry = b""
-    if not final:
-        last = _last_cell(window)
-        if last >= 0:
-            window, carry = window[:last], window[last:]
-    if b"<f" not in window and b":f" not in window:
-        return carry
-    for match in FORMULA_ONLY.finditer(window):
-        attributes, value = match.group(1), match.group(4)
-        if value is not None and STRING_TYPE.search(attributes):
-            continue  # a formula whose saved result is the empty string
-        ref = CELL_REF.search(attributes)
-        if ref is None:
-            raise FileRefused(_("The workbook has formulas without saved values: open it in Excel and save it again."))
-        if len(found) < MAX_FORMULA_CELLS:
-            letters, row = ref.group(1).decode(), int(ref.group(2))
-            formula = "=" + (match.group(3) or b"").decode("utf-8", "replace")[:100]
-            found[(row, _column_number(letters))] = FormulaWithoutValue(letters + str(row), formula)
-    return carry
-
-
-def _last_cell(window: bytes) -> int:
-    """Where the last cell element starts (<c …> or <x:c …>) within the end of `window`; -1 if none.
-
-    Only the last FORMULA_SPAN bytes are searched: a cell holding a formula is shorter (Excel allows formulas of
-    8,192 characters), and searching a whole piece backwards would cost more than unpacking it.
-    """
-    since = max(0, len(window) - FORMULA_SPAN)
-    last = max(window.rfind(b"<c ", since), window.rfind(b"<c>", since))
-    prefixed = max(window.rfind(b":c ", since), window.rfind(b":c>", since))
-    if prefixed > last:
-        start = window.rfind(b"<", 0, prefixed)
-        if start >= 0 and window[start + 1 : prefixed].isalnum():
-            last = start
-    return last
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _choose_sheet(workbook, has_header, missing_values):
@@ -668,4 +459,30 @@ def _sheet_rows(workbook, ws, missing_values, peeked, rest):
         yield from rest
     finally:
         rest.close()
+        workbook.close()
+
+
+@contextmanager
+def workbook_sheets(content: bytes, *, max_unpacked: int, too_large: str):
+    """Every worksheet of an .xlsx, visible or not, as a list of (title, iterator of (row number, values)), for an
+    import that reads its sheets by name (the registry workbook); the workbook closes when the block ends.
+
+    The archive is refused with `too_large` (archive.UnpackedTooLarge) past `max_unpacked` unpacked bytes, and as
+    FileRefused when it is not a readable workbook or a sheet breaks while it is read. Values are those of `open_rows`
+    read by openpyxl: a formula without a saved value is a `FormulaWithoutValue`.
+    """
+    handle = io.BytesIO(content)
+    archive, infos = open_archive(handle)
+    check_unpacked(archive, infos, max_unpacked, too_large)  # a bomb is refused as one, whatever it holds
+    names = {info.filename for info in infos}
+    if not is_workbook(names):
+        raise FileRefused(what_archive(archive, names))
+    missing_values = inspect_parts(archive, infos)
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken parts
+        raise FileRefused(_("The workbook cannot be read: it is damaged or not an .xlsx file.")) from exc
+    try:
+        yield [(ws.title, _sheet_values(ws, missing_values)) for ws in workbook.worksheets]
+    finally:
         workbook.close()
