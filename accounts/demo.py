@@ -1,12 +1,13 @@
-from registry.models import Municipality, Region, School
+"""The demo users of fixtures/demo/users.yaml, without their roles: a role's scope is a registry object, so the role
+assignments are loaded by registry/demo.py."""
+
 from shnor_portal.demo import read_fixture, upsert
 
-from .models import Role, RoleAssignment, User
-
-SCOPE_MODELS = {"region": Region, "municipality": Municipality, "school": School}
+from .models import Role, User
 
 
 def load(tally) -> list[tuple[str, str]]:
+    """Create or update the demo users; return their (login, description) for the command's summary."""
     data = read_fixture("users.yaml")
     password = data["password"]
     logins = []
@@ -31,14 +32,5 @@ def load(tally) -> list[tuple[str, str]]:
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
-        wanted = set()
-        for role in entry["roles"]:
-            scope = {}
-            for name, model in SCOPE_MODELS.items():
-                if role.get(name):
-                    scope[name] = model.objects.get(code=role[name])
-            assignment = upsert(RoleAssignment, {"user": user, "role": role["role"], **scope}, {}, tally)
-            wanted.add(assignment.pk)
-        RoleAssignment.objects.filter(user=user).exclude(pk__in=wanted).delete()
         logins.append((entry["username"], entry["description"]))
     return logins

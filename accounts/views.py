@@ -1,18 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from shnor_portal.params import parse_year
-
-from .dashboard import dashboard_context
 from .forms import LoginForm, QueuedPasswordResetForm
-
-
-@login_required
-def dashboard(request):
-    year = parse_year(request.GET.get("year"))
-    return render(request, "accounts/dashboard.html", dashboard_context(request.user, year))
 
 
 class LoginView(auth_views.LoginView):

@@ -27,7 +27,7 @@ def pages(plan) -> list[tuple[str, str, str]]:
         ("registry list, region (page of 50 of 1,000)", regional["username"], "/registry/schools/"),
         ("registry list, municipality", coordinator["username"], "/registry/schools/"),
         ("school page", coordinator["username"], f"/registry/schools/{coordinator['schools'][0]}/"),
-        ("school results tab", principal["username"], f"/registry/schools/{principal['schools'][0]}/results/"),
+        ("school results tab", principal["username"], f"/reports/schools/{principal['schools'][0]}/results/"),
         ("results list", regional["username"], "/reports/results/"),
         ("campaign results, region (1,000 schools)", regional["username"], f"/reports/results/campaigns/{campaign}/"),
         ("campaign results, municipality", coordinator["username"], f"/reports/results/campaigns/{campaign}/"),

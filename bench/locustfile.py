@@ -100,7 +100,7 @@ class Overseer(Persona):
 
     @task(1)
     def school_results(self):
-        self.page(f"/registry/schools/{self.school()}/results/", "registry:school-tab")
+        self.page(f"/reports/schools/{self.school()}/results/", "reports:school-results-tab")
 
     @task(2)
     def results(self):
@@ -161,7 +161,7 @@ class Principal(Persona):
 
     @task(2)
     def school_results(self):
-        self.page(f"/registry/schools/{self.school()}/results/", "registry:school-tab")
+        self.page(f"/reports/schools/{self.school()}/results/", "reports:school-results-tab")
 
     @task(2)
     def results(self):

@@ -1,6 +1,9 @@
+from accounts.models import RoleAssignment, User
 from shnor_portal.demo import as_date, read_fixture, upsert
 
 from .models import Listing, Municipality, Region, School
+
+SCOPE_MODELS = {"region": Region, "municipality": Municipality, "school": School}
 
 
 def load(tally) -> None:
@@ -102,3 +105,19 @@ def _decimal(value, places: str):
     from decimal import Decimal
 
     return None if value is None else Decimal(str(value)).quantize(Decimal(places))
+
+
+def load_role_assignments(tally) -> None:
+    """The roles of the demo users (accounts/demo.py loads the users first), each in its region, municipality or
+    school; a role no longer in the fixture is removed."""
+    for entry in read_fixture("users.yaml")["users"]:
+        user = User.objects.get(username=entry["username"])
+        wanted = set()
+        for role in entry["roles"]:
+            scope = {}
+            for name, model in SCOPE_MODELS.items():
+                if role.get(name):
+                    scope[name] = model.objects.get(code=role[name])
+            assignment = upsert(RoleAssignment, {"user": user, "role": role["role"], **scope}, {}, tally)
+            wanted.add(assignment.pk)
+        RoleAssignment.objects.filter(user=user).exclude(pk__in=wanted).delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import flag_views, views
+from . import flag_views, school_tab, views
 
 app_name = "reports"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
     path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),
+    path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
 ]

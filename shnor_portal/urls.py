@@ -1,12 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import dashboard
-
 from .health import healthz
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    path("", include("reports.dashboard_urls")),
     path("accounts/", include("accounts.urls")),
     path("registry/", include("registry.urls")),
     path("roadmaps/", include("roadmaps.urls")),

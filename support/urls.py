@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import events, export_log, pairings, teachers
+from .views import events, export_log, pairings, school_tab, teachers
 
 app_name = "support"
 
@@ -34,6 +34,7 @@ urlpatterns = [
     path("schools/<slug:code>/teachers/", teachers.teacher_list, name="teacher-list"),
     path("schools/<slug:code>/teachers/new/", teachers.teacher_create, name="teacher-create"),
     path("schools/<slug:code>/competencies/", teachers.school_competencies, name="school-competencies"),
+    path("schools/<slug:code>/mentoring/", school_tab.school_mentoring_tab, name="school-mentoring-tab"),
     path("teachers/<int:pk>/", teachers.teacher_detail, name="teacher-detail"),
     path("teachers/<int:pk>/edit/", teachers.teacher_update, name="teacher-update"),
     path("teachers/<int:pk>/development/", teachers.development_add, name="development-add"),

@@ -159,6 +159,13 @@ ROADMAPS_MATRIX = [
 ]
 
 
+# The school page's tabs that the apps owning the data serve as fragments: read like the school page itself.
+SCHOOL_TAB_MATRIX = [
+    ("reports:school-results-tab", {"code": "chemashi"}, READ_CHEMASHI),
+    ("support:school-mentoring-tab", {"code": "chemashi"}, READ_CHEMASHI),
+]
+
+
 # url name, kwargs (by world attribute), then the expected GET status per persona.
 MATRIX = [
     ("reports:results-list", {}, dict.fromkeys(PERSONAS, 200)),
@@ -394,6 +401,7 @@ MATRIX = [
     # The audit trail: everyone with a municipality, a region or a school of their own reads their part of it (the
     # mentor persona is also the principal of its school); a user without any scope gets 403.
     ("audit-list", {}, _statuses(200, 200, 200, 200, 200, 200, 403, 200)),
+    *SCHOOL_TAB_MATRIX,
 ]
 
 

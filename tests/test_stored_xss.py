@@ -213,7 +213,9 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
         shows_escaped(client.get(planted_school.get_absolute_url()), "school", "school-name")
         for tab in ("profile", "year", "risks", "results", "listings", "history"):
             both(client, reverse("registry:school-tab", args=[planted_school.code, tab]))
-        both(client, reverse("registry:school-tab", args=[planted_school.code, "mentoring"]), "mentor-school")
+        both(client, reverse("registry:school-tab", args=[planted_school.code, "mentoring"]))
+        both(client, reverse("reports:school-results-tab", args=[planted_school.code]))
+        both(client, reverse("support:school-mentoring-tab", args=[planted_school.code]), "mentor-school")
         shows_escaped(client.get(reverse("dashboard")))
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import CHANGE, CHANGE_PROFILE, can, get_school_for, municipalities_editable_by, schools_visible_to
+from accounts.access import CHANGE, get_school_for, municipalities_editable_by, schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
@@ -17,6 +17,7 @@ from ..exports import registry_workbook
 from ..filters import SchoolFilter
 from ..forms import SchoolForm
 from ..history import school_history
+from ..school_page import school_page_context
 from ..selectors import ior_points, listings_of_school, risk_grid
 from .profiles import year_tab_context
 
@@ -45,29 +46,6 @@ def school_list(request):
     return render_page_or_fragment(request, "registry/school/list.html", "registry/school/_table.html", context)
 
 
-def result_charts(school):
-    """One server-side SVG chart per procedure and subject: mean mark (ЕГЭ: mean test score) by year."""
-    from reports.assessments.aggregates import school_dynamics
-
-    charts = []
-    for (procedure, subject), points in school_dynamics(school).items():
-        ege = procedure == "ЕГЭ"
-        label = _("%(procedure)s, %(subject)s: mean %(what)s by year") % {
-            "procedure": procedure,
-            "subject": subject,
-            "what": _("test score") if ege else _("mark"),
-        }
-        chart = line_chart(
-            [(str(year), value) for year, value in points],
-            ymin=0 if ege else 2,
-            ymax=100 if ege else 5,
-            label=label,
-            decimals=2,
-        )
-        charts.append((f"{procedure}. {subject}", chart))
-    return charts
-
-
 def _describe_filters(school_filter) -> str:
     """The active filters in words, for the export's subtitle: «Статус: ШНОР; Поиск: чемаш»."""
     if not school_filter.form.is_valid():
@@ -89,29 +67,18 @@ def school_detail(request, code, tab="profile"):
     if tab not in TABS:
         raise Http404
     school = get_school_for(request.user, code)
-    context = {
-        "school": school,
-        "tab": tab,
-        "can_change": can(request.user, CHANGE, school),
-        "can_change_profile": can(request.user, CHANGE_PROFILE, school),
-    }
+    context = school_page_context(request.user, school, tab)
     if tab in ("profile", "listings"):
         context["listings"] = listings_of_school(school)
-    if tab in ("profile", "mentoring"):
+    if tab == "profile":
         from support.models import Pairing
 
         context["mentors"] = Pairing.objects.filter(mentee=school).select_related("mentor").order_by("-start")
-        context["mentees"] = Pairing.objects.filter(mentor=school).select_related("mentee").order_by("-start")
     if tab == "history":
         context["history"] = school_history(school)
     if tab == "profile":
         context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
-    if tab == "results":
-        from reports.assessments.published import published_results
-
-        context["result_charts"] = result_charts(school)
-        context["published"] = published_results(school)
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)

@@ -33,10 +33,10 @@ def test_the_demo_holds_the_seed_tables_as_written(demo):
 
 def test_the_results_tab_shows_them_with_their_source_and_only_their_columns(demo, client):
     client.force_login(User.objects.get(username="coord-oktyabrsky"))
-    page = client.get(reverse("registry:school-tab", args=["sherkaly", "results"])).content.decode()
+    page = client.get(reverse("reports:school-results-tab", args=["sherkaly"])).content.decode()
     assert "Результаты по данным источника" in page and "Таблицы 9 и 10" in page
     assert "подтвердили, %" in page and '<td class="text-end">94.0</td>' in page.replace("94,0", "94.0")
     assert "средний первичный балл" not in page  # Шеркальская's tables have no such column
     outsider = User.objects.get(username="coord-gorodets")
     client.force_login(outsider)
-    assert client.get(reverse("registry:school-tab", args=["sherkaly", "results"])).status_code == 404
+    assert client.get(reverse("reports:school-results-tab", args=["sherkaly"])).status_code == 404

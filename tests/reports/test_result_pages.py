@@ -50,7 +50,7 @@ def test_a_campaign_without_results_in_scope_is_404(client_for, principal, resul
 
 
 def test_the_school_page_charts_the_results_over_the_years(client_for, principal, results):
-    page = client_for(principal).get(reverse("registry:school-tab", kwargs={"code": "chemashi", "tab": "results"}))
+    page = client_for(principal).get(reverse("reports:school-results-tab", kwargs={"code": "chemashi"}))
     body = page.content.decode()
     assert "<svg" in body and "ВПР. Математика" in body
     assert "3,00" in body and "5,00" in body

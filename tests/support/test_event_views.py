@@ -241,11 +241,11 @@ def test_a_mentor_cannot_add_named_participants_of_its_mentee(client_for, mentor
 
 
 def test_the_school_mentoring_tab_lists_the_events_the_reader_may_see(client_for, coordinator, mentor, world, event):
-    url = reverse("registry:school-tab", kwargs={"code": "chemashi", "tab": "mentoring"})
+    url = reverse("support:school-mentoring-tab", kwargs={"code": "chemashi"})
     assert event.topic in client_for(coordinator).get(url).content.decode()
     assert event.topic in client_for(mentor).get(url).content.decode()
     other = make_event(world.municipality, [world.second_school], topic="Совещание только для Андры")
-    andra = reverse("registry:school-tab", kwargs={"code": "andra", "tab": "mentoring"})
+    andra = reverse("support:school-mentoring-tab", kwargs={"code": "andra"})
     assert other.topic in client_for(coordinator).get(andra).content.decode()
 
 

@@ -1,19 +1,8 @@
-import importlib
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reports import demo_world
 from shnor_portal.demo import Tally
-
-# Each app contributes a `load(tally, stdout)` in its demo module; order follows the dependencies.
-DEMO_LOADERS = ["registry.demo", "support.demo", "accounts.demo"]
-# Data that builds on the registry: (module, function).
-EXTRA_LOADERS = [
-    ("registry.demo", "load_profiles"),
-    ("reports.demo", "load"),
-    ("reports.demo", "load_published"),
-    ("roadmaps.demo", "load"),
-]
 
 
 class Command(BaseCommand):
@@ -21,14 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         tally = Tally()
-        logins = []
         with transaction.atomic():
-            for path in DEMO_LOADERS:
-                result = importlib.import_module(path).load(tally)
-                if path == "accounts.demo":
-                    logins = result
-            for path, function in EXTRA_LOADERS:
-                getattr(importlib.import_module(path), function)(tally)
+            logins = demo_world.load(tally)
         if tally.created or tally.updated:
             for label, count in sorted(tally.created.items()):
                 self.stdout.write(f"создано: {label} — {count}")

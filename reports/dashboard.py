@@ -1,12 +1,16 @@
-"""What each role sees first: a few numbers and the schools that need attention, all from SQL."""
+"""What each role sees first: a few numbers and the schools that need attention, all from SQL.
 
+It lives in the top layer because it combines every app: the registry's counts, support's pairings and the roadmaps'
+tasks."""
+
+from accounts.access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
+from accounts.models import Role
 from registry.academic_year import AcademicYear
 from registry.filters import listing_years, with_year
 from registry.models import SUPPORT_STATUSES, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
-
-from .access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
-from .models import Role
+from roadmaps.selectors import dashboard_summary
+from support.models import Pairing
 
 
 def dashboard_context(user, year: int | None = None) -> dict:
@@ -38,8 +42,6 @@ def dashboard_context(user, year: int | None = None) -> dict:
             School.objects.filter(pk__in=scope.principal_schools).order_by("short_name"), year
         )
     if scope.mentor_schools:
-        from support.models import Pairing
-
         context["mentee_pairings"] = (
             Pairing.objects.filter(mentor_id__in=scope.mentor_schools, mentee_id__in=scope.mentee_schools)
             .select_related("mentor", "mentee__municipality")
@@ -49,7 +51,5 @@ def dashboard_context(user, year: int | None = None) -> dict:
         Municipality.objects.filter(pk__in=scope.municipalities_edit) if not scope.is_admin else None
     )
     context["role_labels"] = [Role(role).label for role in Role.values if role in scope.roles]
-    from roadmaps.selectors import dashboard_summary  # roadmaps builds on accounts: imported late
-
     context["roadmaps"] = dashboard_summary(user)
     return context

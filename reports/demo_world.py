@@ -1,0 +1,22 @@
+"""The demo world of DEMO.md, app by app in the order of the layers: each app's own demo module loads its data, and
+only this top layer, which may import every app, knows them all."""
+
+from accounts import demo as accounts_demo
+from registry import demo as registry_demo
+from roadmaps import demo as roadmaps_demo
+from support import demo as support_demo
+
+from . import demo as reports_demo
+
+
+def load(tally) -> list[tuple[str, str]]:
+    """Load (or bring up to date) the whole demo world; return the demo logins with their descriptions."""
+    registry_demo.load(tally)
+    support_demo.load(tally)
+    logins = accounts_demo.load(tally)
+    registry_demo.load_role_assignments(tally)
+    registry_demo.load_profiles(tally)
+    reports_demo.load(tally)
+    reports_demo.load_published(tally)
+    roadmaps_demo.load(tally)
+    return logins
