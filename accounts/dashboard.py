@@ -2,7 +2,7 @@
 
 from registry.academic_year import AcademicYear
 from registry.filters import listing_years, with_year
-from registry.models import SUPPORT_STATUSES, Municipality, School, Status
+from registry.models import SUPPORT_STATUSES, Municipality, Pairing, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
 from .access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
@@ -38,8 +38,6 @@ def dashboard_context(user, year: int | None = None) -> dict:
             School.objects.filter(pk__in=scope.principal_schools).order_by("short_name"), year
         )
     if scope.mentor_schools:
-        from support.models import Pairing
-
         context["mentee_pairings"] = (
             Pairing.objects.filter(mentor_id__in=scope.mentor_schools, mentee_id__in=scope.mentee_schools)
             .select_related("mentor", "mentee__municipality")

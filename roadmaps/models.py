@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models import Municipality, School
-from support.models import Pairing
+from registry.models import Municipality, Pairing, School
 
 from .deadlines import Kind, Reading, read_deadline
 
