@@ -16,6 +16,7 @@ from django.utils import timezone
 from registry.models import Listing, Municipality, Region, School
 from shnor_portal.audit.models import AuditEntry
 
+from .mentees import active_mentee_ids
 from .models import Role
 
 VIEW = "view"
@@ -123,17 +124,8 @@ def scope_of(user, *, today: dt.date | None = None) -> Scope:
     if is_admin:
         roles.add(Role.ADMIN)
 
-    mentees: set[int] = set()
-    if mentor:
-        from support.models import (
-            Pairing,
-        )  # support builds on accounts; import late to keep the graph acyclic
-
-        mentees = set(
-            Pairing.objects.active_on(today or timezone.localdate())
-            .filter(mentor_id__in=mentor)
-            .values_list("mentee_id", flat=True)
-        )
+    # The pairings live above accounts (registry): registry answers through the hook in accounts/mentees.py.
+    mentees = active_mentee_ids(mentor, today or timezone.localdate()) if mentor else set()
 
     scope = Scope(
         roles=frozenset(roles),
@@ -279,7 +271,7 @@ def can(user, action: str, obj) -> bool:
         return scope.can(action, obj)
     if isinstance(obj, Municipality):
         return scope.can_change_municipality(obj) if action == CHANGE else scope.can_view_municipality(obj)
-    from support.models import Pairing
+    from registry.models import Pairing
 
     if isinstance(obj, Pairing):
         if action == CHANGE:
@@ -293,7 +285,7 @@ def can(user, action: str, obj) -> bool:
 
 def pairings_visible_to(user):
     """Agreements whose mentor or supported school is within the user's read scope."""
-    from support.models import Pairing
+    from registry.models import Pairing
 
     scope = scope_of(user)
     if scope.is_admin:
@@ -305,7 +297,7 @@ def pairings_visible_to(user):
 
 def get_pairing_for(user, pk: int, action: str = VIEW):
     """A pairing; its municipality's coordinators (those of the supported school) change it."""
-    from support.models import Pairing
+    from registry.models import Pairing
 
     pairing = Pairing.objects.select_related("mentor__municipality__region", "mentee__municipality__region")
     pairing = pairing.filter(pk=pk).first()

@@ -29,9 +29,9 @@ def build() -> None:
     from django.db import connection, transaction
 
     from accounts.models import Role, RoleAssignment, User
-    from registry.models import Listing, Municipality, Region, School, Status
+    from registry.models import Listing, Municipality, Pairing, Region, School, Status
     from reports.assessments.models import Campaign
-    from support.models import EventSchool, EventType, Pairing, SupportEvent
+    from support.models import EventSchool, EventType, SupportEvent
 
     plan_path = Path(sys.argv[1])
     participants = int(os.environ.get("BENCH_LOAD_PARTICIPANTS", "300000"))

@@ -7,8 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import Role, RoleAssignment, User
-from registry.models import Listing, Municipality, Region, School, Status
-from support.models import Pairing
+from registry.models import Listing, Municipality, Pairing, Region, School, Status
 
 SCHOOLS = 1000
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Listing, Municipality, Region, School
+from .models import Listing, Municipality, Pairing, Region, School
 
 
 @admin.register(Region)
@@ -36,3 +36,10 @@ class ListingAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "school__municipality"]
     search_fields = ["school__short_name", "basis"]
     autocomplete_fields = ["school"]
+
+
+@admin.register(Pairing)
+class PairingAdmin(SimpleHistoryAdmin):
+    list_display = ["mentee", "mentor", "agreement_number", "agreement_date", "start", "end", "status"]
+    list_filter = ["status", "mentee__municipality"]
+    autocomplete_fields = ["mentor", "mentee"]

@@ -17,7 +17,7 @@ def _of_school(obj):
 
 
 def register_models():
-    from .models import Listing, Municipality, School
+    from .models import Listing, Municipality, Pairing, School
     from .profiles import LevelResult, RiskAssessment, SchoolYearProfile, SwotItem
 
     register(Municipality, place=lambda m: (m.pk, None))
@@ -31,3 +31,5 @@ def register_models():
     )
     register(RiskAssessment, place=_of_school, url=_school_tab("risks"))
     register(SwotItem, place=_of_school, url=_school_tab("swot"))
+    # A pairing belongs where the supported school is; its page is support's (support:pairing-detail).
+    register(Pairing, place=lambda p: (p.mentee.municipality_id, p.mentee_id), url=lambda p: p.get_absolute_url())

@@ -10,7 +10,7 @@ from shnor_portal.params import parse_year
 from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
-from .models import SUPPORT_STATUSES, Listing, School, SchoolType, Status
+from .models import SUPPORT_STATUSES, Listing, Pairing, School, SchoolType, Status
 from .querysets import overlapping
 
 ALL_YEARS = "all"
@@ -162,8 +162,6 @@ class SchoolFilter(django_filters.FilterSet):
 
 def with_year(schools, year: AcademicYear | None):
     """Schools with `year_listings` and `year_mentors` of `year` (all years if None) prefetched: three queries."""
-    from support.models import Pairing
-
     listings = Listing.objects.order_by("start", "status")
     pairings = Pairing.objects.select_related("mentor").order_by("start")
     if year is not None:

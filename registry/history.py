@@ -6,6 +6,8 @@ from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
+from .models import Listing, Pairing, School
+
 
 @dataclass
 class HistoryEntry:
@@ -68,10 +70,6 @@ def _display(field, value, objects):
 
 
 def school_history(school, limit: int = 200) -> list[HistoryEntry]:
-    from support.models import Pairing
-
-    from .models import Listing, School
-
     school_records = School.history.filter(id=school.pk).select_related("history_user")
     listing_records = Listing.history.filter(school_id=school.pk).select_related("history_user")
     pairing_records = Pairing.history.filter(mentee_id=school.pk).select_related(

@@ -215,8 +215,10 @@ class Listing(models.Model):
                 )
 
 
-# Yearly profiles live in their own module; importing them here registers the models with the app.
+# Yearly profiles, the registry import and the mentor pairs live in their own modules; importing them here
+# registers the models with the app.
 from .imports.records import RegistryImport  # noqa: E402
+from .pairings import Pairing, PairingStatus  # noqa: E402
 from .profiles import LevelResult, RiskAssessment, RiskFactor, SchoolYearProfile, SwotItem  # noqa: E402
 
 __all__ = [
@@ -224,6 +226,8 @@ __all__ = [
     "LevelResult",
     "Listing",
     "Municipality",
+    "Pairing",
+    "PairingStatus",
     "Region",
     "RegistryImport",
     "RiskAssessment",

@@ -7,10 +7,9 @@ from accounts.access import listings_visible_to, municipalities_visible_to, scho
 from accounts.models import Role
 from registry.academic_year import AcademicYear
 from registry.filters import listing_years, with_year
-from registry.models import SUPPORT_STATUSES, Municipality, School, Status
+from registry.models import SUPPORT_STATUSES, Municipality, Pairing, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 from roadmaps.selectors import dashboard_summary
-from support.models import Pairing
 
 
 def dashboard_context(user, year: int | None = None) -> dict:

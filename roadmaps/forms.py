@@ -14,9 +14,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import municipalities_editable_by, scope_of
-from registry.models import Municipality, School
+from registry.models import Municipality, Pairing, PairingStatus, School
 from shnor_portal.params import parse_code, parse_pk
-from support.models import Pairing, PairingStatus
 
 from .editing import executor_schools
 from .models import Activity, Level, Plan, Section

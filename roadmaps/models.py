@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from registry.models import Municipality, School
+from registry.models import Municipality, Pairing, School
 from shnor_portal.files.models import Attachment, random_path
-from support.models import Pairing
 
 from .deadlines import Kind, Reading, read_deadline
 

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from registry.models import Municipality, School
+from registry.models import Municipality, Pairing, School
 from shnor_portal.audit.recording import record_bulk
-from support.models import Pairing
 
 from .imports import ReadPlan
 from .models import Activity, ActivityPeriod, Level, Plan, PlanStatus, Section

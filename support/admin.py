@@ -9,18 +9,10 @@ from .models import (
     EventParticipant,
     EventSchool,
     ExportLog,
-    Pairing,
     RouteStep,
     SupportEvent,
     Teacher,
 )
-
-
-@admin.register(Pairing)
-class PairingAdmin(SimpleHistoryAdmin):
-    list_display = ["mentee", "mentor", "agreement_number", "agreement_date", "start", "end", "status"]
-    list_filter = ["status", "mentee__municipality"]
-    autocomplete_fields = ["mentor", "mentee"]
 
 
 class EventSchoolInline(admin.TabularInline):

@@ -21,14 +21,12 @@ def register_models():
         EventMaterial,
         EventParticipant,
         EventSchool,
-        Pairing,
         RouteStep,
         Score,
         SupportEvent,
         Teacher,
     )
 
-    register(Pairing, place=lambda p: (p.mentee.municipality_id, p.mentee_id), url=lambda p: p.get_absolute_url())
     register(
         SupportEvent, place=lambda e: (e.municipality_id, e.organiser_school_id), url=lambda e: e.get_absolute_url()
     )

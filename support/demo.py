@@ -1,6 +1,6 @@
 from simple_history.utils import bulk_create_with_history
 
-from registry.models import Municipality, School
+from registry.models import Municipality, Pairing, School
 from shnor_portal.audit.recording import record_bulk
 from shnor_portal.demo import as_date, read_fixture, upsert
 
@@ -10,7 +10,6 @@ from .models import (
     DevelopmentRecord,
     Diagnostic,
     EventSchool,
-    Pairing,
     Rater,
     RouteStep,
     Score,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
-from registry.models import Municipality, School
+from registry.models import Municipality, Pairing, PairingStatus, School
 from shnor_portal.audit.recording import record_bulk
 from shnor_portal.files.sniff import sniff_attachment
 from shnor_portal.files.uploads import delete_after_commit, shortened_name
@@ -23,8 +23,6 @@ from .models import (
     EventParticipant,
     EventType,
     ExportKind,
-    Pairing,
-    PairingStatus,
     Rater,
     RouteStep,
     Score,

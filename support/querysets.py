@@ -1,16 +1,7 @@
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Coalesce
-
-
-class PairingQuerySet(models.QuerySet):
-    def active_on(self, day: dt.date):
-        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))
-
-    def for_school(self, school):
-        return self.filter(Q(mentor=school) | Q(mentee=school))
 
 
 class EventQuerySet(models.QuerySet):

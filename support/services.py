@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from registry.models import School
+from registry.models import Pairing, PairingStatus, School
 from shnor_portal.audit.recording import record_bulk
 
-from .models import EventSchool, Pairing, PairingStatus
+from .models import EventSchool
 
 
 def _lock_pair(mentee_id: int) -> None:

@@ -4,8 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Role, RoleAssignment, User
-from registry.models import Listing, Municipality, Region, School, SchoolType, Status
-from support.models import Pairing
+from registry.models import Listing, Municipality, Pairing, Region, School, SchoolType, Status
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -63,7 +63,8 @@ def support_object(world, kind):
 
     from django.core.files.base import ContentFile
 
-    from support.models import EventMaterial, EventSchool, Pairing, SupportEvent
+    from registry.models import Pairing
+    from support.models import EventMaterial, EventSchool, SupportEvent
 
     if kind == "pairing":
         return Pairing.objects.get(mentee=world.school)

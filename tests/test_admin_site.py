@@ -24,7 +24,7 @@ def test_a_relation_that_is_no_key_opens_an_empty_add_form(admin_client, value):
     for url in (
         reverse("admin:registry_listing_add"),
         reverse("admin:roadmaps_activity_add"),
-        reverse("admin:support_pairing_add"),
+        reverse("admin:registry_pairing_add"),
     ):
         response = client.get(url, {"school": value, "plan": value, "section": value, "mentor": value, "mentee": value})
         assert response.status_code == 200, (url, value, response.status_code)

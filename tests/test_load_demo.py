@@ -9,8 +9,7 @@ from django.test import Client
 
 from accounts.access import schools_visible_to
 from accounts.models import User
-from registry.models import Listing, Municipality, School, Status
-from support.models import Pairing
+from registry.models import Listing, Municipality, Pairing, School, Status
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "shnor-demo-2024"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from registry.imports.records import RegistryImport
+from registry.models import Pairing
 from reports.assessments.models import ResultImport
 from roadmaps.models import Evidence, PlanStatus, ReportNote, ReportStatus, Review
 from support.models import (
@@ -17,7 +18,6 @@ from support.models import (
     EventMaterial,
     EventParticipant,
     EventSchool,
-    Pairing,
     SupportEvent,
     Teacher,
 )

@@ -17,6 +17,7 @@ from ..exports import registry_workbook
 from ..filters import SchoolFilter
 from ..forms import SchoolForm
 from ..history import school_history
+from ..models import Pairing
 from ..school_page import school_page_context
 from ..selectors import ior_points, listings_of_school, risk_grid
 from .profiles import year_tab_context
@@ -71,8 +72,6 @@ def school_detail(request, code, tab="profile"):
     if tab in ("profile", "listings"):
         context["listings"] = listings_of_school(school)
     if tab == "profile":
-        from support.models import Pairing
-
         context["mentors"] = Pairing.objects.filter(mentee=school).select_related("mentor").order_by("-start")
     if tab == "history":
         context["history"] = school_history(school)

@@ -18,6 +18,7 @@ from accounts.access import (
     plans_visible_to,
     schools_editable_by,
 )
+from registry.models import Pairing
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
@@ -25,7 +26,6 @@ from shnor_portal.xlsx import xlsx_response
 from ..diagram import network_svg
 from ..exports import pairings_workbook
 from ..forms import PairingEndForm, PairingFilterForm, PairingForm, PairingRenewForm
-from ..models import Pairing
 from ..services import end_pairing, renew_pairing, save_pairing_form
 
 # roadmaps.models.Level.PAIR: support does not import the roadmaps app (roadmaps builds on support).

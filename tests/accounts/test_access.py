@@ -19,7 +19,7 @@ from accounts.access import (
     scope_of,
 )
 from accounts.models import Role, RoleAssignment
-from support.models import Pairing
+from registry.models import Pairing
 
 pytestmark = pytest.mark.django_db
 

@@ -168,7 +168,7 @@ def test_the_admin_pages_and_the_error_page_raise_no_csp_violation(
     # Forms with Django's own widgets: select2 autocompletes, calendars, raw ids, the permissions filter.
     for path in (
         "admin/registry/listing/add/",
-        "admin/support/pairing/add/",
+        "admin/registry/pairing/add/",
         "admin/roadmaps/plan/add/",
         "admin/support/exportlog/",
         f"admin/accounts/user/{administrator.pk}/change/",

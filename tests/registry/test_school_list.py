@@ -108,9 +108,8 @@ def test_it_needs_a_login(client):
 
 def _grow_registry(world, count):
     """`count` more schools with listings, pairings, profiles and risks, written in bulk."""
-    from registry.models import Listing, School
+    from registry.models import Listing, Pairing, School
     from registry.profiles import RiskAssessment, RiskFactor, SchoolYearProfile
-    from support.models import Pairing
 
     start = School.objects.count()
     schools = School.objects.bulk_create(

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.access import plans_visible_to
 from accounts.models import Role
+from registry.models import Pairing
 from roadmaps.editing import executor_schools
 from roadmaps.models import Activity, Level, Plan, Section
-from support.models import Pairing
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

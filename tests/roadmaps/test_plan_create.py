@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from registry.models import Pairing, PairingStatus
 from roadmaps.models import Activity, ActivityPeriod, Amendment, Level, Plan, PlanStatus, Section
-from support.models import Pairing, PairingStatus
 from tests.factories import PairingFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db

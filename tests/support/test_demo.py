@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from registry.models import School
-from support.models import DevelopmentRecord, Pairing, SupportEvent
+from registry.models import Pairing, School
+from support.models import DevelopmentRecord, SupportEvent
 from support.selectors import counts_by_type, schools_reached
 
 pytestmark = pytest.mark.django_db

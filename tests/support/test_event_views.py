@@ -63,7 +63,7 @@ def test_the_mentor_gets_404_for_an_event_of_a_school_it_does_not_mentor(client_
 
 
 def test_the_mentor_loses_the_events_when_the_pairing_ends(client_for, mentor, world, event):
-    from support.models import Pairing
+    from registry.models import Pairing
 
     Pairing.objects.update(end=dt.date(2021, 8, 31), status="ended")
     assert client_for(mentor).get(event.get_absolute_url()).status_code == 404

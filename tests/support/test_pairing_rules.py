@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from support.models import Pairing, PairingStatus
+from registry.models import Pairing, PairingStatus
 from support.services import end_pairing, renew_pairing
 from tests.factories import PairingFactory, SchoolFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from support.models import Pairing, PairingStatus
+from registry.models import Pairing, PairingStatus
 from tests.factories import PairingFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
