@@ -1,11 +1,12 @@
 """What each role sees first: a few numbers and the schools that need attention, all from SQL."""
 
 from registry.academic_year import AcademicYear
+from registry.access import listings_visible_to, municipalities_visible_to, schools_visible_to
 from registry.filters import listing_years, with_year
 from registry.models import SUPPORT_STATUSES, Municipality, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality
 
-from .access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
+from .access import scope_of
 from .models import Role
 
 

@@ -22,10 +22,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import can_change_plan, scope_of
+from accounts.access import scope_of
 from shnor_portal.xlsx import Column as XColumn
 from shnor_portal.xlsx import build_workbook
 
+from .access import can_change_plan
 from .evidence import MAX_FILES_PER_REPORT, check_evidence, max_bytes
 from .lifecycle import APPROVED_STATES
 from .models import Activity, Evidence, Level, ProgressReport, ReportNote, ReportStatus, Review

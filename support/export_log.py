@@ -3,7 +3,8 @@ portal: each one is logged in the request that serves the file, with who, when, 
 The log itself is read by the municipality's coordinators and the administrator.
 """
 
-from accounts.access import municipalities_editable_by, scope_of
+from accounts.access import scope_of
+from registry.access import municipalities_editable_by
 
 from .models import ExportLog
 

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import can_edit_plan, get_plan_for
 from shnor_portal.htmx import wants_fragment as is_htmx
 from shnor_portal.params import parse_pk
 
 from .. import editing
+from ..access import can_edit_plan, get_plan_for
 from ..forms import ActivityForm, PlanCreateForm, PlanEditForm, SectionForm, period_formset
 from ..models import Activity, Section
 

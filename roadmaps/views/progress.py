@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_plan_for, plans_visible_to, scope_of
+from accounts.access import scope_of
 from registry.models import Municipality, School
 from shnor_portal.htmx import render_page_or_fragment, wants_fragment
 from shnor_portal.pagination import paginate
@@ -29,6 +29,7 @@ from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import xlsx_response
 
 from .. import selectors
+from ..access import get_plan_for, plans_visible_to
 from ..evidence import evidence_response
 from ..models import Activity, Evidence, Plan, ProgressReport, ReportNote, ReportStatus, Review
 from ..progress import (

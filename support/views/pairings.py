@@ -9,19 +9,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import (
-    CHANGE,
-    can,
-    get_pairing_for,
-    municipalities_visible_to,
-    pairings_visible_to,
-    plans_visible_to,
-    schools_editable_by,
-)
+from accounts.access import CHANGE
+from registry.access import municipalities_visible_to, schools_editable_by
+from roadmaps.access import plans_visible_to  # upward (support → roadmaps): the pair's plans, see issue 13
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import can_change_pairing, get_pairing_for, pairings_visible_to
 from ..diagram import network_svg
 from ..exports import pairings_workbook
 from ..forms import PairingEndForm, PairingFilterForm, PairingForm, PairingRenewForm
@@ -84,7 +79,7 @@ def pairing_diagram(request):
 def pairing_detail(request, pk):
     pairing = get_pairing_for(request.user, pk)
     chain = Pairing.objects.filter(mentor=pairing.mentor, mentee=pairing.mentee).order_by("-start")
-    can_change = can(request.user, CHANGE, pairing)
+    can_change = can_change_pairing(request.user, pairing)
     # The pair's joint plans (roadmaps, level «pair»), as far as the user may see them.
     plans = plans_visible_to(request.user).filter(level=PAIR_LEVEL, pairing=pairing).order_by("-period_start", "title")
     context = {
