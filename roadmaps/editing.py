@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from accounts.access import scope_of
 from registry.models import School
 from shnor_portal.audit.recording import record_bulk
 
@@ -31,7 +30,6 @@ UP, DOWN = "up", "down"
 
 __all__ = [
     "EditRefused",
-    "can_create_plans",
     "clear_hand_set_periods",
     "create_plan",
     "delete_activity",
@@ -107,12 +105,6 @@ def executor_schools(plan: Plan) -> QuerySet:
         pairing = plan.pairing
         return schools.filter(pk__in=[pairing.mentor_id, pairing.mentee_id]) if pairing else schools.none()
     return schools.filter(municipality_id=plan.municipality_id)
-
-
-def can_create_plans(user) -> bool:
-    """Coordinators create plans of their municipalities; a principal creates a school plan of their school."""
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.municipalities_edit) or bool(scope.principal_schools)
 
 
 @transaction.atomic

@@ -1,20 +1,21 @@
 """Who may see and change the support app's objects: pairings, support events with their named participants and
-materials, teachers with their diagnostics.
+materials, teachers with their diagnostics, and the log of named exports.
 
 Built on accounts' `Scope` (its school rules included): a pairing is visible with either of its schools and
 changed by the coordinators of the supported school; an event is visible in its municipality and to the schools it
 is organised by or for; teachers and named participants are personal data of a school, for its principal and its
-municipality's coordinators only. Single objects end in accounts' `decide`: outside the scope a 404, visible but not
-the user's to change a 403.
+municipality's coordinators only; the log of named exports is read by those coordinators. Single objects end in
+accounts' `decide`: outside the scope a 404, visible but not the user's to change a 403.
 """
 
 from django.db.models import Q
 from django.http import Http404
 
 from accounts.access import VIEW, Scope, decide, scope_of
+from registry.access import municipalities_editable_by
 from registry.models import School
 
-from .models import EventMaterial, EventParticipant, Pairing, SupportEvent, Teacher
+from .models import EventMaterial, EventParticipant, ExportLog, Pairing, SupportEvent, Teacher
 
 # --- Pairings (agreements between a mentor school and the school it supports).
 
@@ -152,3 +153,18 @@ def get_teacher_for(user, pk: int):
     if teacher is None:
         raise Http404
     return teacher
+
+
+# --- The log of named exports (personal data leaving the portal).
+
+
+def can_read_export_log(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_edit)
+
+
+def export_logs_visible_to(user):
+    """The log rows of the municipalities the user coordinates (every row for the administrator)."""
+    if scope_of(user).is_admin:
+        return ExportLog.objects.all()
+    return ExportLog.objects.filter(municipality__in=municipalities_editable_by(user))

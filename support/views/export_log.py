@@ -9,7 +9,7 @@ from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
-from ..export_log import can_read_export_log, export_logs_visible_to
+from ..access import can_read_export_log, export_logs_visible_to
 from ..exports import export_log_workbook
 from ..forms import ExportLogFilterForm
 
