@@ -5,10 +5,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from shnor_portal.labels import choice_label
+from support.access import can_read_export_log as export_log_open_to
+from support.access import events_visible_to
 from support.exports import params_label
-
-from ..access import can_read_export_log as export_log_open_to
-from ..access import events_visible_to
 
 register = template.Library()
 
