@@ -152,7 +152,7 @@ def scope_of(user, *, today: dt.date | None = None) -> Scope:
     return scope
 
 
-# --- The one decision every app's `get_*_for` ends in.
+# --- The refusal rule the apps' `get_*_for` helpers share.
 
 
 def decide(obj, visible: bool, changeable: bool, action: str = VIEW):

@@ -9,11 +9,10 @@ municipality's coordinators review. Built on accounts' `Scope`: outside the scop
 the user may not change is a 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.access import CHANGE, VIEW, Scope, scope_of
+from accounts.access import VIEW, Scope, decide, scope_of
 
 from .models import Activity, Evidence, Level, Plan, ProgressReport
 from .selectors import reporter_ids
@@ -73,14 +72,12 @@ def get_plan_for(user, pk: int, action: str = VIEW):
     )
     if plan is None:
         raise Http404
-    if action == CHANGE and not can_change_plan(user, plan):
-        raise PermissionDenied
-    return plan
+    return decide(plan, True, can_change_plan(user, plan), action)
 
 
 # --- Activities and progress reports: seen through their plan.
 
-PLAN_SELECT = (
+_PLAN_SELECT = (
     "section__plan__municipality__region",
     "section__plan__school",
     "section__plan__pairing__mentor",
@@ -89,8 +86,9 @@ PLAN_SELECT = (
 
 
 def get_activity_for(user, pk: int) -> Activity:
+    """An activity of a visible plan (404 otherwise); whether the user may report on it is `may_report`."""
     activity = (
-        Activity.objects.select_related(*PLAN_SELECT).filter(pk=pk, section__plan__in=plans_visible_to(user)).first()
+        Activity.objects.select_related(*_PLAN_SELECT).filter(pk=pk, section__plan__in=plans_visible_to(user)).first()
     )
     if activity is None:
         raise Http404
@@ -98,8 +96,9 @@ def get_activity_for(user, pk: int) -> Activity:
 
 
 def get_report_for(user, pk: int) -> ProgressReport:
+    """A report of a visible plan whose reporter the user sees (`reporter_visible`), else a 404."""
     report = (
-        ProgressReport.objects.select_related(*(f"activity__{name}" for name in PLAN_SELECT), "school", "period")
+        ProgressReport.objects.select_related(*(f"activity__{name}" for name in _PLAN_SELECT), "school", "period")
         .filter(pk=pk, activity__section__plan__in=plans_visible_to(user))
         .first()
     )
@@ -109,6 +108,7 @@ def get_report_for(user, pk: int) -> ProgressReport:
 
 
 def get_evidence_for(user, pk: int) -> Evidence:
+    """An evidence file of a report the user sees (404 otherwise): downloads go through this, never a static URL."""
     evidence = Evidence.objects.select_related("report").filter(pk=pk).first()
     if evidence is None:
         raise Http404
