@@ -5,11 +5,11 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import listings_visible_to, municipalities_visible_to
 from shnor_portal.params import parse_year
 from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
+from .access import listings_visible_to, municipalities_visible_to
 from .models import SUPPORT_STATUSES, Listing, Pairing, School, SchoolType, Status
 from .querysets import overlapping
 

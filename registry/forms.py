@@ -3,8 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import municipalities_editable_by
-
+from .access import municipalities_editable_by
 from .models import Listing, School
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})

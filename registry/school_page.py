@@ -2,7 +2,9 @@
 that the apps above serve as fragments of their own (results, mentoring): opened without JavaScript, such a fragment
 URL is a whole school page with the same frame."""
 
-from accounts.access import CHANGE, CHANGE_PROFILE, can
+from accounts.access import CHANGE, CHANGE_PROFILE
+
+from .access import can
 
 
 def school_page_context(user, school, tab: str) -> dict:

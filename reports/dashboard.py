@@ -3,9 +3,10 @@
 It lives in the top layer because it combines every app: the registry's counts, support's pairings and the roadmaps'
 tasks."""
 
-from accounts.access import listings_visible_to, municipalities_visible_to, schools_visible_to, scope_of
+from accounts.access import scope_of
 from accounts.models import Role
 from registry.academic_year import AcademicYear
+from registry.access import listings_visible_to, municipalities_visible_to, schools_visible_to
 from registry.filters import listing_years, with_year
 from registry.models import SUPPORT_STATUSES, Municipality, Pairing, School, Status
 from registry.selectors import status_counts, status_counts_by_municipality

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import CHANGE, can, get_school_for, oversees_schools, schools_overseen_by
+from accounts.access import CHANGE
+from registry.access import can, get_school_for
 from registry.models import SUPPORT_STATUSES, Listing, School
 from registry.services.listings import save_listing_form
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
 from shnor_portal.xlsx import Column, build_workbook, xlsx_response
 
+from .access import oversees_schools, schools_overseen_by
 from .assessments.flags import LOW_RESULTS_RULES, OBJECTIVITY_RULES, load_rules, low_results, objectivity
 from .assessments.models import SchoolAggregate
 from .assessments.rules import DEFAULTS

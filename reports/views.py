@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import oversees_schools, schools_importable_by, schools_visible_to
+from registry.access import schools_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
 from shnor_portal.xlsx import xlsx_response
 
+from .access import get_result_import_for, oversees_schools, schools_importable_by
 from .assessments.models import Procedure, Recalculation, ResultImport
 from .assessments.reader import Supplied
 from .assessments.services import ImportRefused, check_upload, confirm, recalculation_status, retry
@@ -43,18 +44,6 @@ def _importer(user):
         raise PermissionDenied
 
 
-def _record_for(user, pk) -> ResultImport:
-    record = ResultImport.objects.select_related("user").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    if not (user.is_superuser or record.user_id == user.pk):
-        # Another importer's file is visible to coordinators of the same schools only.
-        schools = set(record.summary.get("school_ids", []))
-        if not schools or not schools <= set(schools_importable_by(user).values_list("pk", flat=True)):
-            raise Http404
-    return record
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def results_upload(request):
@@ -71,7 +60,7 @@ def results_upload(request):
 @login_required
 @require_GET
 def results_import(request, pk):
-    record = _record_for(request.user, pk)
+    record = get_result_import_for(request.user, pk)
     context = {"record": record, **recalculation_status(record)}
     return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
 
@@ -80,7 +69,7 @@ def results_import(request, pk):
 @require_POST
 def results_confirm(request, pk):
     _importer(request.user)
-    record = _record_for(request.user, pk)
+    record = get_result_import_for(request.user, pk)
     try:
         record = confirm(request.user, record)
     except ImportRefused:
@@ -101,7 +90,7 @@ def results_confirm(request, pk):
 @require_POST
 def results_retry(request, pk):
     _importer(request.user)
-    record = _record_for(request.user, pk)
+    record = get_result_import_for(request.user, pk)
     if record.state != ResultImport.State.COMMITTED:
         raise Http404
     job = retry(record)

@@ -16,10 +16,10 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.access import can_change_plan
 from registry.models import School
 from shnor_portal.audit.recording import record_bulk
 
+from .access import can_change_plan
 from .editing import executor_schools
 from .lifecycle import NotPermitted
 from .models import Activity, ActivityPeriod, Level, Plan, PlanStatus, Section

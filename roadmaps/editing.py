@@ -1,7 +1,7 @@
 """Editing a plan's content: the plan itself (owner, passport, period), its sections and activities, their order,
 numbers and hand-set deadlines. Every write of the editing views goes through here.
 
-Permissions are the views' business (accounts/access.py: get_plan_for, can_edit_plan), asked once more under the
+Permissions are the views' business (roadmaps/access.py: get_plan_for, can_edit_plan), asked once more under the
 plan's row lock for every write (`lock_for_editing`); these functions keep the plan consistent: deadlines re-read
 when the text they depend on changes (the activity's own, its stage's, the plan's period), orders packed depth first
 after a change of the tree, activities with progress reports never deleted, executors only schools that can report
@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from accounts.access import can_edit_plan, scope_of
 from registry.models import School
 from shnor_portal.audit.recording import record_bulk
 
+from .access import can_edit_plan
 from .deadlines import Kind, read_deadline
 from .models import Activity, Level, Plan, PlanStatus, ProgressReport, Section
 from .numbering import renumber
@@ -30,7 +30,6 @@ UP, DOWN = "up", "down"
 
 __all__ = [
     "EditRefused",
-    "can_create_plans",
     "clear_hand_set_periods",
     "create_plan",
     "delete_activity",
@@ -106,12 +105,6 @@ def executor_schools(plan: Plan) -> QuerySet:
         pairing = plan.pairing
         return schools.filter(pk__in=[pairing.mentor_id, pairing.mentee_id]) if pairing else schools.none()
     return schools.filter(municipality_id=plan.municipality_id)
-
-
-def can_create_plans(user) -> bool:
-    """Coordinators create plans of their municipalities; a principal creates a school plan of their school."""
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.municipalities_edit) or bool(scope.principal_schools)
 
 
 @transaction.atomic

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import municipalities_editable_by, scope_of
+from accounts.access import scope_of
+from registry.access import municipalities_editable_by
 from registry.models import Municipality, Pairing, PairingStatus, School
 from shnor_portal.params import parse_code, parse_pk
 

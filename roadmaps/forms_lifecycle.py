@@ -9,7 +9,8 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import municipalities_editable_by, schools_editable_by, scope_of
+from accounts.access import scope_of
+from registry.access import municipalities_editable_by, schools_editable_by
 from registry.models import School
 
 from .imports import MAX_PLAN_FILE, PlanFileRefused, read_plan_file

@@ -1,9 +1,9 @@
 """The plan's lifecycle (SPEC §2.2): черновик → на согласовании → утверждён → исполняется → завершён, with «возвращён
 на доработку». An approved plan changes only through an open amendment.
 
-`is_open_for_editing` is what the editing views and the access service ask; the transitions live here too, as
-service functions that refuse with a LifecycleError (its message in Russian) whatever is not allowed: the wrong state,
-or the wrong person (then a NotPermitted, which the views turn into a 403).
+Which states leave the content open for editing is `states.py` (the editing views and the access rules ask it);
+the transitions live here, as service functions that refuse with a LifecycleError (its message in Russian) whatever
+is not allowed: the wrong state, or the wrong person (then a NotPermitted, which the views turn into a 403).
 
 Who did each transition, and when, is the plan's simple-history: the user is set on the instance (and by the history
 middleware in a request), the comment goes in as the change reason; `approval_history` reads the status changes back.
@@ -20,15 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import can_change_plan, scope_of
+from accounts.access import scope_of
 
+from .access import can_change_plan
 from .models import Activity, Amendment, Level, Plan, PlanStatus, PlanVersion
+from .states import APPROVED_STATES, DRAFT_STATES, open_amendment
 from .versions import RestoreRefused, record_version, restore_snapshot
-
-# While a plan is in one of these states its content (passport, sections, activities) may be edited directly.
-DRAFT_STATES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
-# In these, only through an open amendment.
-APPROVED_STATES = frozenset({PlanStatus.APPROVED, PlanStatus.IN_PROGRESS})
 
 
 class LifecycleError(Exception):
@@ -42,16 +39,6 @@ class LifecycleError(Exception):
 
 class NotPermitted(LifecycleError):
     """The user may see the plan but not do this to it."""
-
-
-def open_amendment(plan: Plan) -> Amendment | None:
-    return plan.amendments.filter(status=Amendment.Status.OPEN).first()
-
-
-def is_open_for_editing(plan: Plan) -> bool:
-    if plan.status in DRAFT_STATES:
-        return True
-    return plan.status in APPROVED_STATES and open_amendment(plan) is not None
 
 
 # --- Transitions ---------------------------------------------------------------------------------------------------

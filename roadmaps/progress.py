@@ -22,15 +22,15 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import can_change_plan, scope_of
 from shnor_portal.files.uploads import delete_after_commit
 from shnor_portal.xlsx import Column as XColumn
 from shnor_portal.xlsx import build_workbook
 
+from .access import may_report, may_review
 from .evidence import MAX_FILES_PER_REPORT, check_evidence, max_bytes
-from .lifecycle import APPROVED_STATES
 from .models import Activity, Evidence, Level, ProgressReport, ReportNote, ReportStatus, Review
-from .selectors import Urgency, reporter_ids
+from .selectors import Urgency
+from .states import is_tracked
 
 OWNER = "owner"  # the reporter key of the plan's owner in URLs and forms
 
@@ -39,12 +39,7 @@ class ProgressError(Exception):
     """A report use case refused; the message says why, in Russian."""
 
 
-# --- Who may do what
-
-
-def is_tracked(plan) -> bool:
-    """Only an approved plan or one in progress takes reports and reviews."""
-    return plan.status in APPROVED_STATES
+# --- Reporters and locked reports (who may report and review: access.py)
 
 
 def owner_label(plan) -> str:
@@ -58,44 +53,9 @@ def reporter_key(school) -> str:
     return OWNER if school is None else str(school.pk)
 
 
-def may_report(user, activity, school, *, executor_ids=None) -> bool:
-    """Whether `user` reports for `school` (None = the municipality of a municipal plan) on this activity: the
-    school must be one of the activity's reporters, and the user its principal (the municipality: its coordinator);
-    the administrator reports for anyone."""
-    key = school.pk if school is not None else None
-    if key not in reporter_ids(activity, executor_ids):
-        return False
-    if key is None:
-        return can_change_plan(user, activity.section.plan)
-    scope = scope_of(user)
-    return scope.is_admin or key in scope.principal_schools
-
-
-def may_review(user, plan) -> bool:
-    """The owner municipality's coordinators (and the administrator) accept or return reports."""
-    return is_tracked(plan) and can_change_plan(user, plan)
-
-
 def is_own_report(user, report) -> bool:
     """The user wrote the report: somebody else reviews it."""
     return report.author_id is not None and report.author_id == user.pk
-
-
-def sees_every_reporter(user, plan) -> bool:
-    """Coordinators, inspectors and regional readers see every school's reports; a school sees its own."""
-    scope = scope_of(user)
-    return (
-        scope.is_admin
-        or plan.municipality_id in scope.municipalities_read
-        or plan.municipality.region_id in scope.regions_read
-    )
-
-
-def reporter_visible(user, plan, school_id) -> bool:
-    """Whether the user sees the reports of this reporter: all of them, or a school its own (and its mentees')."""
-    if sees_every_reporter(user, plan):
-        return True
-    return school_id is not None and school_id in scope_of(user).own_schools
 
 
 def is_locked(report) -> bool:

@@ -39,8 +39,8 @@ from django.utils import timezone
 
 from accounts.access import scope_of
 
-from .lifecycle import APPROVED_STATES
 from .models import ActivityPeriod, Level, ProgressReport, ReportStatus, Review, Section
+from .states import APPROVED_STATES
 
 TRACKED_STATES = tuple(sorted(APPROVED_STATES))
 PLAN = "activity__section__plan"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, import_wizard, lifecycle, plans, progress
+from .views import editing, import_wizard, lifecycle, pair_plans, plans, progress
 
 app_name = "roadmaps"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *lifecycle.urlpatterns,
     *import_wizard.urlpatterns,
     *progress.urlpatterns,
+    *pair_plans.urlpatterns,
 ]

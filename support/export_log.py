@@ -1,9 +1,7 @@
 """Exports of lists with people's names (teachers, the risk group, named participants) are personal data leaving the
 portal: each one is logged in the request that serves the file, with who, when, which list, its filters and its size.
-The log itself is read by the municipality's coordinators and the administrator.
+The log itself is read by the municipality's coordinators and the administrator (support/access.py).
 """
-
-from accounts.access import municipalities_editable_by, scope_of
 
 from .models import ExportLog
 
@@ -56,15 +54,3 @@ def log_named_export(request, *, kind, description: str, rows: int, municipality
         municipality=municipality,
         school=school,
     )
-
-
-def can_read_export_log(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.municipalities_edit)
-
-
-def export_logs_visible_to(user):
-    """The log rows of the municipalities the user coordinates (every row for the administrator)."""
-    if scope_of(user).is_admin:
-        return ExportLog.objects.all()
-    return ExportLog.objects.filter(municipality__in=municipalities_editable_by(user))

@@ -8,13 +8,15 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.access import event_target_schools_for, municipalities_editable_by, schools_editable_by, scope_of
+from accounts.access import scope_of
+from registry.access import municipalities_editable_by, schools_editable_by
 from registry.models import Municipality, Pairing, PairingStatus, School
 from shnor_portal.audit.recording import record_bulk
 from shnor_portal.files.sniff import sniff_attachment
 from shnor_portal.files.uploads import delete_after_commit, shortened_name
 from shnor_portal.widgets import use_long_selects
 
+from .access import event_target_schools_for
 from .competency import Level
 from .materials import check_size, sniff_certificate
 from .models import (

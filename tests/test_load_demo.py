@@ -7,8 +7,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.access import schools_visible_to
 from accounts.models import User
+from registry.access import schools_visible_to
 from registry.models import Listing, Municipality, Pairing, School, Status
 
 pytestmark = pytest.mark.django_db

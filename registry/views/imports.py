@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import municipalities_editable_by
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import municipalities_editable_by
 from ..imports.records import RegistryImport
 from ..imports.template import template_workbook
 from ..services.imports import ImportRefused, check_upload, confirm_import

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import CHANGE, get_listing_for, get_school_for
+from accounts.access import CHANGE
 
+from ..access import get_listing_for, get_school_for
 from ..forms import ExcludeForm, ListingForm
 from ..services.listings import exclude_listing, save_listing_form
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import CHANGE_PROFILE, get_school_for
+from accounts.access import CHANGE_PROFILE
 from shnor_portal.params import parse_year
 
 from ..academic_year import AcademicYear
+from ..access import get_school_for
 from ..profile_forms import RiskProfileForm, SwotForm, YearProfileForm, level_result_forms
 from ..profiles import Level, RiskAssessment, RiskFactor, SchoolYearProfile, SwotItem, SwotKind
 from ..selectors import profile_years

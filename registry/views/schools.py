@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import CHANGE, get_school_for, municipalities_editable_by, schools_visible_to
+from accounts.access import CHANGE
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import get_school_for, municipalities_editable_by, schools_visible_to
 from ..charts import line_chart
 from ..exports import registry_workbook
 from ..filters import SchoolFilter

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.access import schools_importable_by
 from shnor_portal.files.limits import MAX_UPLOAD, too_large_message
 from shnor_portal.files.refusals import ImportRefused
 from shnor_portal.files.uploads import compress_stored, is_too_large, remove_with_files, save_compressed
 
+from ..access import schools_importable_by
 from ..tasks import enqueue_recalculation, send_recalculation, waiting_for_queue
 from .aggregates import recalculate
 from .commit import import_file

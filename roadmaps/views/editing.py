@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import can_edit_plan, get_plan_for
 from shnor_portal.htmx import wants_fragment as is_htmx
 from shnor_portal.params import parse_pk
 
 from .. import editing
+from ..access import can_create_plans, can_edit_plan, get_plan_for
 from ..forms import ActivityForm, PlanCreateForm, PlanEditForm, SectionForm, period_formset
 from ..models import Activity, Section
 
@@ -188,7 +188,7 @@ def _form_response(request, plan, fragment: str, context: dict, title: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    if not editing.can_create_plans(request.user):
+    if not can_create_plans(request.user):
         raise PermissionDenied
     form = PlanCreateForm(request.POST or None, user=request.user)
     if request.method == "GET":

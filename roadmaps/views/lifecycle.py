@@ -14,11 +14,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import can_change_plan, get_plan_for
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import Column, build_workbook, xlsx_response
 
+from ..access import can_change_plan, get_plan_for
 from ..copying import copy_for_schools, copy_plan
 from ..exports import plan_workbook
 from ..forms_lifecycle import (

@@ -4,19 +4,14 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.access import (
-    can_change_plan,
-    can_edit_plan,
-    get_plan_for,
-    municipalities_visible_to,
-    plans_visible_to,
-)
+from registry.access import municipalities_visible_to
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import can_change_plan, can_create_plans, can_edit_plan, get_plan_for, plans_visible_to
 from ..deadlines import Kind
-from ..editing import can_create_plans, plan_sections
+from ..editing import plan_sections
 from ..exports import plan_workbook, plans_workbook
 from ..models import Level, PlanStatus
 from .editing import table_context

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import get_plan_for, plans_visible_to, scope_of
+from accounts.access import scope_of
 from registry.models import Municipality, School
 from shnor_portal.htmx import render_page_or_fragment, wants_fragment
 from shnor_portal.pagination import paginate
@@ -29,7 +29,18 @@ from shnor_portal.params import parse_pk
 from shnor_portal.xlsx import xlsx_response
 
 from .. import selectors
-from ..models import Activity, Evidence, Plan, ProgressReport, ReportNote, ReportStatus, Review
+from ..access import (
+    get_activity_for,
+    get_evidence_for,
+    get_plan_for,
+    get_report_for,
+    may_report,
+    may_review,
+    plans_visible_to,
+    reporter_visible,
+    sees_every_reporter,
+)
+from ..models import Plan, ProgressReport, ReportNote, ReportStatus, Review
 from ..progress import (
     OWNER,
     AnswerForm,
@@ -39,59 +50,20 @@ from ..progress import (
     answer_report,
     is_locked,
     is_own_report,
-    is_tracked,
-    may_report,
-    may_review,
     owner_label,
     remove_evidence,
     reporter_key,
-    reporter_visible,
     review_report,
     reviews_workbook,
-    sees_every_reporter,
     submit_report,
     tasks_workbook,
 )
 from ..selectors import Urgency, reporters_of
+from ..states import is_tracked
 from .editing import reload_when_refused
 
 PAGE_SIZE = getattr(settings, "ROADMAPS_PAGE_SIZE", 25)
 OVERDUE_PAGE_SIZE = 100
-PLAN_SELECT = (
-    "section__plan__municipality__region",
-    "section__plan__school",
-    "section__plan__pairing__mentor",
-    "section__plan__pairing__mentee",
-)
-# --- Objects through the access service
-
-
-def _activity_for(user, pk: int) -> Activity:
-    activity = (
-        Activity.objects.select_related(*PLAN_SELECT).filter(pk=pk, section__plan__in=plans_visible_to(user)).first()
-    )
-    if activity is None:
-        raise Http404
-    return activity
-
-
-def _report_for(user, pk: int) -> ProgressReport:
-    report = (
-        ProgressReport.objects.select_related(*(f"activity__{name}" for name in PLAN_SELECT), "school", "period")
-        .filter(pk=pk, activity__section__plan__in=plans_visible_to(user))
-        .first()
-    )
-    if report is None or not reporter_visible(user, report.activity.section.plan, report.school_id):
-        raise Http404
-    return report
-
-
-def _evidence_for(user, pk: int) -> Evidence:
-    evidence = Evidence.objects.select_related("report").filter(pk=pk).first()
-    if evidence is None:
-        raise Http404
-    evidence.report = _report_for(user, evidence.report_id)
-    return evidence
 
 
 def _id_or_404(value) -> int:
@@ -254,14 +226,14 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
 @login_required
 @require_GET
 def activity_detail(request, pk: int):
-    activity = _activity_for(request.user, pk)
+    activity = get_activity_for(request.user, pk)
     return render(request, "roadmaps/progress/activity.html", _activity_context(request, activity))
 
 
 @login_required
 @require_POST
 def activity_report(request, pk: int):
-    activity = _activity_for(request.user, pk)
+    activity = get_activity_for(request.user, pk)
     plan = activity.section.plan
     executors = list(activity.executors.order_by("short_name"))
     executor_ids = {school.pk for school in executors}
@@ -298,7 +270,7 @@ def activity_report(request, pk: int):
 @reload_when_refused
 @require_POST
 def report_review(request, pk: int):
-    report = _report_for(request.user, pk)
+    report = get_report_for(request.user, pk)
     activity = report.activity
     if not may_review(request.user, activity.section.plan):
         raise PermissionDenied
@@ -338,7 +310,7 @@ def report_review(request, pk: int):
 @login_required
 @require_POST
 def report_answer(request, pk: int):
-    report = _report_for(request.user, pk)
+    report = get_report_for(request.user, pk)
     activity = report.activity
     if not is_tracked(activity.section.plan) or not may_report(request.user, activity, report.school):
         raise PermissionDenied
@@ -361,13 +333,13 @@ def report_answer(request, pk: int):
 @login_required
 @require_GET
 def evidence_download(request, pk: int):
-    return _evidence_for(request.user, pk).download()
+    return get_evidence_for(request.user, pk).download()
 
 
 @login_required
 @require_POST
 def evidence_delete(request, pk: int):
-    evidence = _evidence_for(request.user, pk)
+    evidence = get_evidence_for(request.user, pk)
     report = evidence.report
     if not may_report(request.user, report.activity, report.school) or is_locked(report):
         raise PermissionDenied

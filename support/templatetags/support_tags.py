@@ -4,9 +4,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from accounts.access import events_visible_to
 from shnor_portal.labels import choice_label
-from support.export_log import can_read_export_log as export_log_open_to
+from support.access import can_read_export_log as export_log_open_to
+from support.access import events_visible_to
 from support.exports import params_label
 
 register = template.Library()

@@ -15,23 +15,22 @@ from django.utils.dates import MONTHS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import (
-    CHANGE,
-    can_change_event,
-    can_record_events,
-    events_visible_to,
-    get_event_for,
-    get_material_for,
-    named_participants_visible_to,
-    schools_visible_to,
-    scope_of,
-)
+from accounts.access import CHANGE, scope_of
+from registry.access import schools_visible_to
 from registry.models import School
 from shnor_portal.files.uploads import shortened_name
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import (
+    can_change_event,
+    can_record_events,
+    events_visible_to,
+    get_event_for,
+    get_material_for,
+    named_participants_visible_to,
+)
 from ..export_log import log_named_export
 from ..exports import events_workbook, participants_workbook
 from ..forms import EventFilterForm, EventForm, MaterialForm, ParticipantCountsForm, ParticipantForm

@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.access import municipalities_editable_by
+from registry.access import municipalities_editable_by
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
-from ..export_log import can_read_export_log, export_logs_visible_to
+from ..access import can_read_export_log, export_logs_visible_to
 from ..exports import export_log_workbook
 from ..forms import ExportLogFilterForm
 

@@ -3,33 +3,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import (
-    CHANGE,
-    can,
-    get_pairing_for,
-    municipalities_visible_to,
-    pairings_visible_to,
-    plans_visible_to,
-    schools_editable_by,
-)
+from accounts.access import CHANGE
+from registry.access import municipalities_visible_to, schools_editable_by
 from registry.models import Pairing
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import can_change_pairing, get_pairing_for, pairings_visible_to
 from ..diagram import network_svg
 from ..exports import pairings_workbook
 from ..forms import PairingEndForm, PairingFilterForm, PairingForm, PairingRenewForm
 from ..services import end_pairing, renew_pairing, save_pairing_form
-
-# roadmaps.models.Level.PAIR: support does not import the roadmaps app (roadmaps builds on support).
-PAIR_LEVEL = "pair"
 
 
 def _filtered(request):
@@ -84,21 +73,8 @@ def pairing_diagram(request):
 def pairing_detail(request, pk):
     pairing = get_pairing_for(request.user, pk)
     chain = Pairing.objects.filter(mentor=pairing.mentor, mentee=pairing.mentee).order_by("-start")
-    can_change = can(request.user, CHANGE, pairing)
-    # The pair's joint plans (roadmaps, level «pair»), as far as the user may see them.
-    plans = plans_visible_to(request.user).filter(level=PAIR_LEVEL, pairing=pairing).order_by("-period_start", "title")
-    context = {
-        "pairing": pairing,
-        "agreements": chain,
-        "can_change": can_change,
-        "plans": plans,
-        # A plain path: the plan form of the roadmaps app reads ?level=pair&pairing=<id>.
-        "new_plan_url": (
-            f"{reverse('roadmaps:plan-list')}new/?{urlencode({'level': PAIR_LEVEL, 'pairing': pairing.pk})}"
-            if can_change
-            else ""
-        ),
-    }
+    can_change = can_change_pairing(request.user, pairing)
+    context = {"pairing": pairing, "agreements": chain, "can_change": can_change}
     return render(request, "support/pairing/detail.html", context)
 
 

@@ -5,7 +5,7 @@ a whole school page."""
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_GET
 
-from accounts.access import get_school_for
+from registry.access import get_school_for
 from registry.models import Pairing
 from registry.school_page import school_page_context
 from shnor_portal.htmx import render_page_or_fragment

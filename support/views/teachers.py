@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import can_keep_teachers, get_school_for, get_teacher_for
+from registry.access import get_school_for
 from shnor_portal.files.serving import attachment_response
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
+from ..access import can_keep_teachers, get_teacher_for
 from ..competency import latest_diagnostics, results_of
 from ..export_log import applied_filters, log_named_export
 from ..exports import competency_workbook, risk_group_workbook, teachers_workbook

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.access import (
-    CHANGE,
-    VIEW,
+from accounts.access import CHANGE, VIEW, scope_of
+from accounts.models import Role, RoleAssignment
+from registry.access import (
     can,
     get_listing_for,
     get_municipality_for,
@@ -16,9 +16,7 @@ from accounts.access import (
     municipalities_visible_to,
     schools_editable_by,
     schools_visible_to,
-    scope_of,
 )
-from accounts.models import Role, RoleAssignment
 from registry.models import Pairing
 
 pytestmark = pytest.mark.django_db

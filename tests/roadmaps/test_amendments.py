@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.access import can_edit_plan
 from roadmaps import lifecycle
+from roadmaps.access import can_edit_plan
 from roadmaps.lifecycle import LifecycleError, NotPermitted
 from roadmaps.models import Activity, ActivityPeriod, Amendment, Plan, PlanStatus, ProgressReport, Section
 from roadmaps.versions import compare, take_snapshot

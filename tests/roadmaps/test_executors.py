@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.access import plans_visible_to
 from accounts.models import Role
 from registry.models import Pairing
+from roadmaps.access import plans_visible_to
 from roadmaps.editing import executor_schools
 from roadmaps.models import Activity, Level, Plan, Section
 from tests.factories import user_with_role

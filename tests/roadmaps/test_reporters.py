@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import Pairing
+from roadmaps.access import may_report
 from roadmaps.models import Level, Plan, PlanStatus, ProgressReport
-from roadmaps.progress import may_report
 from roadmaps.reminders import send_reminders
 from roadmaps.selectors import due_items, reporter_ids, reporters_of, tasks_for
 

@@ -226,7 +226,10 @@ def test_the_detail_lists_the_joint_plans_of_this_pairing(client_for, coordinato
     other_pair = PairingFactory(mentor=world.mentor_school, mentee=world.second_school)
     pair_plan(other_pair, "План другой пары")
     for user in (coordinator, mentor, principal):
-        response = client_for(user).get(pairing.get_absolute_url())
+        # The pairing page loads the pair's plans from roadmaps (they are its data), as an htmx fragment.
+        page = client_for(user).get(pairing.get_absolute_url()).content.decode()
+        assert f'hx-get="{plans_url(pairing)}"' in page
+        response = client_for(user).get(plans_url(pairing), headers={"HX-Request": "true"})
         assert list(response.context["plans"]) == [plan]
         html = response.content.decode()
         assert reverse("roadmaps:plan-detail", args=[plan.pk]) in html and "План другой пары" not in html
@@ -234,11 +237,31 @@ def test_the_detail_lists_the_joint_plans_of_this_pairing(client_for, coordinato
 
 def test_only_the_coordinator_gets_the_link_to_a_new_joint_plan(client_for, coordinator, mentor, inspector, pairing):
     link = f"/roadmaps/new/?level=pair&amp;pairing={pairing.pk}"
-    page = client_for(coordinator).get(pairing.get_absolute_url())
+    page = client_for(coordinator).get(plans_url(pairing))
     assert link in page.content.decode() and "Создать совместный план" in page.content.decode()
     assert "Пока у пары нет совместного плана." in page.content.decode()
     for reader in (mentor, inspector):
-        assert link not in client_for(reader).get(pairing.get_absolute_url()).content.decode()
+        assert link not in client_for(reader).get(plans_url(pairing)).content.decode()
+
+
+def test_the_pair_plans_without_javascript_are_a_page_and_outside_scope_a_404(
+    client_for, coordinator, other_coordinator, pairing, django_assert_max_num_queries
+):
+    plan = pair_plan(pairing, "Совместный план")
+    html = client_for(coordinator).get(plans_url(pairing)).content.decode()
+    assert "<html" in html and plan.title in html and pairing.get_absolute_url() in html
+    client = client_for(coordinator)
+    for title in ("Ещё один план", "И ещё один"):
+        pair_plan(pairing, title)
+    with django_assert_max_num_queries(6):
+        fragment = client.get(plans_url(pairing), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and plan.title in fragment and "И ещё один" in fragment
+    assert client_for(other_coordinator).get(plans_url(pairing)).status_code == 404
+    assert client_for(coordinator).post(plans_url(pairing)).status_code == 405
+
+
+def plans_url(pairing):
+    return reverse("roadmaps:pairing-plans", args=[pairing.pk])
 
 
 def test_it_shows_each_pairing_status_as_a_badge_of_its_colour(client_for, coordinator, world, pairing):
