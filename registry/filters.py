@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import listings_visible_to, municipalities_visible_to
 from shnor_portal.params import parse_year
+from shnor_portal.periods import overlapping
 from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
 from .models import SUPPORT_STATUSES, Listing, School, SchoolType, Status
-from .querysets import overlapping
 
 ALL_YEARS = "all"
 
