@@ -125,6 +125,10 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
 
 
+# The number column as legal-database exports of orders write it, with a Latin N for «№»: «N п/п», «N N п.п», «NN».
+# A Cyrillic «Н» counts only before «п/п»: alone it could be a column's own abbreviation.
+NUMBER_LABEL = re.compile(r"^n(?:\s*n)?(?:\s*п\s*[/.]\s*п)?$|^н(?:\s*н)?\s*п\s*[/.]\s*п$")
+
 # Columns of a report on the plan, not of the plan: «Срок (факт)», «Достигнутый результат», «Отметка о выполнении».
 REPORT_COLUMN = re.compile(r"\bфакт\b|фактическ|достигнут|исполнено|отметка|информация о (?:вы|ис)полнении|примечани")
 
@@ -136,7 +140,7 @@ def column_role(text: str) -> str | None:
         return None
     if re.search(r":\s*\S", t):
         return None  # a passport's value («Сроки реализации программы: 2024-2025»), not a column's label
-    if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"}:
+    if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"} or NUMBER_LABEL.match(t):
         return NUMBER
     if t.startswith(("срок", "дата", "период", "время проведения", "когда")):
         return DEADLINE
