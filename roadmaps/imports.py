@@ -82,7 +82,7 @@ class ReadPlan:
         return sum(len(s.activities) for s in self.sections)
 
     def as_json(self, start: dt.date, end: dt.date) -> dict:
-        """What was read, with the deadline readings for the plan period (SPEC §5): an activity without a deadline
+        """What was read, with the deadline readings for the plan period: an activity without a deadline
         of its own is read by its stage's deadline, exactly as the imported plan reads it (Activity.apply_reading)."""
         sections = []
         for section in self.sections:
