@@ -34,7 +34,7 @@ help:
 	@echo "make bench  — benchmarks of bench/ (results go to README)"
 	@echo "make backup — database of DATABASE_URL + media into BACKUP_DIR (default var/backups/<UTC time>)"
 	@echo "make restore — restore BACKUP=folder (default the newest in var/backups) after checking its checksums"
-	@echo "make clean  — remove .venv, db.sqlite3 and var/ except var/backups"
+	@echo "make clean  — remove .venv, db.sqlite3 and var/ (media, static, mail); var/backups is kept"
 	@echo "make bench-load — 50 users against gunicorn, per page median, p95, failures, CPU ms (README)"
 
 setup: debian-packages $(STAMP) messages
@@ -64,6 +64,7 @@ demo: setup
 services:
 	@bash scripts/services.sh "$(TEST_DATABASE_URL)"
 
+# .pre-commit-config.yaml runs these same commands before each commit (`pre-commit install`); a test keeps them equal.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -97,7 +98,8 @@ backup: setup
 restore: setup
 	$(EMBEDDED) $(BIN)/python manage.py restore $(if $(BACKUP),"$(BACKUP)")
 
-# var/ holds the built static files, uploads and mail of a local run; backups stay (delete var/backups yourself).
+# var/ holds what a local run makes: var/media (uploads), var/static (collectstatic), var/mail; all of it goes.
+# var/backups stays on purpose, as the help says: clean must never destroy a backup (delete it yourself).
 clean:
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3
 	@if [ -d var ]; then find var -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} +; fi

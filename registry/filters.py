@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shnor_portal.params import parse_year
+from shnor_portal.periods import overlapping
 from shnor_portal.widgets import use_long_selects
 
 from .academic_year import AcademicYear
 from .access import listings_visible_to, municipalities_visible_to
 from .models import SUPPORT_STATUSES, Listing, Pairing, School, SchoolType, Status
-from .querysets import overlapping
 
 ALL_YEARS = "all"
 

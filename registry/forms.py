@@ -1,12 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shnor_portal.forms import DATE_INPUT, form_helper
+
 from .access import municipalities_editable_by
 from .models import Listing, School
-
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class SchoolForm(forms.ModelForm):
@@ -38,9 +37,7 @@ class SchoolForm(forms.ModelForm):
         if self.instance.pk:
             # The code is used in imports and URLs: it does not change once the school exists.
             self.fields["code"].disabled = True
-        self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Row(
                 Column("municipality", css_class="col-md-6"),
                 Column("code", css_class="col-md-3"),
@@ -65,9 +62,7 @@ class ListingForm(forms.ModelForm):
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Row(
                 Column("status", css_class="col-md-4"),
                 Column("start", css_class="col-md-4"),
@@ -98,8 +93,7 @@ class ExcludeForm(forms.Form):
     def __init__(self, *args, listing: Listing, **kwargs):
         super().__init__(*args, **kwargs)
         self.listing = listing
-        self.helper = FormHelper()
-        self.helper.attrs = {"novalidate": ""}
+        self.helper = form_helper()
         self.helper.add_input(Submit("save", _("Exclude")))
 
     def clean_end(self):

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from shnor_portal.periods import overlapping
 
 from .querysets import ListingQuerySet, SchoolQuerySet
 
@@ -203,8 +203,7 @@ class Listing(models.Model):
             clash = (
                 Listing.objects.filter(school_id=self.school_id, status=self.status)
                 .exclude(pk=self.pk)
-                .filter(start__lte=self.end or dt.date.max)
-                .filter(Q(end__isnull=True) | Q(end__gte=self.start))
+                .filter(overlapping(self.start, self.end))
             )
             if clash.exists():
                 raise ValidationError(

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shnor_portal.periods import overlapping
+
 from .models import School, SupportModel
 
 
@@ -32,7 +34,7 @@ class PairingStatus(models.TextChoices):
 
 class PairingQuerySet(models.QuerySet):
     def active_on(self, day: dt.date):
-        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))
+        return self.filter(overlapping(day, day))
 
     def for_school(self, school):
         return self.filter(Q(mentor=school) | Q(mentee=school))
@@ -141,14 +143,13 @@ class Pairing(models.Model):
             if mentor.municipality.region_id != mentee.municipality.region_id:
                 raise ValidationError({"mentor": _("A mentor from another municipality must be of the same region.")})
         if self.start:
-            overlapping = (
+            other = (
                 Pairing.objects.filter(mentor_id=self.mentor_id, mentee_id=self.mentee_id)
                 .exclude(pk=self.pk)
-                .filter(Q(end__isnull=True) | Q(end__gte=self.start))
+                .filter(overlapping(self.start, self.end))
+                .order_by("start")
+                .first()
             )
-            if self.end:
-                overlapping = overlapping.filter(start__lte=self.end)
-            other = overlapping.order_by("start").first()
             if other:
                 raise ValidationError(
                     {

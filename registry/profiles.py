@@ -235,7 +235,7 @@ class RiskFactorQuerySet(models.QuerySet):
 
 
 class RiskFactor(models.Model):
-    """A factor of the federal «500+» risk profile (REFERENCE.md §1), versioned by the years it is valid."""
+    """A factor of the federal «500+» risk profile (docs/identification.md), versioned by the years it is valid."""
 
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=300)

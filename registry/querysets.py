@@ -3,12 +3,9 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from shnor_portal.periods import overlapping
+
 from .academic_year import AcademicYear
-
-
-def overlapping(start: dt.date, end: dt.date, prefix: str = "") -> Q:
-    """Rows whose [start, end] period (end may be open) overlaps [start, end]."""
-    return Q(**{f"{prefix}start__lte": end}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start}))
 
 
 class SchoolQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""Shares as INDICATORS.md defines them: numerator / denominator × 100, half-up to one decimal, from exact counts."""
+"""Shares as docs/indicators.md defines them: numerator / denominator × 100, half-up to one decimal, from exact
+counts."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

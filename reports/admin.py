@@ -10,7 +10,7 @@ from .assessments.rules import DEFAULTS, FlagRule
 
 
 class FlagRuleForm(forms.ModelForm):
-    """The parameters of a rule as typed fields (one per parameter of REFERENCE.md), stored as JSON."""
+    """The parameters of a rule as typed fields (one per parameter of docs/identification.md), stored as JSON."""
 
     parameter_names: tuple[str, ...] = ()
 

@@ -49,7 +49,7 @@ PUBLISHED_FIELDS = (
 
 
 def load_published(tally: Tally) -> None:
-    """The results seed 004 publishes for the Октябрьский ШНОР (DEMO.md), as written."""
+    """The results seed 004 publishes for the Октябрьский ШНОР (docs/demo.md), as written."""
     subjects = {subject.name: subject for subject in Subject.objects.all()}
     for block in read_fixture("published_results.yaml"):
         school = School.objects.get(code=block["school"])

@@ -1,4 +1,4 @@
-"""The demo world of DEMO.md, app by app in the order of the layers: each app's own demo module loads its data, and
+"""The demo world of docs/demo.md, app by app in the order of the layers: each app's own demo module loads its data, and
 only this top layer, which may import every app, knows them all."""
 
 from accounts import demo as accounts_demo

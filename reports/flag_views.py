@@ -1,4 +1,4 @@
-"""The flag page of assessment results (REFERENCE.md §2–3): low-results identification and objectivity risk.
+"""The flag page of assessment results (docs/identification.md): low-results identification and objectivity risk.
 
 Flags only propose: a municipal coordinator may include a flagged school in the registry through the registry's
 own listing form and service, with the basis of the order; nothing is applied automatically.
@@ -32,7 +32,7 @@ TABS = ("low", "objectivity")
 
 
 def _rules_summary(rules):
-    """[(code, rule or None, [(label, value)])] in the order of REFERENCE.md, for the page's legend."""
+    """[(code, rule or None, [(label, value)])] in the order of docs/identification.md, for the page's legend."""
     summary = []
     for code in (*LOW_RESULTS_RULES, *OBJECTIVITY_RULES):
         rule = rules.get(code)

@@ -9,4 +9,4 @@ from .assessments.models import (  # noqa: F401 — models of the reports app li
     SchoolAggregate,
     Subject,
 )
-from .assessments.rules import FlagRule  # noqa: F401 — identification rules (REFERENCE.md §2–3)
+from .assessments.rules import FlagRule  # noqa: F401 — identification rules (docs/identification.md)

@@ -1,5 +1,5 @@
 """Reading a deadline as written in a plan («Октябрь-ноябрь 2020г», «4 квартал 2024 гола», «Ежегодно») into a kind
-and periods, by the table «Reading a deadline» of SPEC §2.2.
+and periods, by the table of docs/deadlines.md.
 
 The text itself is never changed: the reading sits beside it. Periods are relative to the plan's period
 [P_start, P_end]; dated periods are never moved to fit the plan, a period outside it is flagged instead.

@@ -1,4 +1,4 @@
-"""Demo plans of DEMO.md «Plans»: the seeds' plans (fixtures/demo/plans.yaml) and the Октябрьский school plans with
+"""Demo plans (docs/demo.md): the seeds' plans (fixtures/demo/plans.yaml) and the Октябрьский school plans with
 their progress reports (fixtures/demo/oktyabrsky.yaml). Idempotent, writing only what differs; deterministic (every
 timestamp comes from the fixture)."""
 

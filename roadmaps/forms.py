@@ -6,8 +6,7 @@ cases that save them live in roadmaps/editing.py.
 
 import datetime as dt
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row, Submit
 from django import forms
 from django.db.models import Q
 from django.utils.text import capfirst
@@ -16,36 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import scope_of
 from registry.access import municipalities_editable_by
 from registry.models import Municipality, Pairing, PairingStatus, School
+from shnor_portal.forms import DATE_INPUT, SchoolChoiceField, SchoolsField, form_helper
 from shnor_portal.params import parse_code, parse_pk
 
 from .editing import executor_schools
 from .models import Activity, Level, Plan, Section
 from .periods import period_errors
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 PASSPORT = ["normative_basis", "developers", "executors", "goal", "tasks", "expected_results", "timeframe", "control"]
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
-    helper.layout = Layout(*layout)
-    return helper
-
-
-class SchoolChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.short_name} ({obj.municipality.name})"
 
 
 class PairingChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.mentor.short_name} → {obj.mentee.short_name} ({obj.period_label})"
-
-
-class SchoolsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.short_name
 
 
 def _passport_widgets() -> dict:
@@ -118,7 +100,7 @@ class PlanCreateForm(forms.ModelForm):
         owner = [
             Column(name, css_class="col-md-4") for name in ("municipality", "school", "pairing") if name in self.fields
         ]
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("level", css_class="col-md-4")),
             Row(*owner),
             *_passport_layout(),
@@ -198,7 +180,7 @@ class PlanEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(*_passport_layout(), Submit("save", _("Save")))
+        self.helper = form_helper(*_passport_layout(), Submit("save", _("Save")))
 
     def clean(self):
         data = super().clean()

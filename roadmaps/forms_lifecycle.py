@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Field, Row, Submit
 from django import forms
 from django.utils.html import escape
 from django.utils.text import capfirst
@@ -12,23 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import scope_of
 from registry.access import municipalities_editable_by, schools_editable_by
 from registry.models import School
+from shnor_portal.forms import DATE_INPUT, SchoolsField, form_helper
 
 from .imports import MAX_PLAN_FILE, PlanFileRefused, read_plan_file
 from .lifecycle import APPROVE, COMPLETE, RETURN, START, SUBMIT, TRANSITIONS
 from .models import Level
 from .periods import FIRST_YEAR, LAST_YEAR, period_errors, years_errors, years_later
-
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def _helper(action: str | None, *layout) -> FormHelper:
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
-    if action:
-        helper.form_action = action
-    helper.layout = Layout(*layout)
-    return helper
-
 
 # --- Transitions ---------------------------------------------------------------------------------------------------
 
@@ -40,7 +28,7 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, "comment", Submit("go", TRANSITIONS[SUBMIT].label))
+        self.helper = form_helper("comment", Submit("go", TRANSITIONS[SUBMIT].label), action=action)
 
 
 class ReturnForm(forms.Form):
@@ -52,7 +40,9 @@ class ReturnForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, "comment", Submit("go", TRANSITIONS[RETURN].label, css_class="btn-warning"))
+        self.helper = form_helper(
+            "comment", Submit("go", TRANSITIONS[RETURN].label, css_class="btn-warning"), action=action
+        )
 
 
 class ApproveForm(forms.Form):
@@ -75,11 +65,11 @@ class ApproveForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            action,
+        self.helper = form_helper(
             Row(Column("approval_number", css_class="col-md-6"), Column("approval_date", css_class="col-md-6")),
             "approved_by",
             Submit("go", TRANSITIONS[APPROVE].label, css_class="btn-success"),
+            action=action,
         )
 
 
@@ -88,7 +78,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, label="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, Submit("go", label))
+        self.helper = form_helper(Submit("go", label), action=action)
 
 
 TRANSITION_FORMS = {
@@ -119,7 +109,7 @@ class AmendmentOpenForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, "reason", Submit("go", _("Open an amendment")))
+        self.helper = form_helper("reason", Submit("go", _("Open an amendment")), action=action)
 
 
 class AmendmentApplyForm(forms.Form):
@@ -128,10 +118,10 @@ class AmendmentApplyForm(forms.Form):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            action,
+        self.helper = form_helper(
             Row(Column("order_number", css_class="col-md-6"), Column("order_date", css_class="col-md-6")),
             Submit("go", _("Apply the changes"), css_class="btn-success"),
+            action=action,
         )
 
     def clean(self):
@@ -144,7 +134,7 @@ class AmendmentApplyForm(forms.Form):
 class AmendmentWithdrawForm(forms.Form):
     def __init__(self, *args, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, Submit("go", _("Withdraw the amendment"), css_class="btn-danger"))
+        self.helper = form_helper(Submit("go", _("Withdraw the amendment"), css_class="btn-danger"), action=action)
 
 
 # --- Copies --------------------------------------------------------------------------------------------------------
@@ -173,7 +163,7 @@ class CopyForm(forms.Form):
         self.initial.setdefault("period_start", start)
         self.initial.setdefault("period_end", end)
         self.initial.setdefault("shift_years", shift)
-        self.helper = _helper(None, *self.layout_fields(), Submit("go", self.submit_label))
+        self.helper = form_helper(*self.layout_fields(), Submit("go", self.submit_label))
 
     def default_period(self, plan) -> tuple[dt.date, dt.date, bool]:
         """The period right after the plan's, as long as it; its years shifted."""
@@ -195,13 +185,8 @@ class CopyForm(forms.Form):
         return data
 
 
-class SchoolChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.short_name
-
-
 class SchoolsCopyForm(CopyForm):
-    schools = SchoolChoices(
+    schools = SchoolsField(
         label=_("Schools of the plan's municipality"),
         queryset=School.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -268,8 +253,7 @@ class PlanImportForm(forms.Form):
         if kept_name:
             self.show_kept(kept_name)
         self.content: bytes | None = None  # the bytes of a newly chosen file
-        self.helper = _helper(
-            None,
+        self.helper = form_helper(
             "file",
             "upload",
             Row(Column("owner", css_class="col-md-8"), Column("level", css_class="col-md-4")),

@@ -84,7 +84,7 @@ class ReadPlan:
         return sum(len(s.activities) for s in self.sections)
 
     def as_json(self, start: dt.date, end: dt.date) -> dict:
-        """What was read, with the deadline readings for the plan period (SPEC §5): an activity without a deadline
+        """What was read, with the deadline readings for the plan period: an activity without a deadline
         of its own is read by its stage's deadline, exactly as the imported plan reads it (Activity.apply_reading)."""
         sections = []
         for section in self.sections:
@@ -127,6 +127,10 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("ё", "е")).strip(" :.")
 
 
+# The number column as legal-database exports of orders write it, with a Latin N for «№»: «N п/п», «N N п.п», «NN».
+# A Cyrillic «Н» counts only before «п/п»: alone it could be a column's own abbreviation.
+NUMBER_LABEL = re.compile(r"^n(?:\s*n)?(?:\s*п\s*[/.]\s*п)?$|^н(?:\s*н)?\s*п\s*[/.]\s*п$")
+
 # Columns of a report on the plan, not of the plan: «Срок (факт)», «Достигнутый результат», «Отметка о выполнении».
 REPORT_COLUMN = re.compile(r"\bфакт\b|фактическ|достигнут|исполнено|отметка|информация о (?:вы|ис)полнении|примечани")
 
@@ -138,7 +142,7 @@ def column_role(text: str) -> str | None:
         return None
     if re.search(r":\s*\S", t):
         return None  # a passport's value («Сроки реализации программы: 2024-2025»), not a column's label
-    if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"}:
+    if t.startswith(("№", "n п/п", "no", "номер")) or t in {"п/п", "n", "#"} or NUMBER_LABEL.match(t):
         return NUMBER
     if t.startswith(("срок", "дата", "период", "время проведения", "когда")):
         return DEADLINE

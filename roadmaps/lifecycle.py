@@ -1,4 +1,4 @@
-"""The plan's lifecycle (SPEC §2.2): черновик → на согласовании → утверждён → исполняется → завершён, with «возвращён
+"""The plan's lifecycle: черновик → на согласовании → утверждён → исполняется → завершён, with «возвращён
 на доработку». An approved plan changes only through an open amendment.
 
 Which states leave the content open for editing is `states.py` (the editing views and the access rules ask it);

@@ -41,7 +41,7 @@ class Plan(models.Model):
     """План мероприятий / дорожная карта / программа of one owner for a period."""
 
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.MUNICIPAL)
-    # Every plan belongs to a municipality (SPEC §1): the owner's for municipal plans, the school's otherwise.
+    # Every plan belongs to a municipality: the owner's for municipal plans, the school's otherwise.
     municipality = models.ForeignKey(Municipality, models.PROTECT, related_name="plans", verbose_name=_("municipality"))
     school = models.ForeignKey(
         School, models.PROTECT, null=True, blank=True, related_name="plans", verbose_name=_("school")
@@ -270,7 +270,7 @@ class Activity(models.Model):
 
 
 class ActivityPeriod(models.Model):
-    """One period of an activity's deadline reading, due on its end date: the reporting period of SPEC §2.2.
+    """One period of an activity's deadline reading, due on its end date: the reporting period of docs/deadlines.md.
 
     Kept as rows (not only as the activity's JSON) so that «due soon» and «overdue» are computed in SQL.
     """

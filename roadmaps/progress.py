@@ -1,4 +1,4 @@
-"""Progress reports (SPEC §2.2): who reports what, the report and review use cases, their forms and exports.
+"""Progress reports: who reports what, the report and review use cases, their forms and exports.
 
 A report belongs to one activity, one reporter and one reporting period. Who reports is the one rule of
 roadmaps/selectors.py («Who reports»): the activity's executor schools — their principals report; without executor

@@ -1,5 +1,5 @@
-"""Daily e-mail reminders of due-soon and overdue items (SPEC §2.2), each sent once per reporting period, person and
-kind.
+"""Daily e-mail reminders of due-soon and overdue items (docs/deadlines.md), each sent once per reporting period,
+person and kind.
 
 Who gets what: the principals of the item's reporter school — who reports is the one rule of selectors.py (an
 executor school; without executors the plan's school, or for a pair plan the supported school; a municipality's own

@@ -1,4 +1,4 @@
-"""Who reports, and due items, overdue and due soon (SPEC §2.2), computed in SQL.
+"""Who reports, and due items, overdue and due soon (docs/deadlines.md), computed in SQL.
 
 Who reports on an activity (one rule, here, for «Мои задачи», the overview, the report forms and the reminders):
 its executor schools, each reported by its principal; an activity without executor schools is reported by the plan's

@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 
 from registry.models import Municipality, Pairing, School
 from shnor_portal.audit.recording import record_bulk
+from shnor_portal.periods import overlapping
 
 from .imports import ReadPlan
 from .models import Activity, ActivityPeriod, Level, Plan, PlanStatus, Section
@@ -45,13 +46,12 @@ def resolve_owner(code: str, level: str | None, start: dt.date, end: dt.date) ->
     if level == Level.MUNICIPAL:
         raise PlanError(_("«%(code)s» is a school: a municipal plan needs a municipality code.") % {"code": code})
     if level == Level.PAIR:
-        overlapping = (
-            Pairing.objects.filter(start__lte=end)
-            .exclude(end__lt=start)
+        during = (
+            Pairing.objects.filter(overlapping(start, end))
             .select_related("mentor", "mentee__municipality")
             .order_by("-start")
         )
-        pairing = overlapping.filter(mentee=school).first() or overlapping.filter(mentor=school).first()
+        pairing = during.filter(mentee=school).first() or during.filter(mentor=school).first()
         if pairing is None:
             raise PlanError(_("The school «%(code)s» has no mentor pairing during the plan's period.") % {"code": code})
         return Owner(Level.PAIR, pairing.mentee.municipality, school=pairing.mentee, pairing=pairing)

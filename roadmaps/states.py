@@ -1,4 +1,4 @@
-"""Which of a plan's states leave its content open for editing, and which take progress reports (SPEC §2.2).
+"""Which of a plan's states leave its content open for editing, and which take progress reports.
 
 Kept apart from `lifecycle.py` (the transitions) because both the transitions and the access rules
 (`roadmaps/access.py`: `can_edit_plan`, `may_review`) ask it, and the transitions ask the access rules in turn.

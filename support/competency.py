@@ -1,4 +1,5 @@
-"""Results of the competency diagnostic (REFERENCE.md §5): % of the maximum per competency and in total, and levels.
+"""Results of the competency diagnostic (docs/identification.md): % of the maximum per competency and in total,
+and levels.
 
 result % = sum of all raters' scores / (2 × criteria × raters) × 100; оптимальный 80–100 %, достаточный 70–79 %,
 критический 0–69 %, compared before rounding (79.9 % is достаточный, 80.0 % оптимальный). Comparisons are made on

@@ -1,5 +1,4 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Row, Submit
 from django import forms
 from django.db.models import Q
 from django.forms.models import construct_instance
@@ -14,6 +13,7 @@ from registry.models import Municipality, Pairing, PairingStatus, School
 from shnor_portal.audit.recording import record_bulk
 from shnor_portal.files.sniff import sniff_attachment
 from shnor_portal.files.uploads import delete_after_commit, shortened_name
+from shnor_portal.forms import DATE_INPUT, SchoolChoiceField, form_helper
 from shnor_portal.widgets import use_long_selects
 
 from .access import event_target_schools_for
@@ -32,24 +32,10 @@ from .models import (
     Teacher,
 )
 
-DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}  # errors come from the server, in Russian, beside each field
-    helper.layout = Layout(*layout)
-    return helper
-
-
-class SchoolChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.short_name} ({obj.municipality.short_name or obj.municipality.name})"
-
 
 class PairingForm(forms.ModelForm):
-    mentee = SchoolChoiceField(label=_("supported school"), queryset=School.objects.none())
-    mentor = SchoolChoiceField(label=_("mentor school"), queryset=School.objects.none())
+    mentee = SchoolChoiceField(label=_("supported school"), queryset=School.objects.none(), short_municipality=True)
+    mentor = SchoolChoiceField(label=_("mentor school"), queryset=School.objects.none(), short_municipality=True)
 
     class Meta:
         model = Pairing
@@ -87,7 +73,7 @@ class PairingForm(forms.ModelForm):
             self.fields["mentee"].disabled = True
             self.fields["mentor"].disabled = True
             self.fields["cross_municipality"].disabled = True
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("mentee", css_class="col-md-6"), Column("mentor", css_class="col-md-6")),
             Row(Column("cross_municipality", css_class="col-md-6"), Column("support_model", css_class="col-md-6")),
             Row(Column("agreement_number", css_class="col-md-4"), Column("agreement_date", css_class="col-md-4")),
@@ -103,7 +89,7 @@ class PairingEndForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("end", Submit("save", _("End the agreement"), css_class="btn-danger"))
+        self.helper = form_helper("end", Submit("save", _("End the agreement"), css_class="btn-danger"))
 
 
 class PairingRenewForm(forms.ModelForm):
@@ -126,7 +112,7 @@ class PairingRenewForm(forms.ModelForm):
             self.initial.setdefault("basis", previous.basis)
             self.initial.setdefault("goals", previous.goals)
             self.initial.setdefault("support_model", previous.support_model)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("agreement_number", css_class="col-md-4"), Column("agreement_date", css_class="col-md-4")),
             "basis",
             Row(Column("start", css_class="col-md-4"), Column("end", css_class="col-md-4")),
@@ -233,7 +219,7 @@ class EventForm(forms.ModelForm):
                 self.initial.setdefault("municipality", editable.first().pk)
         if self.instance.pk:
             self.initial["target_schools"] = list(self.instance.event_schools.values_list("school_id", flat=True))
-        self.helper = _helper(
+        self.helper = form_helper(
             *(["municipality"] if "municipality" in self.fields else []),
             Row(
                 Column("type", css_class="col-md-4"),
@@ -362,7 +348,7 @@ class ParticipantForm(forms.ModelForm):
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("school", css_class="col-md-4"),
                 Column("full_name", css_class="col-md-4"),
@@ -399,7 +385,7 @@ class TeacherForm(forms.ModelForm):
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.school = school
-        self.helper = _helper(
+        self.helper = form_helper(
             "full_name",
             Row(Column("position", css_class="col-md-6"), Column("subjects", css_class="col-md-6")),
             Row(
@@ -430,7 +416,7 @@ class DevelopmentForm(forms.ModelForm):
             self.fields["certificate_file"].help_text = escape(
                 _("Uploading a file replaces «%(name)s».") % {"name": self.instance.certificate_name}
             )
-        self.helper = _helper(
+        self.helper = form_helper(
             "programme",
             Row(Column("hours", css_class="col-md-3"), Column("provider", css_class="col-md-9")),
             Row(
@@ -623,7 +609,7 @@ class RouteStepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.teacher = teacher
         self.fields["competency"].empty_label = _("not tied to a competency")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("competency", css_class="col-md-5"),
                 Column("action", css_class="col-md-3"),

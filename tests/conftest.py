@@ -1,4 +1,4 @@
-"""Shared fixtures: a small world of two regions and the personas of STYLE.md habit 2."""
+"""Shared fixtures: a small world of two regions and a persona for every role."""
 
 import datetime as dt
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""load_demo: the demo world of DEMO.md, idempotent and deterministic, with demo users in their scopes."""
+"""load_demo: the demo world of docs/demo.md, idempotent and deterministic, with demo users in their scopes."""
 
 import datetime as dt
 

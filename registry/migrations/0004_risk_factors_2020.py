@@ -1,4 +1,4 @@
-"""The ten risk factors of the federal «500+» methodology, edition 2020 (REFERENCE.md §1), valid until replaced.
+"""The ten risk factors of the federal «500+» methodology, edition 2020 (docs/identification.md), valid until replaced.
 
 Reference data: the administrator may edit them or add a region's own edition with other years.
 """

@@ -1,4 +1,4 @@
-"""Aggregates per campaign × school, computed by SQL from both kinds of stored rows (INDICATORS.md)."""
+"""Aggregates per campaign × school, computed by SQL from both kinds of stored rows (docs/indicators.md)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -159,7 +159,7 @@ def recalculate(campaign_ids, school_ids=None) -> int:
 
 
 def results_rows(*, municipality, year: int, procedure: str) -> list[dict]:
-    """The rows of `results --json` (SPEC §5), from the stored aggregates: one query."""
+    """The rows of `results --json`, from the stored aggregates: one query."""
     aggregates = (
         SchoolAggregate.objects.filter(
             campaign__year=year, campaign__procedure=procedure, school__municipality=municipality

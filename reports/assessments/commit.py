@@ -4,7 +4,7 @@ The reader checks every row and yields the participant rows of a file that is cl
 COPY on PostgreSQL (batched inserts elsewhere), so a million rows never sit in Python at once and the database
 works while Python reads. A file found bad anywhere — or a participant code already stored for another school of
 the campaign — rolls the whole transaction back: nothing is written. A clean file then replaces, for every
-(campaign, school) it holds, all rows kept before (IMPORT_FORMATS.md «Replacement rule»).
+(campaign, school) it holds, all rows kept before (docs/import-formats.md «Replacement»).
 """
 
 from dataclasses import dataclass

@@ -1,10 +1,10 @@
-"""Which schools the identification rules mark (REFERENCE.md §2) and the objectivity risk of ВПР (§3).
+"""Which schools the identification rules mark and the objectivity risk of ВПР (docs/identification.md).
 
 Selectors only: nothing here writes. Flags propose, a person decides (the registry status «стабильно низкие
 результаты» is given on the flag page with its basis). Every number comes from SQL aggregates — the stored
 campaign × school aggregates for R1–R3, the participants' journal marks (and the aggregated rows' counts) for
 O1–O3 — in a fixed number of queries whatever the number of schools. Thresholds are compared on exact counts,
-before rounding; percentages are shown rounded half-up to one decimal (INDICATORS.md).
+before rounding; percentages are shown rounded half-up to one decimal (docs/indicators.md).
 """
 
 from collections import defaultdict
@@ -23,7 +23,7 @@ from .aggregates import mean, pct
 from .models import AggregatedResult, ParticipantResult, Procedure, SchoolAggregate
 from .rules import FlagRule
 
-# R1: procedures with marks that count (REFERENCE.md §2).
+# R1: procedures with marks that count (docs/identification.md, R1).
 R1_PROCEDURES = (Procedure.VPR, Procedure.OGE, Procedure.RDR, Procedure.NIKO, Procedure.MDR)
 # R2: compulsory ГИА subjects; ЕГЭ subjects without a mark are judged by the certificate minimum score.
 COMPULSORY_GIA = {
@@ -110,7 +110,7 @@ class SchoolFlags:
 
     @property
     def two_years(self) -> bool:
-        """Flagged low-results in both Y and Y−1 (STABLE_LOW_SHARE of INDICATORS.md)."""
+        """Flagged low-results in both Y and Y−1 (STABLE_LOW_SHARE of docs/indicators.md)."""
         return bool(self.hits) and bool(self.previous)
 
 

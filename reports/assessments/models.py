@@ -1,5 +1,5 @@
 """Assessment campaigns and their results: per participant where the source has them, per school × class
-where only aggregated statistics exist (SPEC §2.4, IMPORT_FORMATS.md)."""
+where only aggregated statistics exist (docs/import-formats.md)."""
 
 import uuid
 
@@ -173,7 +173,7 @@ class AggregatedResult(models.Model):
 
 
 class AggregateCounts(models.Model):
-    """Exact counts of a group of participants, from which every published figure is derived (INDICATORS.md)."""
+    """Exact counts of a group of participants, from which every published figure is derived (docs/indicators.md)."""
 
     participants = models.PositiveIntegerField(default=0)
     marks_2 = models.PositiveIntegerField(default=0)

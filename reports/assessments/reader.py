@@ -1,7 +1,7 @@
 """Reading a results file of either shape into checked rows, with every problem by sheet, row and column.
 
 Nothing here writes. `read_results` returns the campaigns and rows a commit would store and the problems;
-a file with any problem cannot be committed (IMPORT_FORMATS.md).
+a file with any problem cannot be committed (docs/import-formats.md).
 """
 
 import re
@@ -816,7 +816,7 @@ def _aggregate_row(parsed, number, values, campaign, school_id, class_name, seen
 
 
 def _marks(parsed, number, raw, total, percent_header):
-    """Counts of marks 2–5; percentages are turned back into counts only when that is exact (IMPORT_FORMATS.md)."""
+    """Counts of marks 2–5; percentages are turned back into counts only when that is exact (docs/import-formats.md)."""
     texts = ["" if v is None else str(v).strip().replace(",", ".") for v in raw]
     keys = ("m2", "m3", "m4", "m5")
     numbers = []

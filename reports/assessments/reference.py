@@ -1,4 +1,5 @@
-"""Reference data of assessments (REFERENCE.md §4), loaded by a data migration; the administrator edits it."""
+"""Reference data of assessments (docs/identification.md, «Assessment reference data»), loaded by a data migration;
+the administrator edits it."""
 
 SUBJECTS = [
     # name, ЕГЭ certificate minimum, ЕГЭ gives a mark, spelling variants

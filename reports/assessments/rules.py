@@ -1,4 +1,4 @@
-"""Identification rules of low-results schools (R1–R3) and of objectivity risk (O1–O3), REFERENCE.md §2–3.
+"""Identification rules of low-results schools (R1–R3) and of objectivity risk (O1–O3), docs/identification.md.
 
 Each rule is a row with an `enabled` switch and its parameters; the defaults below are loaded by a data migration
 and the administrator edits them in Django admin. Code reads the rows, never these defaults.
@@ -49,7 +49,7 @@ class Parameter:
 
 PCT = {"minimum": Decimal(0), "maximum": Decimal(100)}
 
-# code → (enabled by default, {parameter: Parameter}) — REFERENCE.md §2 and §3.
+# code → (enabled by default, {parameter: Parameter}) — docs/identification.md.
 DEFAULTS: dict[str, tuple[bool, dict[str, Parameter]]] = {
     "R1": (
         True,

@@ -1,4 +1,4 @@
-"""Subjects of the reference list with spelling variants and ЕГЭ certificate minimums (REFERENCE.md §4)."""
+"""Subjects of the reference list with spelling variants and ЕГЭ certificate minimums (docs/identification.md)."""
 
 from django.db import migrations
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 def load_rules(apps, schema_editor):
-    """The rules of REFERENCE.md §2–3 with their defaults: R1 on, R2 and R3 off, O1–O3 on (shown, never applied)."""
+    """The rules of docs/identification.md with their defaults: R1 on, R2 and R3 off, O1–O3 on (shown, never applied)."""
     from reports.assessments.rules import DEFAULTS, default_parameters
 
     FlagRule = apps.get_model("reports", "FlagRule")

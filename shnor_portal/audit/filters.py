@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+from shnor_portal.forms import DATE_INPUT
+
 from .registry import registered
 
 
@@ -19,8 +21,8 @@ def kind_choices():
 class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Object kind"), required=False)
     person = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
     def __init__(self, data=None, *, entries):
         super().__init__(data)

@@ -1,5 +1,5 @@
 """Broken and hostile results files are refused one by one with a precise Russian message, nothing written, in
-bounded memory and time; every quirk IMPORT_FORMATS.md allows is read with the right numbers.
+bounded memory and time; every quirk docs/import-formats.md allows is read with the right numbers.
 
 Each file is made in the test by a small builder: openpyxl for workbooks, hand-built archives for bombs.
 """

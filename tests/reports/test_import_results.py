@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from registry.models import School
 from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "results"  # a copy of ../shared/samples
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "results"  # sample files: README there
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 pytestmark = pytest.mark.django_db
 PROTOCOL = (

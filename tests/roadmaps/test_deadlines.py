@@ -1,4 +1,4 @@
-"""The deadline reader: every phrase of the SPEC §2.2 table, every deadline of the five seeds' plan tables,
+"""The deadline reader: every phrase of the table of docs/deadlines.md, every deadline of the five seeds' plan tables,
 and variants of each family with other months, years and spellings. Unreadable text stays unparsed."""
 
 import datetime as dt
@@ -28,8 +28,8 @@ P24 = years(2024, 2024)
 P21 = years(2021, 2024)
 P18 = years(2018, 2021)
 
-# The examples of the table «Reading a deadline» (SPEC §2.2).
-SPEC_TABLE = [
+# The examples of the table «Reading a deadline» (docs/deadlines.md).
+DOCUMENTED_TABLE = [
     case("Август 2020г.", P20, D, [("2020-08-01", "2020-08-31")]),
     case("Февраль, 2019 г.", P18, D, [("2019-02-01", "2019-02-28")]),
     case("сентябрь 2020 года", P20, D, [("2020-09-01", "2020-09-30")]),
@@ -337,7 +337,7 @@ UNREADABLE = [
 
 
 @pytest.mark.parametrize(
-    ("text", "period", "kind", "periods", "outside"), SPEC_TABLE + SEEDS + VARIANTS + MORE_VARIANTS + UNREADABLE
+    ("text", "period", "kind", "periods", "outside"), DOCUMENTED_TABLE + SEEDS + VARIANTS + MORE_VARIANTS + UNREADABLE
 )
 def test_it_reads_the_deadline_families(text, period, kind, periods, outside):
     assert read(text, period) == (kind, periods, outside)

@@ -1,4 +1,4 @@
-"""load_demo: the plans of DEMO.md «Plans», transcribed from the seeds."""
+"""load_demo: the plans of docs/demo.md, transcribed from the seeds."""
 
 import pytest
 from django.core.management import call_command

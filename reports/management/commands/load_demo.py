@@ -6,7 +6,7 @@ from shnor_portal.demo import Tally
 
 
 class Command(BaseCommand):
-    help = "Loads the demo world of shared/DEMO.md (idempotent, deterministic) and prints the demo logins."
+    help = "Loads the demo world of docs/demo.md (idempotent, deterministic) and prints the demo logins."
 
     def handle(self, *args, **options):
         tally = Tally()

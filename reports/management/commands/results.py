@@ -9,7 +9,7 @@ from shnor_portal.commands import RussianArgumentsCommand
 
 
 class Command(RussianArgumentsCommand):
-    help = "Prints the aggregates per school × subject × grade of a procedure and year (SPEC §5)."
+    help = "Prints the aggregates per school × subject × grade of a procedure and year."
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality", required=True)

@@ -1,4 +1,4 @@
-"""python manage.py import_plan FILE --owner CODE --period Y1-Y2 [--level …] [--dry-run] [--json] (SPEC §5)."""
+"""python manage.py import_plan FILE --owner CODE --period Y1-Y2 [--level …] [--dry-run] [--json]."""
 
 import datetime as dt
 import json
