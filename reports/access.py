@@ -1,9 +1,9 @@
 """Who may import assessment results, read another importer's file, and see the flags of results.
 
 Importers are the coordinators: a municipal coordinator for the schools of their municipality, a regional
-coordinator for the whole region (the regional coordinator «runs regional imports»: README, roles). The flag pages belong to those who oversee
-whole municipalities or regions. Built on accounts' `Scope` (the results themselves are read through the registry's
-`schools_visible_to`): outside the scope an object is a 404, a visible one the user may not change is a 403.
+coordinator for the whole region (it «runs regional imports», README «Roles»). The flag pages belong to those who
+oversee whole municipalities or regions. Built on accounts' `Scope` (the results themselves are read through the
+registry's `schools_visible_to`): outside the scope an object is a 404, a visible one the user may not change is a 403.
 """
 
 from django.db.models import Q
@@ -18,7 +18,7 @@ from .assessments.models import ResultImport
 
 def schools_importable_by(user):
     """Schools whose assessment results the user may import: a municipal coordinator's municipality, or
-    the whole region for a regional coordinator (the regional coordinator «runs regional imports»: README, roles)."""
+    the whole region for a regional coordinator (it «runs regional imports», README «Roles»)."""
     scope = scope_of(user)
     if scope.is_admin:
         return School.objects.all()
