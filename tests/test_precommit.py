@@ -46,4 +46,4 @@ def test_the_hooks_use_the_projects_own_tools_on_the_whole_tree():
 
 
 def test_the_layers_contract_is_a_hook():
-    assert any(hook["entry"] == ".venv/bin/lint-imports" for hook in hooks())
+    assert any(hook["entry"] == ".venv/bin/lint-imports --no-logo" for hook in hooks())
