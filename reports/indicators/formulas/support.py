@@ -1,0 +1,1 @@
+"""Formulas of support: methodological events, targeted help, pairings and agreements, competitions."""

@@ -1,0 +1,1 @@
+"""Formulas of the teachers: professional development and competence diagnostics."""
