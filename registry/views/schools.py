@@ -23,7 +23,7 @@ from ..school_page import school_page_context
 from ..selectors import ior_points, listings_of_school, risk_grid
 from .profiles import year_tab_context
 
-TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", "history")
+TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", "plans", "history")
 
 
 @login_required

@@ -24,6 +24,8 @@ DRAFT_ACTIVITY = {"pk": "@draft", "activity_pk": "@draft_activity"}
 NO_UPLOAD = {"token": "0" * 32}
 ENTRIES = [
     entry("roadmaps:plan-list", {}, everyone(200)),
+    # The «Plans» tab of chemashi's school page, served by roadmaps: read like the school page itself.
+    entry("roadmaps:school-plans-tab", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
     entry("roadmaps:plan-detail", {"pk": "@plan"}, READ_PLAN),
     # The pair's joint plans, a fragment of support's pairing page: read like the pairing itself.
     entry("roadmaps:pairing-plans", {"pk": "@pairing"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
