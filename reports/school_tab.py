@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry.access import get_school_for
-from registry.charts import line_chart
 from registry.school_page import school_page_context
+from shnor_portal.charts import trend_chart
 from shnor_portal.htmx import render_page_or_fragment
 
 from .assessments.aggregates import school_dynamics
@@ -24,11 +24,12 @@ def result_charts(school):
             "subject": subject,
             "what": _("test score") if ege else _("mark"),
         }
-        chart = line_chart(
+        chart = trend_chart(
             [(str(year), value) for year, value in points],
-            ymin=0 if ege else 2,
-            ymax=100 if ege else 5,
-            label=label,
+            title=label,
+            value_label=_("Mean test score") if ege else _("Mean mark"),
+            lower=0 if ege else 2,
+            upper=100 if ege else 5,
             decimals=2,
         )
         charts.append((f"{procedure}. {subject}", chart))

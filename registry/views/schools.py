@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import CHANGE
+from shnor_portal.charts import trend_chart
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
 from ..access import get_school_for, municipalities_editable_by, schools_visible_to
-from ..charts import line_chart
 from ..exports import registry_workbook
 from ..filters import SchoolFilter
 from ..forms import SchoolForm
@@ -64,6 +64,11 @@ def _describe_filters(school_filter) -> str:
     return "; ".join(parts)
 
 
+def ior_chart(points):
+    """The ИОР trend over the years (0–1): the same chart on the overview and on the comparison of years."""
+    return trend_chart(points, title=_("ИОР by year"), value_label=_("ИОР"), decimals=3, lower=0, upper=1)
+
+
 @login_required
 def school_detail(request, code, tab="profile"):
     if tab not in TABS:
@@ -77,7 +82,7 @@ def school_detail(request, code, tab="profile"):
     if tab == "history":
         context["history"] = school_history(school)
     if tab == "profile":
-        context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
+        context["ior_chart"] = ior_chart(ior_points(school))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
