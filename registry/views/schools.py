@@ -30,12 +30,16 @@ TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", 
 def school_list(request):
     school_filter = SchoolFilter(request.GET, user=request.user, queryset=schools_visible_to(request.user))
     schools = school_filter.qs
-    year = school_filter.selected_year
-    year_label = year.label if year else _("all years")
+    year, day = school_filter.selected_year, school_filter.selected_day
+    if day is not None:
+        year_label = _("on %(date)s") % {"date": day.strftime("%d.%m.%Y")}
+    else:
+        year_label = year.label if year else _("all years")
     if request.GET.get("export") == "xlsx":
         filters_label = _("Filters: %(filters)s") % {"filters": _describe_filters(school_filter) or _("none")}
         content = registry_workbook(schools, year_label, filters_label)
-        return xlsx_response(f"registry-{year.start_year if year else 'all'}.xlsx", content)
+        name = day.isoformat() if day else (year.start_year if year else "all")
+        return xlsx_response(f"registry-{name}.xlsx", content)
     page, query = paginate(request, schools, settings.REGISTRY_PAGE_SIZE)
     context = {
         "filter": school_filter,
@@ -43,7 +47,7 @@ def school_list(request):
         "query": query,
         "year_label": year_label,
         "can_create": municipalities_editable_by(request.user).exists(),
-        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
+        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "on", "status", "type", "is_rural")),
     }
     return render_page_or_fragment(request, "registry/school/list.html", "registry/school/_table.html", context)
 
@@ -55,8 +59,8 @@ def _describe_filters(school_filter) -> str:
     parts = []
     for name, field in school_filter.form.fields.items():
         value = school_filter.form.cleaned_data.get(name)
-        if value in (None, "", []) or name == "year":
-            continue
+        if value in (None, "", []) or name == "year" or name == "on":
+            continue  # the year or the day is in the title
         choices = {str(key): label for key, label in getattr(field, "choices", [])}
         values = value if isinstance(value, list) else [value]
         shown = [str(v) if hasattr(v, "pk") else str(choices.get(str(v).lower(), v)) for v in values]
