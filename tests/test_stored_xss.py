@@ -211,7 +211,7 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
         client = client_for(user)
         both(client, reverse("registry:school-list"), "school")
         shows_escaped(client.get(planted_school.get_absolute_url()), "school", "school-name")
-        for tab in ("profile", "year", "risks", "results", "listings", "history"):
+        for tab in ("profile", "year", "years", "risks", "results", "listings", "history"):
             both(client, reverse("registry:school-tab", args=[planted_school.code, tab]))
         both(client, reverse("registry:school-tab", args=[planted_school.code, "mentoring"]))
         both(client, reverse("reports:school-results-tab", args=[planted_school.code]))

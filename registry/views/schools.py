@@ -21,9 +21,10 @@ from ..history import school_history
 from ..models import Pairing
 from ..school_page import school_page_context
 from ..selectors import ior_points, listings_of_school, risk_grid
+from ..year_comparison import profile_comparison
 from .profiles import year_tab_context
 
-TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", "history")
+TABS = ("profile", "year", "years", "risks", "swot", "results", "listings", "mentoring", "history")
 
 
 @login_required
@@ -88,6 +89,10 @@ def school_detail(request, code, tab="profile"):
     if tab == "profile":
         context["ior_chart"] = ior_chart(ior_points(school))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
+    if tab == "years":
+        comparison = profile_comparison(school)
+        context["comparison"] = comparison
+        context["ior_chart"] = ior_chart(comparison["ior_points"])
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)
