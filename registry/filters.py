@@ -98,7 +98,6 @@ class SchoolFilter(django_filters.FilterSet):
     on = DayFilter(
         label=_("On the date"),
         method="filter_on",
-        help_text=_("Statuses active on this day; empty: during the academic year."),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),

@@ -57,6 +57,12 @@ def profile_comparison(school) -> dict:
             [row(_("ИОР"), [p.ior for p in profiles], 3)],
         ),
     ]
+    # A row no year has a value for says nothing; a section left without rows goes too.
+    sections = [
+        (title, shown)
+        for title, rows in sections
+        if (shown := [(label, cells) for label, cells in rows if any(c.value is not None for c in cells)])
+    ]
     return {
         "years": years,
         "sections": sections,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .charts import format_number, number
 
-ARROWS = {"up": "▲", "down": "▼", "same": "＝"}
+ARROWS = {"up": "▲", "down": "▼", "same": "="}
 
 
 @dataclass(frozen=True)

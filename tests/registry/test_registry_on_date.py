@@ -49,7 +49,7 @@ def test_it_shows_the_statuses_active_on_the_day(client_for, coordinator, around
     body = everyone.content.decode()
     assert "приказ ends-on-day" in body and "приказ ended-before" not in body
     # The count line names the day; the year select shows the day's academic year (2021/2022).
-    assert "на 01.09.2021" in body
+    assert "на 01.09.2021" in body and "Статусы на дату" in body
     assert everyone.context["filter"].selected_year.start_year == 2021
     # The same day typed by hand, as people write dates.
     assert set(codes_on(client.get(URL, {"on": "01.09.2021", "status": Status.SHFNSU}))) == {

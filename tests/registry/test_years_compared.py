@@ -82,6 +82,8 @@ def test_it_sets_the_years_side_by_side_with_the_differences(profiles, world):
     # ИОР missing in 2020: no difference for 2020 nor for 2021 (nothing the year before to compare with).
     assert [cell.text for cell in rows["ИОР"]] == ["0,406", "—", "0,452"]
     assert [cell.delta for cell in rows["ИОР"]] == [None, None, None]
+    # A row no year has a value for is left out: nothing is known of foster children here.
+    assert "дети из приёмных семей и под опекой" not in rows and "дети из многодетных семей" in rows
 
 
 def test_the_page_marks_changes_in_words_not_by_colour_alone(client_for, coordinator, profiles):
