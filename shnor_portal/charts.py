@@ -34,9 +34,10 @@ GRID = "#dee2e6"
 ACTUAL = "#0b4f9c"
 TARGET = "#343a40"
 BASELINE = "#6c757d"
-# Fills of a distribution's parts, from the first category to the last; the text colour readable on each. Their
-# lightness differs (dark, light, lighter, dark with a hatch on the first) so that a grey print tells them apart.
-FILLS = ("#a52834", "#f2c14e", "#9ec5fe", "#1d4f91")
+# Fills of a distribution's parts, from the first category to the last, and the text colour readable on each. Their
+# greys differ (about 96, 212, 147 and 60 of 255, the first hatched besides) so that a black-and-white print tells
+# them apart.
+FILLS = ("#c0392b", "#f5d76e", "#6b9bd1", "#1d3f7a")
 TEXT_ON = ("#ffffff", INK, INK, "#ffffff")
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 

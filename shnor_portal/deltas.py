@@ -5,7 +5,7 @@ the signed difference and a sentence for screen readers, so the change is never 
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -56,11 +56,16 @@ class DeltaCell:
 
 
 def compare(values, labels, *, decimals: int = 0, unit: str = "") -> list[DeltaCell]:
-    """A cell per value, each but the first compared with the one before it (the previous column of the table);
-    a missing value has no difference, and the next one is compared with nothing."""
+    """A cell per value, each but the first compared with the one before it (the previous column of the table), both
+    rounded half-up to `decimals` as shown; a missing value has no difference, and the next one is compared with
+    nothing."""
     cells, previous = [], None
+    quantum = Decimal(1).scaleb(-decimals)
     for value, label in zip(values, labels, strict=True):
         value = number(value)
+        if value is not None:
+            # Compared as shown: 0,406 → 0,407 reads +0,001 whatever digits lie beyond.
+            value = value.quantize(quantum, rounding=ROUND_HALF_UP)
         text = "—" if value is None else format_number(value, decimals)
         if value is not None and previous is not None:
             previous_value, previous_label = previous

@@ -204,3 +204,12 @@ def test_numbers_read_in_russian_and_round_half_up():
     assert format_number(-0.01, 1) == "0,0"
     assert format_number(None) == "нет данных"
     assert format_number(float("nan")) == "нет данных"
+
+
+def test_weasyprint_draws_the_charts_into_a_pdf():
+    """The next issue's documents put the same SVG into PDF through WeasyPrint."""
+    import weasyprint
+
+    charts = "".join(str(chart) for chart in all_three("2020"))
+    pdf = weasyprint.HTML(string=f'<html lang="ru"><body>{charts}</body></html>').write_pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
