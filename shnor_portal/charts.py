@@ -241,11 +241,16 @@ class LineChart:
             )
         axis_y = TOP + plot_h
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{axis_y}" y2="{axis_y}" stroke="{MUTED}"/>')
-        label_limit = max(4, int((plot_w - 2 * INSET) / max(count - 1, 1) / 6.5))
-        for index, category in enumerate(self.categories):
+        # Crowded years are labelled every few (the table and the points' titles name each one), never cut short.
+        spacing = plot_w if count == 1 else (plot_w - 2 * INSET) / (count - 1)
+        labels = [_shorten(str(category), 24) for category in self.categories]
+        every = max(1, math.ceil((max(map(len, labels)) * 6.5 + 6) / spacing))
+        for index, label in enumerate(labels):
+            if index % every:
+                continue
             parts.append(
                 f'<text x="{x_of(index):.1f}" y="{axis_y + 16}" font-size="11" text-anchor="middle" fill="{INK}">'
-                f"{_x(_shorten(str(category), label_limit))}</text>"
+                f"{_x(label)}</text>"
             )
         if baseline_value is not None:
             by = y_of(baseline_value)
@@ -255,13 +260,13 @@ class LineChart:
             )
         if self.targets is not None:
             parts.extend(self._series(self.targets, x_of, y_of, kind="target"))
-        parts.extend(self._series(self.values, x_of, y_of, kind="actual"))
+        parts.extend(self._series(self.values, x_of, y_of, kind="actual", every=every))
         if legend:
             parts.extend(self._legend(height))
         parts.append("</svg>")
         return mark_safe("".join(parts))  # every text above went through _x or format_number
 
-    def _series(self, values, x_of, y_of, *, kind: str) -> list[str]:
+    def _series(self, values, x_of, y_of, *, kind: str, every: int = 1) -> list[str]:
         actual = kind == "actual"
         label = self.value_label if actual else self.target_label
         colour = ACTUAL if actual else TARGET
@@ -280,7 +285,7 @@ class LineChart:
             tip = f"<title>{_x(label)}, {_x(self.categories[index])}: {format_number(value, self.decimals)}</title>"
             if actual:
                 markers.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">{tip}</circle>')
-                if self.label_points:
+                if self.label_points and not index % every:  # as crowded as the years: every few
                     markers.append(
                         f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle" fill="{colour}">'
                         f"{format_number(value, self.decimals)}</text>"

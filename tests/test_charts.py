@@ -213,3 +213,16 @@ def test_weasyprint_draws_the_charts_into_a_pdf():
     charts = "".join(str(chart) for chart in all_three("2020"))
     pdf = weasyprint.HTML(string=f'<html lang="ru"><body>{charts}</body></html>').write_pdf()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_crowded_years_are_labelled_every_few_never_cut_short():
+    years = [f"{y}/{y + 1}" for y in range(2010, 2024)]
+    chart = trend_chart([(year, 0.5) for year in years], title="t", value_label="v")
+    shown = [text for text in texts(parsed(chart)) if "/" in text]
+    assert shown[0] == "2010/2011" and 2 < len(shown) < len(years)
+    assert all(text in years for text in shown)
+    assert [row[0] for row in chart.rows] == years  # the table names every year
+    assert texts(parsed(chart)).count("0,50") == len(shown)  # the values written at the same few points
+    assert len(list(parsed(chart).iter(f"{SVG}circle"))) == len(years)  # every point drawn, with its title
+    few = trend_chart([(year, 0.5) for year in years[:4]], title="t", value_label="v")
+    assert [text for text in texts(parsed(few)) if "/" in text] == years[:4]
