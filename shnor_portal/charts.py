@@ -6,8 +6,9 @@ The module draws and knows no domain: callers pass labels and numbers. Three kin
 - `trend_chart`: one line of values across years (the ИОР, a mean mark);
 - `distribution_chart`: one stacked bar of shares per row (marks 2/3/4/5 per campaign), the percentages written in.
 
-Every chart is an object: `{{ chart }}` renders its SVG, `chart.columns` and `chart.rows` hold the same numbers as a
-table (the text alternative, `templates/includes/_chart_table.html`), and a falsy chart has nothing to show.
+Every chart is an object: `{{ chart }}` renders its SVG, `chart.columns` and `chart.rows` (or `chart_table(chart)`,
+header first) hold the same numbers as a table (the text alternative, `templates/includes/_chart_table.html`), and a
+falsy chart has nothing to show.
 
 Rules the markup keeps:
 - every text is XML-escaped here (labels come from users and files), so the SVG may be marked safe as a whole;
@@ -534,6 +535,11 @@ def distribution_chart(bars, *, title: str, categories, category_caption: str = 
             raise ValueError(f"{len(counts)} counts for {len(categories)} categories")
         rows.append((str(label), counts))
     return DistributionChart(title=title, categories=categories, bars=tuple(rows), category_caption=category_caption)
+
+
+def chart_table(chart) -> list[list[str]]:
+    """The chart's numbers as table rows, the header first: the text alternative for a page, a PDF or a workbook."""
+    return [list(chart.columns), *chart.rows]
 
 
 def _open(chart_id: str, height: int, title: str, description: str, css_class: str) -> list[str]:

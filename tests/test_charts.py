@@ -6,7 +6,14 @@ import pytest
 from defusedxml import ElementTree as ET
 from django.utils import translation
 
-from shnor_portal.charts import axis_range, distribution_chart, dynamics_chart, format_number, trend_chart
+from shnor_portal.charts import (
+    axis_range,
+    chart_table,
+    distribution_chart,
+    dynamics_chart,
+    format_number,
+    trend_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
@@ -82,6 +89,7 @@ def test_the_line_and_its_table_hold_the_same_numbers():
     )
     assert chart.columns == ["Год", "Факт", "Цель"]
     assert chart.rows == [["2019", "10,0", "нет данных"], ["2020", "12,3", "15,0"], ["2021", "нет данных", "18,0"]]
+    assert chart_table(chart) == [chart.columns, *chart.rows]
     desc = parsed(chart).find(f"{SVG}desc").text
     assert "Факт: 2019 — 10,0; 2020 — 12,3; 2021 — нет данных" in desc
     assert "Цель: 2019 — нет данных; 2020 — 15,0; 2021 — 18,0" in desc and "База (2019): 10,0" in desc
