@@ -148,6 +148,7 @@ def axis_range(values, *, lower=None, upper=None, include_zero: bool = False, ti
 # Line charts -----------------------------------------------------------------------------------------------------
 
 WIDTH = 480
+LEGEND_ROW = 16  # px between the rows of a wrapped legend
 LEFT, RIGHT, TOP = 48, 20, 18
 INSET = 22
 
@@ -213,8 +214,9 @@ class LineChart:
             return SafeString("")
         chart_id = _chart_id("line", str(self.title), self.description, self.categories)
         legend = self.targets is not None or self.baseline is not None
-        height = 240 if legend else 210
-        bottom = 56 if legend else 30
+        extra_rows = self._legend_rows()[-1][0] if legend else 0  # a legend too wide for one line wraps
+        height = (240 if legend else 210) + LEGEND_ROW * extra_rows
+        bottom = (56 if legend else 30) + LEGEND_ROW * extra_rows
         plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - bottom
         baseline_value = number(self.baseline[1]) if self.baseline else None
         axis = axis_range(
@@ -304,15 +306,29 @@ class LineChart:
         ]
         return drawn + markers
 
-    def _legend(self, height: int) -> list[str]:
-        y = height - 12
+    def _legend_rows(self) -> list[tuple[int, int, str, str]]:
+        """(row, x, kind, text) of each legend item: left to right, on the next row when the line is full."""
         items = [("actual", self.value_label)]
         if self.targets is not None:
             items.append(("target", self.target_label))
         if self.baseline is not None:
             items.append(("baseline", f"{self.baseline_label} ({self.baseline[0]})"))
-        parts, x = [], LEFT
+        placed, row, x = [], 0, LEFT
         for kind, label in items:
+            text = _shorten(label, 28)
+            width = 30 + int(len(text) * 6.6)
+            if x > LEFT and x + width > WIDTH - RIGHT:
+                row, x = row + 1, LEFT
+            placed.append((row, x, kind, text))
+            x += width + 16
+        return placed
+
+    def _legend(self, height: int) -> list[str]:
+        placed = self._legend_rows()
+        first_y = height - 12 - LEGEND_ROW * placed[-1][0]
+        parts = []
+        for row, x, kind, text in placed:
+            y = first_y + LEGEND_ROW * row
             if kind == "actual":
                 parts.append(f'<line x1="{x}" x2="{x + 24}" y1="{y}" y2="{y}" stroke="{ACTUAL}" stroke-width="2.5"/>')
                 parts.append(f'<circle cx="{x + 12}" cy="{y}" r="4" fill="{ACTUAL}"/>')
@@ -330,9 +346,7 @@ class LineChart:
                     f'<line x1="{x}" x2="{x + 24}" y1="{y}" y2="{y}" stroke="{BASELINE}" stroke-width="1.5" '
                     f'stroke-dasharray="2 3"/>'
                 )
-            text = _shorten(label, 28)
             parts.append(f'<text x="{x + 30}" y="{y + 4}" font-size="11" fill="{INK}">{_x(text)}</text>')
-            x += 46 + int(len(text) * 6.6)
         return parts
 
     def __html__(self) -> str:

@@ -234,3 +234,37 @@ def test_crowded_years_are_labelled_every_few_never_cut_short():
     assert len(list(parsed(chart).iter(f"{SVG}circle"))) == len(years)  # every point drawn, with its title
     few = trend_chart([(year, 0.5) for year in years[:4]], title="t", value_label="v")
     assert [text for text in texts(parsed(few)) if "/" in text] == years[:4]
+
+
+def test_a_legend_too_wide_for_one_line_wraps_inside_the_picture():
+    chart = dynamics_chart(
+        [("2021", 10, 12), ("2022", 11, 13)],
+        title="Доля школ",
+        value_label="фактическое значение показателя",
+        target_label="целевое значение показателя",
+        baseline=("2020", 9),
+        baseline_label="базовое значение показателя",
+    )
+    root = parsed(chart)
+    width = float(root.get("viewBox").split()[2])
+    height = float(root.get("viewBox").split()[3])
+    legend = [t for t in root.iter(f"{SVG}text") if "значение" in "".join(t.itertext())]
+    assert len(legend) == 3
+    for text in legend:  # each starts inside and its estimated end stays inside
+        x = float(text.get("x"))
+        assert x + len("".join(text.itertext())) * 6.6 <= width
+        assert float(text.get("y")) <= height
+    assert len({text.get("y") for text in legend}) >= 2  # wrapped
+
+
+def test_a_short_legend_stays_on_one_line():
+    chart = dynamics_chart(
+        [("2021", 10, 12)],
+        title="Доля",
+        value_label="факт",
+        target_label="цель",
+        baseline=("2020", 9),
+        baseline_label="база",
+    )
+    legend = [t for t in parsed(chart).iter(f"{SVG}text") if "".join(t.itertext()).startswith(("факт", "цель", "база"))]
+    assert len(legend) == 3 and len({text.get("y") for text in legend}) == 1
