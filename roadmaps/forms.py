@@ -250,7 +250,15 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["number", "name", "deadline_text", "responsible", "expected_result", "executors"]
+        fields = [
+            "number",
+            "name",
+            "deadline_text",
+            "responsible",
+            "expected_result",
+            "executors",
+            "improves_facilities",
+        ]
         widgets = {
             "name": forms.Textarea(attrs={"rows": 3}),
             "responsible": forms.Textarea(attrs={"rows": 2}),

@@ -186,6 +186,8 @@ class Activity(models.Model):
     executors = models.ManyToManyField(
         School, blank=True, related_name="plan_activities", verbose_name=_("executor schools")
     )
+    # The «МТБ» tag: the activity improves the material and technical base (MTB_SHARE counts its executors).
+    improves_facilities = models.BooleanField(_("improves the material and technical base (МТБ)"), default=False)
 
     history = HistoricalRecords(m2m_fields=[executors])
 
