@@ -16,6 +16,10 @@ class ReportsConfig(AppConfig):
 
         register_models()  # the audit trail follows adoptions, targets and manual values
 
+        from .indicators import triggers
+
+        triggers.connect()  # edits of the data the formulas read enqueue a debounced recalculation
+
         from shnor_portal.outbox.services import register_sweeper
 
         from .tasks import requeue_stale_recalculations
