@@ -75,3 +75,13 @@ class CleanQueryMiddleware:
     def __call__(self, request):
         request.GET = clean_query(request.GET)
         return self.get_response(request)
+
+
+def parse_sort(value, allowed, default: str) -> tuple[str, bool]:
+    """(key, descending) of a `sort` parameter «key» or «-key» naming one of `allowed`; `default` (itself «key» or
+    «-key») for anything else."""
+    text = value if isinstance(value, str) else ""
+    key = text.removeprefix("-")
+    if key in allowed and text in (key, f"-{key}"):
+        return key, text.startswith("-")
+    return default.removeprefix("-"), default.startswith("-")

@@ -232,3 +232,26 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.municipality_id}/{self.school_id or '-'} {self.year}: {self.value}"
+
+
+class ActivityIndicator(models.Model):
+    """A plan activity serves a target indicator (SPEC §2.2): the link is reports', since indicators live here, above
+    roadmaps; it is edited from the activity page through a fragment served by reports."""
+
+    activity = models.ForeignKey(
+        "roadmaps.Activity", models.CASCADE, related_name="indicator_links", verbose_name=_("activity")
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="activity_links", verbose_name=_("target indicator")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__ordering", "indicator__code"]
+        verbose_name = _("indicator served by an activity")
+        verbose_name_plural = _("indicators served by activities")
+        constraints = [models.UniqueConstraint(fields=["activity", "indicator"], name="activity_indicator_once")]
+
+    def __str__(self):
+        return f"{self.activity_id} → {self.indicator_id}"
