@@ -157,6 +157,10 @@ ROADMAPS_MATRIX = [
     ("roadmaps:my-tasks", {}, dict.fromkeys(PERSONAS, 200)),
     # The review queue is the municipality's: coordinators act on it, inspectors and the region read it.
     ("roadmaps:report-reviews", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
+    # The target indicators an activity serves (reports' fragment of the activity page): read like the activity.
+    ("reports:activity-indicators", {"roadmaps": "activity"}, READ_PLAN),
+    # The municipalities compared: for those who oversee municipalities or regions, each within their own scope.
+    ("reports:municipality-comparison", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
 ]
 
 
@@ -164,6 +168,7 @@ ROADMAPS_MATRIX = [
 SCHOOL_TAB_MATRIX = [
     ("reports:school-results-tab", {"code": "chemashi"}, READ_CHEMASHI),
     ("support:school-mentoring-tab", {"code": "chemashi"}, READ_CHEMASHI),
+    ("roadmaps:school-risk-activities", {"code": "chemashi"}, READ_CHEMASHI),
 ]
 
 
