@@ -86,7 +86,7 @@ def test_a_municipality_without_adopted_indicators_says_so(client_for, coordinat
 
 
 def test_the_coordinator_sees_the_execution_of_the_year_and_the_late_schools(client_for, coordinator, world):
-    _plan, (late, done) = municipal_plan(
+    _plan, (_late, done) = municipal_plan(
         world.municipality,
         ("Семинар", "май 2021", [world.school]),
         ("Курсы", "июнь 2021", [world.second_school]),
