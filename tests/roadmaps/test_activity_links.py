@@ -247,3 +247,15 @@ def test_activities_of_an_indicator_with_their_execution_of_the_year(world, djan
     assert "text-bg-danger" in html and "text-bg-success" in html
     empty = render_to_string("reports/indicators/_activities.html", {"activities": [], "year": 2021})
     assert "Ни одно мероприятие" in empty
+
+
+def test_the_links_are_in_the_audit_trail(world):
+    from shnor_portal.audit.models import AuditEntry
+
+    _plan, (item,) = municipal_plan(world.municipality, ("Семинар", "май 2021", [world.school]))
+    item.risk_factors.add(factor("RF03"))
+    latest = AuditEntry.objects.filter(content_type__model="activity", object_id=str(item.pk)).order_by("-pk").first()
+    assert [c["after"] for c in latest.changes if c["field"] == "risk_factors"] == [str(factor("RF03"))]
+    ActivityIndicator.objects.create(activity=item, indicator=Indicator.objects.get(code="NETWORK_SHARE"))
+    entry = AuditEntry.objects.get(content_type__model="activityindicator", action="created")
+    assert entry.municipality_id == world.municipality.pk
