@@ -77,11 +77,12 @@ class CleanQueryMiddleware:
         return self.get_response(request)
 
 
-def parse_sort(value, allowed, default: str) -> tuple[str, bool]:
-    """(key, descending) of a `sort` parameter «key» or «-key» naming one of `allowed`; `default` (itself «key» or
-    «-key») for anything else."""
-    text = value if isinstance(value, str) else ""
-    key = text.removeprefix("-")
-    if key in allowed and text in (key, f"-{key}"):
-        return key, text.startswith("-")
-    return default.removeprefix("-"), default.startswith("-")
+def parse_sort(value, keys, default: str) -> tuple[str, bool]:
+    """A list's `sort` parameter: a column key among `keys`, «-» before it for the descending order; anything else
+    is the default column, ascending. Returns (key, descending)."""
+    text = parse_text(value, MAX_NAME)
+    descending = text.startswith("-")
+    key = text[1:] if descending else text
+    if key not in keys:
+        return default, False
+    return key, descending
