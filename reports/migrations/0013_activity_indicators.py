@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reports', '0012_indicator_catalogue'),
-        ('roadmaps', '0006_activity_risk_factors'),
+        ('roadmaps', '0003_history_of_evidence'),  # Activity: no later state needed (the pairing move test migrates back past it)
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
