@@ -11,7 +11,7 @@ from django.urls import path, reverse
 
 from shnor_portal import urls as portal_urls
 
-from .test_access_matrix import roadmaps_object, support_object
+from .world_objects import roadmaps_object, support_object
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,7 @@ def main_pages(objects):
         reverse("registry:school-list"),
         reverse("registry:school-detail", args=["chemashi"]),
         reverse("registry:school-tab", args=["chemashi", "profile"]),
+        reverse("registry:school-tab", args=["chemashi", "years"]),
         reverse("registry:school-tab", args=["chemashi", "results"]),
         reverse("registry:school-tab", args=["chemashi", "history"]),
         reverse("registry:school-tab", args=["chemashi", "mentoring"]),
