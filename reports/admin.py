@@ -7,6 +7,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .assessments.models import PublishedResult
 from .assessments.rules import DEFAULTS, FlagRule
+from .indicators.base import FORMULAS
+from .indicators.models import AdoptedIndicator, Indicator, IndicatorTarget, ManualValue
 
 
 class FlagRuleForm(forms.ModelForm):
@@ -90,3 +92,62 @@ class PublishedResultAdmin(admin.ModelAdmin):
     search_fields = ("school__short_name", "school__code", "source")
     autocomplete_fields = ()
     raw_id_fields = ("school",)
+
+
+class IndicatorForm(forms.ModelForm):
+    """The formula is chosen among the registered ones (reports/indicators/formulas), or left empty for a manual
+    indicator; a computed entry without a formula code uses the formula registered under its own code."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "direction",
+            "method",
+            "scope",
+            "formula",
+            "formula_text",
+            "seed_note",
+            "default_target",
+            "ordering",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(code, code) for code in sorted(FORMULAS)]
+        self.fields["formula"] = forms.ChoiceField(
+            label=Indicator._meta.get_field("formula").verbose_name, choices=choices, required=False
+        )
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """The catalogue: the administrator adds an entry bound to a registered formula, or a manual one."""
+
+    form = IndicatorForm
+    list_display = ("code", "name", "unit", "direction", "method", "scope", "formula", "default_target", "ordering")
+    list_filter = ("method", "scope", "direction")
+    search_fields = ("code", "name")
+    ordering = ("ordering", "code")
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+
+@admin.register(AdoptedIndicator)
+class AdoptedIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("municipality", "indicator", "baseline_value", "baseline_year")
+    list_filter = ("municipality",)
+    search_fields = ("indicator__code", "indicator__name", "municipality__name")
+    inlines = [IndicatorTargetInline]
+
+
+@admin.register(ManualValue)
+class ManualValueAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "municipality", "school", "year", "value", "source_note", "date", "entered_by")
+    list_filter = ("municipality", "year")
+    raw_id_fields = ("school", "entered_by")

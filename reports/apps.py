@@ -11,6 +11,15 @@ class ReportsConfig(AppConfig):
 
         reference_data.connect()
 
+        from .indicators import formulas  # noqa: F401 — registers every formula in base.FORMULAS
+        from .indicators.audit import register_models
+
+        register_models()  # the audit trail follows adoptions, targets and manual values
+
+        from .indicators import triggers
+
+        triggers.connect()  # edits of the data the formulas read enqueue a debounced recalculation
+
         from shnor_portal.outbox.services import register_sweeper
 
         from .tasks import requeue_stale_recalculations

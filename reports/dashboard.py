@@ -12,6 +12,9 @@ from registry.models import SUPPORT_STATUSES, Municipality, Pairing, School, Sta
 from registry.selectors import status_counts, status_counts_by_municipality
 from roadmaps.selectors import dashboard_summary
 
+from . import dashboard_data as data
+from .assessments.flags import low_results
+
 
 def dashboard_context(user, year: int | None = None) -> dict:
     scope = scope_of(user)
@@ -52,4 +55,75 @@ def dashboard_context(user, year: int | None = None) -> dict:
     )
     context["role_labels"] = [Role(role).label for role in Role.values if role in scope.roles]
     context["roadmaps"] = dashboard_summary(user)
+
+    # The indicators, imports and flags of calendar years: those of the year in which the academic year starts.
+    indicator_year = year.start_year
+    context["indicator_year"] = indicator_year
+    if not scope.is_admin and scope.municipalities_read:
+        context["municipal_panels"] = municipal_panels(scope, indicator_year)
+        if scope.municipalities_edit:
+            context["coordinator"] = coordinator_blocks(scope, indicator_year, context["roadmaps"])
+    if scope.is_admin or scope.regions_read:
+        context["can_compare"] = True
+    if scope.principal_schools:
+        context["own_schools"] = school_panels(list(context["own_schools"]), indicator_year)
     return context
+
+
+def municipal_panels(scope, year: int) -> list[dict]:
+    """One panel per municipality the user coordinates or inspects: its indicators met / not met / without data for
+    the year, and for a coordinator the execution of its plans (five queries whatever the number)."""
+    municipalities = list(Municipality.objects.filter(pk__in=scope.municipalities_read).order_by("name"))
+    ids = [m.pk for m in municipalities]
+    summary = data.indicator_summary(ids, year)
+    editable = [m for m in ids if m in scope.municipalities_edit]
+    execution = data.plan_execution(editable, year) if editable else {}
+    return [
+        {
+            "municipality": m,
+            "indicators": summary[m.pk],
+            "edit": m.pk in scope.municipalities_edit,
+            "execution": execution.get(m.pk, {"due": 0, "done": 0, "overdue": 0}),
+            "done_percent": data.done_percent(execution.get(m.pk)),
+        }
+        for m in municipalities
+    ]
+
+
+def coordinator_blocks(scope, year: int, roadmaps: dict | None) -> dict:
+    """What a municipal coordinator watches: the latest results imports and recalculations of the municipality, and
+    the schools needing attention — flagged by the low-results rules of the year or with overdue plan items."""
+    ids = sorted(scope.municipalities_edit)
+    flagged = low_results(School.objects.filter(municipality_id__in=ids), year)
+    rows = {
+        flags.school.pk: {"school": flags.school, "label": flags.school.short_name, "flags": flags.codes, "overdue": 0}
+        for flags in flagged
+    }
+    overdue = (roadmaps or {}).get("coordinator", {}).get("overdue_by_school", [])
+    for item in overdue:
+        if item["reporter_id"] is None:
+            continue  # the municipality's own items: shown in the execution block
+        row = rows.setdefault(
+            item["reporter_id"], {"school": None, "label": item["reporter_label"], "flags": [], "overdue": 0}
+        )
+        row["overdue"] = item["count"]
+    missing = [pk for pk, row in rows.items() if row["school"] is None]
+    for school in School.objects.filter(pk__in=missing).only("pk", "code", "short_name") if missing else []:
+        rows[school.pk]["school"] = school
+    attention = sorted(rows.values(), key=lambda row: (-row["overdue"], -len(row["flags"]), row["label"]))
+    return {
+        "imports": data.recent_imports(ids),
+        "recalculations": data.recent_recalculations(ids),
+        "attention": attention,
+    }
+
+
+def school_panels(schools: list, year: int) -> list:
+    """A principal's schools with their per-school indicators of the year and their latest results (three queries)."""
+    ids = [school.pk for school in schools]
+    indicators = data.school_indicators(ids, year)
+    results = data.latest_results(ids)
+    for school in schools:
+        school.indicator_values = indicators.get(school.pk, [])
+        school.latest_results = results.get(school.pk, [])
+    return schools

@@ -10,3 +10,11 @@ from .assessments.models import (  # noqa: F401 — models of the reports app li
     Subject,
 )
 from .assessments.rules import FlagRule  # noqa: F401 — identification rules (docs/identification.md)
+from .indicators.models import (  # noqa: F401 — target indicators (docs/indicators.md)
+    ActivityIndicator,
+    AdoptedIndicator,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ManualValue,
+)

@@ -5,6 +5,7 @@ nothing; the task writes all its aggregates in one transaction, so a killed work
 heartbeat lets the outbox sweep re-queue a job whose worker died.
 """
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -16,10 +17,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from registry.models import Municipality, School
+from shnor_portal.celery import app as celery_app
 from shnor_portal.outbox import services as outbox
 
 from .assessments.aggregates import recalculate
-from .assessments.models import Recalculation
+from .assessments.models import Campaign, Recalculation
+from .indicators import services as indicators
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +46,15 @@ def recalculate_results(recalculation_id: str) -> str:
         with _Reporter(job.pk) as reporter, transaction.atomic():
             # One transaction for every campaign of the job: readers see the old numbers or the new, never a mix,
             # and a worker killed midway leaves the old ones.
+            # The aggregates take the progress bar up to 90 %, the indicators that read them the rest.
             for index, campaign_id in enumerate(campaigns, start=1):
                 recalculate([campaign_id], job.schools or None)
-                reporter.report(int(index * 100 / len(campaigns)))
+                reporter.report(int(index * 90 / len(campaigns)))
                 if settings.RECALCULATION_PAUSE_SECONDS:
                     time.sleep(settings.RECALCULATION_PAUSE_SECONDS)
-            # The indicators module (a later part) recalculates here, after the aggregates it reads.
+            municipality_ids, years = indicator_scope(campaigns, job.schools)
+            indicators.recalculate(municipality_ids, years)
+            indicators_at = timezone.now()
     except Exception as exc:
         logger.exception("recalculation %s failed", job.pk)
         Recalculation.objects.filter(pk=job.pk).update(
@@ -55,9 +62,47 @@ def recalculate_results(recalculation_id: str) -> str:
         )
         return "failed"
     Recalculation.objects.filter(pk=job.pk).update(
-        state=Recalculation.State.DONE, progress=100, heartbeat_at=timezone.now(), finished_at=timezone.now()
+        state=Recalculation.State.DONE,
+        progress=100,
+        heartbeat_at=timezone.now(),
+        finished_at=timezone.now(),
+        indicators_at=indicators_at,
     )
     return "done"
+
+
+def indicator_scope(campaign_ids, school_ids) -> tuple[list[int] | None, list[int]]:
+    """The municipalities (None: all) and years whose indicators an import of `campaign_ids` changes: the campaigns'
+    years and the years after them, since some formulas compare Y with Y−1."""
+    years = set(Campaign.objects.filter(pk__in=campaign_ids).values_list("year", flat=True))
+    years |= {year + 1 for year in years}
+    if not school_ids:
+        return None, sorted(years)
+    municipality_ids = School.objects.filter(pk__in=school_ids).values_list("municipality_id", flat=True).distinct()
+    return sorted(municipality_ids), sorted(years)
+
+
+@shared_task(name="reports.recalculate_indicators")
+def recalculate_indicators(municipality_id: int, year: int, due: str | None = None) -> str:
+    """The debounced recalculation of one municipality's indicators after edits (reports/indicators/triggers.py):
+    year Y and Y+1 (up to the current year). Sent at the first edit of a burst, it waits until `due`, the end of
+    the debounce window, so that it reads every edit of the burst. Safe to run twice."""
+    if due and not celery_app.conf.task_always_eager:
+        wait = (dt.datetime.fromisoformat(due) - timezone.now()).total_seconds()
+        if wait > 1:
+            recalculate_indicators.apply_async((municipality_id, year), {"due": due}, countdown=wait)
+            return "deferred"
+    if not Municipality.objects.filter(pk=municipality_id).exists():
+        return "missing"
+    years = [y for y in (year, year + 1) if y <= max(year, timezone.localdate().year)]
+    indicators.recalculate([municipality_id], years)
+    return "done"
+
+
+@shared_task(name="reports.recalculate_all_indicators")
+def recalculate_all_indicators() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): every municipality, every year with data — catches what no edit announced."""
+    return indicators.recalculate()
 
 
 def enqueue_recalculation(source, campaign_ids, school_ids) -> Recalculation:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import flag_views, school_tab, views
+from . import activity_links, dashboard_views, flag_views, school_tab, views
 
 app_name = "reports"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
     path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),
+    path("activities/<int:pk>/indicators/", activity_links.activity_indicators, name="activity-indicators"),
+    path("dashboard/municipalities/", dashboard_views.municipality_comparison, name="municipality-comparison"),
     path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
 ]

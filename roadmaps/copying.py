@@ -55,7 +55,7 @@ def _shift_periods(periods, years: int) -> list[list[str]]:
 
 
 def _source_sections(plan: Plan) -> list[Section]:
-    activities = Activity.objects.order_by("order", "pk").prefetch_related("executors")
+    activities = Activity.objects.order_by("order", "pk").prefetch_related("executors", "risk_factors")
     return list(
         Section.objects.filter(plan=plan)
         .order_by("order", "pk")
@@ -133,7 +133,7 @@ def _write_copy(
         record_bulk(Section, batch)  # bulk writes send no signal: the audit trail is told itself
 
     allowed = {executor.pk} if executor is not None else set(executor_schools(plan).values_list("pk", flat=True))
-    activities, executors = [], []
+    activities, executors, factors = [], [], []
     for section in sections:
         for activity in section.activities.all():
             by_hand = activity.deadline_set_by_hand and bool(years)
@@ -152,6 +152,7 @@ def _write_copy(
             activities.append(copy)
             chosen = [executor] if executor is not None else list(activity.executors.all())
             executors.append([school for school in chosen if school.pk in allowed])
+            factors.append([factor.pk for factor in activity.risk_factors.all()])
     bulk_create_with_history(activities, Activity, default_user=user)
     record_bulk(Activity, activities)
     # What Activity.save() would do for a new row: one reporting period per period read.
@@ -168,6 +169,15 @@ def _write_copy(
             through(activity_id=activity.pk, school_id=school.pk)
             for activity, schools in zip(activities, executors, strict=True)
             for school in {school.pk: school for school in schools}.values()
+        ]
+    )
+    # The risk factors the activities address go with them (the links to indicators are reports', not copied here).
+    factor_through = Activity.risk_factors.through
+    factor_through.objects.bulk_create(
+        [
+            factor_through(activity_id=activity.pk, riskfactor_id=factor_id)
+            for activity, ids in zip(activities, factors, strict=True)
+            for factor_id in ids
         ]
     )
     return plan

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_of
 from registry.access import municipalities_editable_by
-from registry.models import Municipality, Pairing, PairingStatus, School
+from registry.models import Municipality, Pairing, PairingStatus, RiskFactor, School
 from shnor_portal.forms import DATE_INPUT, SchoolChoiceField, SchoolsField, form_helper
 from shnor_portal.params import parse_code, parse_pk
 
@@ -250,8 +250,18 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["number", "name", "deadline_text", "responsible", "expected_result", "executors"]
+        fields = [
+            "number",
+            "name",
+            "deadline_text",
+            "responsible",
+            "expected_result",
+            "executors",
+            "improves_facilities",
+            "risk_factors",
+        ]
         widgets = {
+            "risk_factors": forms.CheckboxSelectMultiple,
             "name": forms.Textarea(attrs={"rows": 3}),
             "responsible": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
@@ -263,6 +273,13 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["executors"].queryset = executor_schools(plan)
+        # The factors of the editions valid in some year of the plan's period (the one edition of 2020 today).
+        factors = RiskFactor.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=plan.period_end.year),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=plan.period_start.year),
+        )
+        self.fields["risk_factors"].queryset = factors.order_by("position", "code", "valid_from")
+        self.fields["risk_factors"].label = capfirst(_("risk factors the activity addresses"))
         # The section the activity belongs to: a move to another section of the same plan, kept in the form so that
         # editing without JavaScript can move it too.
         choices = list(sections) if sections is not None else list(plan.sections.order_by("order", "pk"))

@@ -186,8 +186,15 @@ class Activity(models.Model):
     executors = models.ManyToManyField(
         School, blank=True, related_name="plan_activities", verbose_name=_("executor schools")
     )
+    # The «МТБ» tag: the activity improves the material and technical base (MTB_SHARE counts its executors).
+    improves_facilities = models.BooleanField(_("improves the material and technical base (МТБ)"), default=False)
+    # The «500+» risk factors the activity addresses (SPEC §2.2): the school's risk tab lists the activities of each
+    # factor. The links to target indicators live in reports (ActivityIndicator), the app above.
+    risk_factors = models.ManyToManyField(
+        "registry.RiskFactor", blank=True, related_name="plan_activities", verbose_name=_("risk factors addressed")
+    )
 
-    history = HistoricalRecords(m2m_fields=[executors])
+    history = HistoricalRecords(m2m_fields=[executors, risk_factors])
 
     class Meta:
         ordering = ["section", "order", "pk"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, import_wizard, lifecycle, pair_plans, plans, progress, school_tab
+from .views import editing, import_wizard, lifecycle, pair_plans, plans, progress, school_risks, school_tab
 
 app_name = "roadmaps"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *import_wizard.urlpatterns,
     *progress.urlpatterns,
     *pair_plans.urlpatterns,
+    *school_risks.urlpatterns,
 ]

@@ -195,6 +195,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "roadmaps-reminders": {"task": "roadmaps.send_reminders", "schedule": crontab(hour=7, minute=0)},
     # Uploads never confirmed, older than IMPORT_UPLOAD_RETENTION_DAYS (reports/maintenance.py): every night.
     "remove-stale-uploads": {"task": "reports.remove_stale_uploads", "schedule": crontab(hour=3, minute=30)},
+    # Target indicators of every municipality and year with data (reports/indicators): every night, after the day's
+    # edits, whatever their debounced recalculations did.
+    "indicators-nightly": {"task": "reports.recalculate_all_indicators", "schedule": crontab(hour=2, minute=30)},
     # Tasks recorded while the broker was away, and recalculations whose worker died (shnor_portal/outbox). A sweep
     # not taken within its interval is dropped: the next one does the same work.
     "outbox-sweep": {
@@ -203,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": env_int("OUTBOX_SWEEP_SECONDS", 60)},
     },
 }
+# Edits of the data the indicators read are gathered this long into one recalculation per municipality and year.
+INDICATORS_DEBOUNCE_SECONDS = env_int("INDICATORS_DEBOUNCE_SECONDS", 60)
 # Sent rows of the outbox are kept this many days (for the admin), then deleted by the sweep.
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 

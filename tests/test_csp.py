@@ -120,6 +120,10 @@ def main_pages(objects):
         reverse("roadmaps:plan-import"),
         reverse("roadmaps:my-tasks"),
         reverse("roadmaps:report-reviews"),
+        reverse("roadmaps:school-risk-activities", args=["chemashi"]),
+        reverse("reports:activity-indicators", args=[objects["activity"].pk]),
+        reverse("reports:municipality-comparison"),
+        reverse("registry:school-tab", args=["chemashi", "risks"]),
         reverse("password-change"),
     ]
 

@@ -233,6 +233,8 @@ class Recalculation(models.Model):
     # heartbeat stopped has lost its worker and is re-queued by the outbox sweep.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the job recalculated the target indicators after the aggregates (the import page shows it).
+    indicators_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -210,6 +210,7 @@ def _activity_context(request, activity, *, form=None, target=None, review_forms
         "plan": plan,
         "section": activity.section,
         "executors": executors,
+        "risk_factors": list(activity.risk_factors.all()),
         "reporters": reporters,
         "tracked": tracked,
         "blocks": blocks,

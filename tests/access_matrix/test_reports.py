@@ -32,6 +32,16 @@ ENTRIES = [
         _statuses(200, 404, 403, 403, 403, 403, 404, 200),
         SAME_AS_GET,
     ),
+    # The target indicators a plan activity serves (reports' fragment of the activity page): read like the activity;
+    # the plan's municipality's coordinators change them (a plain POST goes back to the activity page).
+    entry(
+        "reports:activity-indicators",
+        {"pk": "@activity"},
+        _statuses(200, 404, 200, 200, 200, 200, 404, 200),
+        _statuses(302, 404, 403, 403, 403, 403, 404, 302),
+    ),
+    # The municipalities compared: for those who oversee municipalities or regions, each within their own scope.
+    entry("reports:municipality-comparison", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
 ]
 
 

@@ -26,6 +26,8 @@ ENTRIES = [
     entry("roadmaps:plan-list", {}, everyone(200)),
     # The «Plans» tab of chemashi's school page, served by roadmaps: read like the school page itself.
     entry("roadmaps:school-plans-tab", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
+    # The activities addressing chemashi's risk factors, loaded into its «Risks» tab: read like the school page.
+    entry("roadmaps:school-risk-activities", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
     entry("roadmaps:plan-detail", {"pk": "@plan"}, READ_PLAN),
     # The pair's joint plans, a fragment of support's pairing page: read like the pairing itself.
     entry("roadmaps:pairing-plans", {"pk": "@pairing"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
