@@ -1,11 +1,15 @@
+import datetime as dt
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shnor_portal.params import parse_year
+from shnor_portal.forms import DATE_INPUT
+from shnor_portal.params import parse_date, parse_year
 from shnor_portal.periods import overlapping
 from shnor_portal.widgets import use_long_selects
 
@@ -50,6 +54,30 @@ def listing_years(user) -> tuple[int, list[tuple[str, str]]]:
     return default, [*years, (ALL_YEARS, _("all years"))]
 
 
+class DayField(forms.Field):
+    """A day read by the project's parameter parser (`parse_date`): «2021-09-01» from the date picker or «01.09.2021»
+    typed by hand; anything else is an error shown beside the field, never a 500."""
+
+    widget = DATE_INPUT
+    default_error_messages = {
+        "invalid": _("Enter a date as ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, for example 01.09.2021."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value
+        day = parse_date(value)
+        if day is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
+
+
+class DayFilter(django_filters.Filter):
+    field_class = DayField
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Schools without a value (no ИОР yet) go to the end whichever way the column is sorted."""
 
@@ -67,6 +95,10 @@ class SchoolFilter(django_filters.FilterSet):
         label=_("Municipality"), queryset=None, to_field_name="code", empty_label=_("all municipalities")
     )
     year = django_filters.ChoiceFilter(label=_("Academic year"), method="filter_year", empty_label=None)
+    on = DayFilter(
+        label=_("On the date"),
+        method="filter_on",
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[
@@ -94,14 +126,19 @@ class SchoolFilter(django_filters.FilterSet):
 
     class Meta:
         model = School
-        fields = ["q", "municipality", "year", "status", "type", "is_rural", "sort"]
+        fields = ["q", "municipality", "year", "on", "status", "type", "is_rural", "sort"]
 
     def __init__(self, data=None, *args, user, **kwargs):
         self.user = user
         data = data.copy() if data is not None else {}
         asked = parse_year(data.get("year"))
         default, choices = listing_years(user)
-        if data.get("year") != ALL_YEARS and asked is None:
+        day = parse_date(data.get("on"))
+        if day is not None:
+            # The registry on a day: the day's academic year gives the ИОР and the year shown in the select.
+            asked = AcademicYear.containing(day).start_year
+            data["year"] = str(asked)
+        elif data.get("year") != ALL_YEARS and asked is None:
             # No year, or one that is not a year at all: show the default rather than an error.
             asked = default
             data["year"] = str(asked)
@@ -127,7 +164,16 @@ class SchoolFilter(django_filters.FilterSet):
         year = parse_year(self.form.cleaned_data.get("year"))
         return AcademicYear(year) if year is not None else None
 
+    @property
+    def selected_day(self) -> dt.date | None:
+        """The day of `?on=` when it is a date: listings and mentors are those active on it (none: the year's)."""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("on")
+
     def _year_q(self, prefix: str) -> Q:
+        day = self.selected_day
+        if day is not None:
+            return overlapping(day, day, prefix=prefix)
         year = self.selected_year
         if year is None:
             return Q()
@@ -138,6 +184,9 @@ class SchoolFilter(django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset  # the year shapes the status filter and the listings shown, not the set of schools
+
+    def filter_on(self, queryset, name, value):
+        return queryset  # the day, too, shapes the status filter and the listings shown
 
     STATUS_GROUPS = {
         "registry": (Status.SHNOR, Status.SHFNSU),
@@ -157,14 +206,19 @@ class SchoolFilter(django_filters.FilterSet):
         schools = super().qs
         # Ties (and schools without ИОР) keep a stable, readable order.
         schools = schools.order_by(*schools.query.order_by, "municipality__name", "short_name")
-        return with_year(schools, self.selected_year)
+        return with_year(schools, self.selected_year, day=self.selected_day)
 
 
-def with_year(schools, year: AcademicYear | None):
-    """Schools with `year_listings` and `year_mentors` of `year` (all years if None) prefetched: three queries."""
+def with_year(schools, year: AcademicYear | None, *, day: dt.date | None = None):
+    """Schools with `year_listings` and `year_mentors` of `year` (all years if None) prefetched: three queries.
+
+    With `day`, those active on that day instead (a listing counts when start ≤ day and its end is unknown or ≥ day)."""
     listings = Listing.objects.order_by("start", "status")
     pairings = Pairing.objects.select_related("mentor").order_by("start")
-    if year is not None:
+    if day is not None:
+        listings = listings.active_on(day)
+        pairings = pairings.filter(overlapping(day, day))
+    elif year is not None:
         listings = listings.in_year(year.start_year)
         pairings = pairings.filter(overlapping(year.start, year.end))
     return schools.select_related("municipality").prefetch_related(

@@ -6,16 +6,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from registry.access import get_school_for
-from registry.charts import line_chart
 from registry.school_page import school_page_context
+from shnor_portal.charts import trend_chart
 from shnor_portal.htmx import render_page_or_fragment
 
 from .assessments.aggregates import school_dynamics
 from .assessments.published import published_results
+from .assessments.school_years import marks_charts, school_results_by_year
 
 
-def result_charts(school):
-    """One server-side SVG chart per procedure and subject: mean mark (ЕГЭ: mean test score) by year."""
+def result_charts(school, marks=None):
+    """Per procedure and subject: the mean mark (ЕГЭ: mean test score) by year as a line, and the distribution of
+    marks per campaign (from `marks`, `marks_charts`; None where there are no marks, as for ЕГЭ)."""
+    marks = dict(marks or ())
     charts = []
     for (procedure, subject), points in school_dynamics(school).items():
         ege = procedure == "ЕГЭ"
@@ -24,14 +27,15 @@ def result_charts(school):
             "subject": subject,
             "what": _("test score") if ege else _("mark"),
         }
-        chart = line_chart(
+        chart = trend_chart(
             [(str(year), value) for year, value in points],
-            ymin=0 if ege else 2,
-            ymax=100 if ege else 5,
-            label=label,
+            title=label,
+            value_label=_("Mean test score") if ege else _("Mean mark"),
+            lower=0 if ege else 2,
+            upper=100 if ege else 5,
             decimals=2,
         )
-        charts.append((f"{procedure}. {subject}", chart))
+        charts.append((f"{procedure}. {subject}", chart, marks.get((procedure, subject))))
     return charts
 
 
@@ -41,7 +45,9 @@ def school_results_tab(request, code):
     # The school page's own lookup: a school outside the reader's scope is 404 here as there.
     school = get_school_for(request.user, code)
     context = school_page_context(request.user, school, "results")
-    context["result_charts"] = result_charts(school)
+    works = school_results_by_year(school)
+    context["result_charts"] = result_charts(school, marks_charts(works))
+    context["works"] = works
     context["published"] = published_results(school)
     return render_page_or_fragment(
         request, "reports/school/results_tab.html", "reports/school/_results_tab.html", context

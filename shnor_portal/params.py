@@ -1,5 +1,6 @@
 """Reading query parameters that users (and hostile clients) can set to anything."""
 
+import datetime as dt
 import re
 
 from django.http import QueryDict
@@ -12,6 +13,27 @@ def parse_year(value) -> int | None:
     if isinstance(value, str) and YEAR.fullmatch(value):
         return int(value)
     return None
+
+
+ISO_DATE = re.compile(r"((?:19|20|21)\d\d)-(\d\d)-(\d\d)", re.ASCII)
+RU_DATE = re.compile(r"(\d\d)\.(\d\d)\.((?:19|20|21)\d\d)", re.ASCII)
+
+
+def parse_date(value) -> dt.date | None:
+    """A day as the date picker sends it («2021-09-01») or as people type it («01.09.2021»), years 1900–2199; None
+    for anything else: «2021-02-30», «2021-9-1», « 2021-09-01», «２０２１-09-01» (full-width digits) are no dates."""
+    if not isinstance(value, str):
+        return None
+    if match := ISO_DATE.fullmatch(value):
+        year, month, day = match.groups()
+    elif match := RU_DATE.fullmatch(value):
+        day, month, year = match.groups()
+    else:
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 PK = re.compile(r"[0-9]{1,18}", re.ASCII)

@@ -96,6 +96,7 @@ def main_pages(objects):
         reverse("registry:school-list"),
         reverse("registry:school-detail", args=["chemashi"]),
         reverse("registry:school-tab", args=["chemashi", "profile"]),
+        reverse("registry:school-tab", args=["chemashi", "years"]),
         reverse("registry:school-tab", args=["chemashi", "results"]),
         reverse("registry:school-tab", args=["chemashi", "history"]),
         reverse("registry:school-tab", args=["chemashi", "mentoring"]),

@@ -211,7 +211,7 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
         client = client_for(user)
         both(client, reverse("registry:school-list"), "school")
         shows_escaped(client.get(planted_school.get_absolute_url()), "school", "school-name")
-        for tab in ("profile", "year", "risks", "results", "listings", "history"):
+        for tab in ("profile", "year", "years", "risks", "results", "listings", "history"):
             both(client, reverse("registry:school-tab", args=[planted_school.code, tab]))
         both(client, reverse("registry:school-tab", args=[planted_school.code, "mentoring"]))
         both(client, reverse("reports:school-results-tab", args=[planted_school.code]))
@@ -221,8 +221,30 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
 
 def test_the_server_built_svg_escapes_every_label():
     """Charts and the network diagram are marked safe as a whole, so each value put into them is escaped first."""
-    from registry.charts import line_chart
+    from shnor_portal.charts import distribution_chart, dynamics_chart, trend_chart
 
-    svg = str(line_chart([(payload("x-label"), 0.5), (payload("x-label-2"), None)], label=payload("chart")))
+    trend = trend_chart(
+        [(payload("x-label"), 0.5), (payload("x-label-2"), None)], title=payload("chart"), value_label="v"
+    )
+    svg = str(trend)
     assert RAW not in svg
     assert escape(payload("x-label")) in svg and escape(payload("chart")) in svg
+    dynamics = dynamics_chart(
+        [(payload("year"), 1, 2)],
+        title=payload("dynamics"),
+        value_label=payload("actual"),
+        target_label=payload("target"),
+        baseline=(payload("base-year"), 1),
+        baseline_label=payload("base"),
+    )
+    marks = distribution_chart(
+        [(payload("campaign"), (1, 2, 3, 4))], title=payload("marks"), categories=[payload("mark"), 3, 4, 5]
+    )
+    for chart, fields in (
+        (dynamics, ("year", "dynamics", "actual", "target", "base-year", "base")),
+        (marks, ("campaign", "marks", "mark")),
+    ):
+        svg = str(chart)
+        assert RAW not in svg
+        for field in fields:
+            assert escape(payload(field)) in svg, field

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import CHANGE
+from shnor_portal.charts import trend_chart
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
 from ..access import get_school_for, municipalities_editable_by, schools_visible_to
-from ..charts import line_chart
 from ..exports import registry_workbook
 from ..filters import SchoolFilter
 from ..forms import SchoolForm
@@ -21,21 +21,26 @@ from ..history import school_history
 from ..models import Pairing
 from ..school_page import school_page_context
 from ..selectors import ior_points, listings_of_school, risk_grid
+from ..year_comparison import profile_comparison
 from .profiles import year_tab_context
 
-TABS = ("profile", "year", "risks", "swot", "results", "listings", "mentoring", "history")
+TABS = ("profile", "year", "years", "risks", "swot", "results", "listings", "mentoring", "history")
 
 
 @login_required
 def school_list(request):
     school_filter = SchoolFilter(request.GET, user=request.user, queryset=schools_visible_to(request.user))
     schools = school_filter.qs
-    year = school_filter.selected_year
-    year_label = year.label if year else _("all years")
+    year, day = school_filter.selected_year, school_filter.selected_day
+    if day is not None:
+        year_label = _("on %(date)s") % {"date": day.strftime("%d.%m.%Y")}
+    else:
+        year_label = year.label if year else _("all years")
     if request.GET.get("export") == "xlsx":
         filters_label = _("Filters: %(filters)s") % {"filters": _describe_filters(school_filter) or _("none")}
         content = registry_workbook(schools, year_label, filters_label)
-        return xlsx_response(f"registry-{year.start_year if year else 'all'}.xlsx", content)
+        name = day.isoformat() if day else (year.start_year if year else "all")
+        return xlsx_response(f"registry-{name}.xlsx", content)
     page, query = paginate(request, schools, settings.REGISTRY_PAGE_SIZE)
     context = {
         "filter": school_filter,
@@ -43,7 +48,7 @@ def school_list(request):
         "query": query,
         "year_label": year_label,
         "can_create": municipalities_editable_by(request.user).exists(),
-        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "status", "type", "is_rural")),
+        "filtered": any(request.GET.get(name) for name in ("q", "municipality", "on", "status", "type", "is_rural")),
     }
     return render_page_or_fragment(request, "registry/school/list.html", "registry/school/_table.html", context)
 
@@ -55,13 +60,18 @@ def _describe_filters(school_filter) -> str:
     parts = []
     for name, field in school_filter.form.fields.items():
         value = school_filter.form.cleaned_data.get(name)
-        if value in (None, "", []) or name == "year":
-            continue
+        if value in (None, "", []) or name == "year" or name == "on":
+            continue  # the year or the day is in the title
         choices = {str(key): label for key, label in getattr(field, "choices", [])}
         values = value if isinstance(value, list) else [value]
         shown = [str(v) if hasattr(v, "pk") else str(choices.get(str(v).lower(), v)) for v in values]
         parts.append(f"{field.label}: {', '.join(shown)}")
     return "; ".join(parts)
+
+
+def ior_chart(points):
+    """The ИОР trend over the years (0–1): the same chart on the overview and on the comparison of years."""
+    return trend_chart(points, title=_("ИОР by year"), value_label=_("ИОР"), decimals=3, lower=0, upper=1)
 
 
 @login_required
@@ -77,8 +87,12 @@ def school_detail(request, code, tab="profile"):
     if tab == "history":
         context["history"] = school_history(school)
     if tab == "profile":
-        context["ior_chart"] = line_chart(ior_points(school), label=_("ИОР by year"))
+        context["ior_chart"] = ior_chart(ior_points(school))
         context["risk_years"], context["risk_rows"] = risk_grid(school)
+    if tab == "years":
+        comparison = profile_comparison(school)
+        context["comparison"] = comparison
+        context["ior_chart"] = ior_chart(comparison["ior_points"])
     if tab in ("year", "risks", "swot"):
         context.update(year_tab_context(request, school, tab))
     return render_page_or_fragment(request, "registry/school/detail.html", f"registry/school/_tab_{tab}.html", context)
