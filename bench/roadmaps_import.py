@@ -1,5 +1,5 @@
 """Plan tables at their largest, and files built to exhaust the reader: how long `import_plan`'s reading and writing
-take, and how soon a crafted file is refused (roadmaps/xlsx_grid.py streams the sheet within a plan's bounds)."""
+take, and how soon a crafted file is refused (shnor_portal/files/grid.py streams the sheet within a plan's bounds)."""
 
 import datetime as dt
 import io

@@ -1,6 +1,6 @@
 """The frame of the school page (heading, tabs, the edit button), shared by the registry's own tabs and by the tabs
-that the apps above serve as fragments of their own (results, mentoring): opened without JavaScript, such a fragment
-URL is a whole school page with the same frame."""
+that the apps above serve as fragments of their own (results, mentoring, plans): opened without JavaScript, such a
+fragment URL is a whole school page with the same frame."""
 
 from accounts.access import CHANGE, CHANGE_PROFILE
 

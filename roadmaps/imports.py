@@ -1,10 +1,10 @@
 """Reading a plan table (.xlsx) laid out like the seeds: title rows above the header, section rows, numbered
 activities, merged cells, the columns in any order under the seeds' varying headers.
 
-The kind of file is decided by its content, not its name. The archive is opened and inspected by the shared
-file-safety package (shnor_portal/files/archive.py: real unpacked bytes, encryption, XML entity declarations); the
-sheets are then streamed within a plan table's bounds (roadmaps/xlsx_grid.py), so a crafted file is refused in
-seconds.
+The kind of file is decided by its content, not its name. The workbook is opened by the shared table reader
+(shnor_portal/files/rows.py `shown_workbook`: real unpacked bytes, encryption, XML entity declarations checked first);
+its sheets are then streamed as the user sees them within a plan table's bounds (shnor_portal/files/grid.py), so a
+crafted file is refused in seconds.
 
 Which row is what is decided from the table itself: the header is the row (or two rows, under a group cell such as
 «Исполнение») whose cells are column labels, the best such row of the visible sheets; a section row is told from an
@@ -14,7 +14,6 @@ activities restarting at «1.»), by a cell merged across the table, or by carry
 
 import bisect
 import datetime as dt
-import io
 import logging
 import re
 from collections import Counter
@@ -23,11 +22,11 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from shnor_portal.files.archive import check_unpacked, inspect_parts, is_workbook, open_archive
+from shnor_portal.files import grid as xlsx_grid
 from shnor_portal.files.refusals import FileRefused
+from shnor_portal.files.rows import shown_workbook
 from shnor_portal.files.sniff import signature
 
-from . import xlsx_grid
 from .deadlines import read_deadline
 
 logger = logging.getLogger(__name__)
@@ -420,10 +419,16 @@ def is_roman(number: str) -> bool:
 def read_plan_file(source) -> ReadPlan:
     """Read an .xlsx plan table from a path, bytes or a binary file; PlanFileRefused if it is not one."""
     data = _bytes(source)
-    archive = _open_archive(data)
+    _refuse_by_content(data[:4096])
     try:
-        return _read_workbook(xlsx_grid.Workbook(archive))
-    except xlsx_grid.GridRefused as exc:
+        with shown_workbook(
+            data,
+            max_unpacked=MAX_PLAN_UNPACKED,
+            too_large=_("The workbook is larger than 100 MB once unpacked: a plan table is much smaller."),
+            not_a_workbook=_not_a_workbook,
+        ) as workbook:
+            return _read_workbook(workbook)
+    except FileRefused as exc:  # the archive, or a sheet beyond a plan table's bounds (grid.GridRefused)
         raise PlanFileRefused([str(exc)]) from exc
     except PlanFileRefused:
         raise
@@ -431,8 +436,6 @@ def read_plan_file(source) -> ReadPlan:
         # A file no spreadsheet program writes, in a way not foreseen: refused as damaged, and logged to be mended.
         logger.exception("plan table could not be read")
         raise PlanFileRefused([_("The workbook cannot be read: it is damaged or not an .xlsx file.")]) from exc
-    finally:
-        archive.close()
 
 
 def _bytes(source) -> bytes:
@@ -470,25 +473,10 @@ def _refuse_by_content(head: bytes) -> None:
     raise PlanFileRefused([reason])
 
 
-def _open_archive(data: bytes):
-    _refuse_by_content(data[:4096])
-    try:
-        archive, infos = open_archive(io.BytesIO(data))
-        names = {info.filename for info in infos}
-        if not is_workbook(names):
-            if any(name.startswith("word/") for name in names):
-                raise FileRefused(_("This is a Word document (.docx): copy the plan table into an .xlsx workbook."))
-            raise FileRefused(_("The archive is not an Excel workbook (.xlsx)."))
-        check_unpacked(
-            archive,
-            infos,
-            MAX_PLAN_UNPACKED,
-            _("The workbook is larger than 100 MB once unpacked: a plan table is much smaller."),
-        )
-        inspect_parts(archive, infos)  # encryption, XML entity declarations
-    except FileRefused as exc:
-        raise PlanFileRefused([str(exc)]) from exc
-    return archive
+def _not_a_workbook(names: set) -> str:
+    if any(name.startswith("word/") for name in names):
+        return _("This is a Word document (.docx): copy the plan table into an .xlsx workbook.")
+    return _("The archive is not an Excel workbook (.xlsx).")
 
 
 def _read_workbook(workbook: xlsx_grid.Workbook) -> ReadPlan:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, import_wizard, lifecycle, pair_plans, plans, progress
+from .views import editing, import_wizard, lifecycle, pair_plans, plans, progress, school_tab
 
 app_name = "roadmaps"
 
@@ -8,6 +8,7 @@ app_name = "roadmaps"
 urlpatterns = [
     path("", plans.plan_list, name="plan-list"),
     path("<int:pk>/", plans.plan_detail, name="plan-detail"),
+    path("schools/<slug:code>/", school_tab.school_plans_tab, name="school-plans-tab"),
     *editing.urlpatterns,
     *lifecycle.urlpatterns,
     *import_wizard.urlpatterns,

@@ -52,8 +52,8 @@ class World:
     far_school: School
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The world's rows; tests/access_matrix builds it once per module, every other test through `world`."""
     region = RegionFactory(code="hmao", name="Ханты-Мансийский автономный округ – Югра")
     other_region = RegionFactory(code="tula", name="Тульская область")
     municipality = MunicipalityFactory(code="oktyabrsky", name="Октябрьский район", region=region)
@@ -101,50 +101,100 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def coordinator(world):
+def world(db) -> World:
+    return build_world()
+
+
+# The personas as plain functions too, so that a module-wide world (tests/access_matrix) gets the very same users.
+def make_coordinator(world):
     return user_with_role(Role.MUNICIPAL_COORDINATOR, "coordinator", municipality=world.municipality)
 
 
-@pytest.fixture
-def other_coordinator(world):
+def make_other_coordinator(world):
     return user_with_role(Role.MUNICIPAL_COORDINATOR, "other-coordinator", municipality=world.far)
 
 
-@pytest.fixture
-def principal(world):
+def make_principal(world):
     return user_with_role(Role.PRINCIPAL, "principal", school=world.school)
 
 
-@pytest.fixture
-def mentor(world):
+def make_mentor(world):
     user = user_with_role(Role.MENTOR, "mentor", school=world.mentor_school)
     user.role_assignments.create(role=Role.PRINCIPAL, school=world.mentor_school)
     return user
 
 
-@pytest.fixture
-def inspector(world):
+def make_inspector(world):
     return user_with_role(Role.INSPECTOR, "inspector", municipality=world.municipality)
 
 
-@pytest.fixture
-def regional(world):
+def make_regional(world):
     return user_with_role(Role.REGIONAL_COORDINATOR, "regional", region=world.region)
 
 
-@pytest.fixture
-def administrator(world):
+def make_administrator(world):
     user = user_with_role(Role.ADMIN, "administrator")
     user.is_staff = user.is_superuser = True
     user.save()
     return user
 
 
-@pytest.fixture
-def outsider(world):
+def make_outsider(world):
     from .factories import UserFactory
 
     return UserFactory(username="outsider")
+
+
+PERSONA_MAKERS = {
+    "coordinator": make_coordinator,
+    "other_coordinator": make_other_coordinator,
+    "principal": make_principal,
+    "mentor": make_mentor,
+    "inspector": make_inspector,
+    "regional": make_regional,
+    "outsider": make_outsider,
+    "administrator": make_administrator,
+}
+
+
+@pytest.fixture
+def coordinator(world):
+    return make_coordinator(world)
+
+
+@pytest.fixture
+def other_coordinator(world):
+    return make_other_coordinator(world)
+
+
+@pytest.fixture
+def principal(world):
+    return make_principal(world)
+
+
+@pytest.fixture
+def mentor(world):
+    return make_mentor(world)
+
+
+@pytest.fixture
+def inspector(world):
+    return make_inspector(world)
+
+
+@pytest.fixture
+def regional(world):
+    return make_regional(world)
+
+
+@pytest.fixture
+def administrator(world):
+    return make_administrator(world)
+
+
+@pytest.fixture
+def outsider(world):
+    return make_outsider(world)
 
 
 @pytest.fixture

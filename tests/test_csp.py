@@ -11,7 +11,7 @@ from django.urls import path, reverse
 
 from shnor_portal import urls as portal_urls
 
-from .test_access_matrix import roadmaps_object, support_object
+from .world_objects import roadmaps_object, support_object
 
 pytestmark = pytest.mark.django_db
 

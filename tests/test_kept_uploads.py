@@ -21,7 +21,7 @@ from reports.maintenance import remove_stale_uploads
 from roadmaps.imports import UPLOADS_FOLDER
 from tests.registry.test_registry_import import valid_book, workbook
 from tests.roadmaps.progress_builders import PDF, pdf_upload
-from tests.test_access_matrix import roadmaps_object, support_object
+from tests.world_objects import roadmaps_object, support_object
 
 pytestmark = pytest.mark.django_db
 RESULTS = (

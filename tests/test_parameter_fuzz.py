@@ -5,13 +5,18 @@ or an administrator) and from the access matrix (the pages with arguments, with 
 parameter names are the fields of the page's filter forms plus the names list pages commonly read.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django import forms
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .test_access_matrix import MATRIX, PERSONAS, resolve
+from .access_matrix.cases import PERSONAS, url_of
+from .access_matrix.objects import build_objects
+from .access_matrix.test_every_route_has_an_entry import ENTRIES
 
 pytestmark = pytest.mark.django_db
+OBJECTS = pytest.StashKey[dict]()
 
 COMMON = [
     "q",
@@ -53,9 +58,10 @@ def _routes_without_arguments(patterns=None, namespace=None):
                 yield name
 
 
-MATRIX_PAGES = {(name, tuple(sorted(kwargs.items()))): expected for name, kwargs, expected in MATRIX}
+MATRIX_PAGES = {(item.name, tuple(sorted(item.kwargs.items()))): item.get for item in ENTRIES}
 PAGES = sorted(
-    {(name, ()) for name in _routes_without_arguments()} | {key for key in MATRIX_PAGES if key[1]},
+    {(name, ()) for name in _routes_without_arguments()}
+    | {key for key, expected in MATRIX_PAGES.items() if key[1] and 200 in expected.values()},
     key=str,
 )
 
@@ -71,6 +77,23 @@ def _parameter_names(response) -> list[str]:
     return sorted(names)
 
 
+class _MatrixObjects(dict):
+    """The access matrix's objects on this test's world, made on first use (most pages need none)."""
+
+    def __init__(self, request, world):
+        super().__init__()
+        self.request, self.world = request, world
+
+    def __missing__(self, key):
+        self.update(build_objects(self.world, self.request.getfixturevalue("coordinator")))
+        return self[key]
+
+
+def resolve(request, world, name, kwargs):
+    objects = request.node.stash.setdefault(OBJECTS, _MatrixObjects(request, world))
+    return url_of(SimpleNamespace(name=name, kwargs=kwargs), objects)
+
+
 def _openers(request, client, world, name, kwargs):
     """(persona, url) for every persona that opens the page."""
     expected = MATRIX_PAGES.get((name, kwargs))
@@ -80,7 +103,7 @@ def _openers(request, client, world, name, kwargs):
         if expected and expected[persona] != 200:
             continue
         client.force_login(request.getfixturevalue(persona))
-        url = resolve(world, name, dict(kwargs))
+        url = resolve(request, world, name, dict(kwargs))
         if client.get(url).status_code == 200:
             found.append((persona, url))
     return found

@@ -24,7 +24,7 @@ from ..selectors import ior_points, listings_of_school, risk_grid
 from ..year_comparison import profile_comparison
 from .profiles import year_tab_context
 
-TABS = ("profile", "year", "years", "risks", "swot", "results", "listings", "mentoring", "history")
+TABS = ("profile", "year", "years", "risks", "swot", "results", "listings", "mentoring", "plans", "history")
 
 
 @login_required

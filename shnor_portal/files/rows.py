@@ -7,6 +7,10 @@ lengths and decides the encoding once for the whole file (UTF-8 or Windows-1251,
 text stream to the csv module (C), which is the fast part. An .xlsx is first inspected part by part (archive.py:
 real unpacked bytes, encryption, XML declarations, formulas without a saved value), then read by calamine when its
 grid is small enough, else with openpyxl in read-only (streaming) mode — both give the same values.
+
+Three imports read through this module: the results import (`open_rows`), the registry import (`workbook_sheets`,
+its sheets by name) and the plan import (`shown_workbook`: the cells as the user sees them — formatted text, merged
+cells, hidden rows — streamed within a plan table's bounds by grid.py, since a plan is read by what it shows).
 """
 
 import codecs
@@ -32,6 +36,7 @@ from .archive import (
     open_archive,
     what_archive,
 )
+from .grid import Workbook
 from .limits import MAX_COLUMNS, MAX_LINE, MAX_UPLOAD, too_large_message
 from .refusals import FileRefused
 from .sniff import table_kind
@@ -486,3 +491,22 @@ def workbook_sheets(content: bytes, *, max_unpacked: int, too_large: str):
         yield [(ws.title, _sheet_values(ws, missing_values)) for ws in workbook.worksheets]
     finally:
         workbook.close()
+
+
+@contextmanager
+def shown_workbook(content: bytes, *, max_unpacked: int, too_large: str, not_a_workbook: Callable[[set], str]):
+    """The «as shown» view of an .xlsx (grid.Workbook: formatted text, merged cells, hidden rows, within a table's
+    bounds), for an import that reads what the user sees (the plan table); the archive closes when the block ends.
+
+    Refused as FileRefused with `not_a_workbook(names of the archive's parts)` when the archive is no workbook, with
+    `too_large` past `max_unpacked` unpacked bytes, and when a part is encrypted or declares XML entities."""
+    archive, infos = open_archive(io.BytesIO(content))
+    try:
+        names = {info.filename for info in infos}
+        if not is_workbook(names):
+            raise FileRefused(not_a_workbook(names))
+        check_unpacked(archive, infos, max_unpacked, too_large)
+        inspect_parts(archive, infos)  # encryption, XML entity declarations
+        yield Workbook(archive)
+    finally:
+        archive.close()

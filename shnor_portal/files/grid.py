@@ -7,11 +7,11 @@ as soon as it leaves those bounds, and each cell becomes the text Excel shows: n
 (2.1 formatted «0.00» is «2.10», the activity number), dates in theirs (a date formatted «MMMM YYYY» is the month
 «ноябрь 2025», not its first day).
 
-This is the plan import's own reader, beside the shared one (shnor_portal/files/rows.py), because only a plan
-table needs what the user sees — formatted text, merged cells, hidden rows — and within a plan table's bounds. The
-archive has been opened and checked before by the shared file-safety package (real unpacked bytes, encryption, XML
-entity declarations: shnor_portal/files/archive.py, called by roadmaps/imports.py); defusedxml refuses entities
-besides.
+This is the «as shown» view of the one table reader (rows.py: `shown_workbook` opens the archive, checks it and
+hands out a `Workbook` of this module). The results and registry imports read cell values (rows.py `open_rows`,
+`workbook_sheets`); a plan table needs what the user sees — formatted text, merged cells, hidden rows — and only
+within a plan table's bounds, which is what this streaming view gives. The archive has been opened and checked before
+(real unpacked bytes, encryption, XML entity declarations: archive.py); defusedxml refuses entities besides.
 """
 
 import bisect
@@ -28,7 +28,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
-from shnor_portal.files.refusals import FileRefused
+from .refusals import FileRefused
 
 MAX_ROWS = 5000  # rows holding text
 MAX_COLUMNS = 200

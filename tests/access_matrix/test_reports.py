@@ -1,0 +1,45 @@
+"""Reports: assessment results, their imports and the flags of low and doubtful results."""
+
+import pytest
+
+from .cases import SAME_AS_GET, _statuses, check, entry, everyone, params
+
+pytestmark = pytest.mark.django_db
+
+# Who imports results: the municipalities' and the region's coordinators.
+IMPORTERS = _statuses(200, 200, 403, 403, 403, 200, 403, 200)
+# The coordinator's results file of chemashi: its importer and the importers of chemashi (the region); the other
+# coordinator does not import chemashi's results (404), non-importers are refused first (403).
+ACT_ON_THE_IMPORT = _statuses(302, 404, 403, 403, 403, 302, 403, 302)
+ENTRIES = [
+    entry("reports:results-list", {}, everyone(200)),
+    # The school page's results tab, served here as a fragment: read like the school page itself.
+    entry("reports:school-results-tab", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
+    entry("reports:results-upload", {}, IMPORTERS, SAME_AS_GET),
+    entry(
+        "reports:results-import",
+        {"pk": "@results_import"},
+        _statuses(200, 404, 404, 404, 404, 200, 404, 200),
+    ),
+    entry("reports:results-confirm", {"pk": "@results_import"}, everyone(405), ACT_ON_THE_IMPORT),
+    entry("reports:results-retry", {"pk": "@results_import"}, everyone(405), ACT_ON_THE_IMPORT),
+    # A campaign shows only where it has results in the user's scope (chemashi's): 404 as if it did not exist.
+    entry("reports:campaign-results", {"pk": "@campaign"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
+    entry("reports:flags", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
+    entry(
+        "reports:flag-listing",
+        {"code": "chemashi"},
+        _statuses(200, 404, 403, 403, 403, 403, 404, 200),
+        SAME_AS_GET,
+    ),
+]
+
+
+@pytest.mark.parametrize(("item", "personas"), params(ENTRIES, "GET"))
+def test_get(matrix, item, personas):
+    check(matrix, item, "GET", personas)
+
+
+@pytest.mark.parametrize(("item", "personas"), params(ENTRIES, "POST"))
+def test_post(matrix, item, personas):
+    check(matrix, item, "POST", personas)
