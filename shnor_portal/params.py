@@ -97,3 +97,14 @@ class CleanQueryMiddleware:
     def __call__(self, request):
         request.GET = clean_query(request.GET)
         return self.get_response(request)
+
+
+def parse_sort(value, keys, default: str) -> tuple[str, bool]:
+    """A list's `sort` parameter: a column key among `keys`, «-» before it for the descending order; anything else
+    is the default column, ascending. Returns (key, descending)."""
+    text = parse_text(value, MAX_NAME)
+    descending = text.startswith("-")
+    key = text[1:] if descending else text
+    if key not in keys:
+        return default, False
+    return key, descending
