@@ -56,6 +56,7 @@ from .indicators.table import (
     TableFilters,
     TableRow,
     direction_label,
+    exact_text,
     format_value,
     met_label,
     places,
@@ -246,8 +247,8 @@ def indicator_detail(request, code):
         "history": history,
         "chart": chart if history else None,
         "manual_values": manual_values,
-        "numerator_text": format_value(value.numerator, "") if value and value.numerator is not None else "",
-        "denominator_text": format_value(value.denominator, "") if value and value.denominator is not None else "",
+        "numerator_text": exact_text(value.numerator) if value else "",
+        "denominator_text": exact_text(value.denominator) if value else "",
         "can_change": may_change_indicators(request.user, municipality),
         "list_url": _list_url(municipality, year),
     }

@@ -69,15 +69,19 @@ class BaseTargetFormSet(BaseInlineFormSet):
         localized(form.fields["target"])
 
     def clean(self):
-        super().clean()
-        years = set()
+        """Two rows of one year: the error beside the second row's year (before Django's own duplicate check, which
+        would only say it above the table)."""
+        years, repeated = set(), False
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
             year = form.cleaned_data.get("year")
             if year in years:
                 form.add_error("year", _("This year already has a target."))
+                repeated = True
             years.add(year)
+        if not repeated:
+            super().clean()
 
 
 TargetFormSet = inlineformset_factory(

@@ -71,6 +71,15 @@ def format_value(value, unit: str) -> str:
     return text.replace(".", ",").replace("-", "−")
 
 
+def exact_text(value) -> str:
+    """A numerator or a denominator as counted: «12» for a whole count, «12,25» for a sum of scores."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    text = f"{value.to_integral_value():f}" if value == value.to_integral_value() else f"{value.normalize():f}"
+    return text.replace(".", ",").replace("-", "−")
+
+
 def direction_label(direction: str) -> tuple[str, str]:
     """(arrow, words) of a direction: «↑», «больше — лучше»."""
     arrow = {Direction.UP: "↑", Direction.DOWN: "↓"}.get(direction, "–")
