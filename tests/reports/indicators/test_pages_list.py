@@ -10,7 +10,7 @@ from registry.models import Status
 from reports.indicators.services import recalculate
 from tests.factories import ListingFactory, SchoolFactory
 
-from .pages import YEAR, adopt, list_url, setup_indicators, table_cells
+from .pages import YEAR, adopt, detail_url, list_url, setup_indicators, table_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +145,12 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_schools(
     recalculate([world.municipality.pk], [YEAR])
     client.force_login(coordinator)
     client.get(list_url(world.municipality))  # warm the session
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = client.get(list_url(world.municipality, show="all"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         client.get(list_url(world.municipality, export="xlsx"))
+    # One indicator with its school lists (every school of the registry counted in the denominator).
+    with django_assert_max_num_queries(14):
+        response = client.get(detail_url(world.municipality, "NETWORK_SHARE"))
+    assert response.context["denominator"].count == 1 + extra
