@@ -7,16 +7,27 @@ from roadmaps import demo as roadmaps_demo
 from support import demo as support_demo
 
 from . import demo as reports_demo
+from .indicators import demo as indicators_demo
+from .indicators import services as indicators
+from .indicators import triggers
+from .indicators.models import IndicatorValue
 
 
 def load(tally) -> list[tuple[str, str]]:
-    """Load (or bring up to date) the whole demo world; return the demo logins with their descriptions."""
-    registry_demo.load(tally)
-    support_demo.load(tally)
-    logins = accounts_demo.load(tally)
-    registry_demo.load_role_assignments(tally)
-    registry_demo.load_profiles(tally)
-    reports_demo.load(tally)
-    reports_demo.load_published(tally)
-    roadmaps_demo.load(tally)
+    """Load (or bring up to date) the whole demo world; return the demo logins with their descriptions.
+
+    The edits enqueue no recalculation one by one (triggers suspended): the indicators of every municipality and year
+    are recalculated once at the end — when something changed, so that a second run changes nothing."""
+    with triggers.suspended():
+        registry_demo.load(tally)
+        support_demo.load(tally)
+        logins = accounts_demo.load(tally)
+        registry_demo.load_role_assignments(tally)
+        registry_demo.load_profiles(tally)
+        reports_demo.load(tally)
+        reports_demo.load_published(tally)
+        roadmaps_demo.load(tally)
+        indicators_demo.load(tally)
+    if tally.created or tally.updated or not IndicatorValue.objects.exists():
+        indicators.recalculate()
     return logins

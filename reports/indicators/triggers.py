@@ -18,6 +18,7 @@ out of a year recalculates that year too.
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from collections import defaultdict
 from datetime import timedelta
@@ -43,6 +44,8 @@ from support.models import (
 
 from .models import ManualValue
 
+logger = logging.getLogger(__name__)
+
 TASK = "reports.recalculate_indicators"
 
 # A note: (kind, object id, first year, last year); years None: taken from the object when the note is resolved.
@@ -51,7 +54,23 @@ MUNICIPALITY, SCHOOL, TEACHER, EVENT, REPORT, DIAGNOSTIC = "m", "s", "t", "e", "
 _state = threading.local()
 
 
-def _years(start: dt.date | None, end: dt.date | None) -> tuple[int, int] | None:
+def _day(value) -> dt.date | None:
+    """A date field's value as the instance holds it: a date, or a string a caller assigned and Django parsed on
+    the way to the database only."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _years(start, end) -> tuple[int, int] | None:
+    start, end = _day(start), _day(end)
     if start is None and end is None:
         return None
     start = start or end
@@ -84,7 +103,10 @@ def _event_school(o):
 
 
 def _report(o):
-    year = timezone.localtime(o.submitted_at).year if o.submitted_at else None
+    submitted = o.submitted_at
+    if isinstance(submitted, dt.datetime) and timezone.is_aware(submitted):
+        submitted = timezone.localtime(submitted)
+    year = submitted.year if isinstance(submitted, dt.datetime) else None
     return _note(REPORT, o.pk, None) + _note(REPORT + "a", o.activity_id, (year, year) if year else None)
 
 
@@ -100,12 +122,19 @@ def _development(o):
     return _note(TEACHER, o.teacher_id, _years(o.start or o.end, o.end or o.start))
 
 
+def _year(value) -> tuple[int, int] | None:
+    try:
+        return int(value), int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _profile(o):
-    return _note(SCHOOL, o.school_id, (o.year, o.year))
+    return _note(SCHOOL, o.school_id, _year(o.year))
 
 
 def _manual(o):
-    return _note(MUNICIPALITY, o.municipality_id, (o.year, o.year))
+    return _note(MUNICIPALITY, o.municipality_id, _year(o.year))
 
 
 def _score(o):
@@ -155,14 +184,22 @@ def _batch() -> _Batch:
 def _remember_old(sender, instance, **kwargs):
     note, fields = WATCHED[sender]
     if fields and instance.pk is not None and not (set(fields) & instance.get_deferred_fields()):
-        instance._indicator_notes_before = note(instance)
+        try:
+            instance._indicator_notes_before = note(instance)
+        except (TypeError, ValueError, AttributeError):
+            pass  # placed from the new values only
 
 
 def _changed(sender, instance, **kwargs):
     if kwargs.get("raw") or getattr(_state, "suspended", 0):
         return  # fixtures being loaded, or load_demo
     note, _fields = WATCHED[sender]
-    found = note(instance) + getattr(instance, "_indicator_notes_before", [])
+    try:
+        found = note(instance) + getattr(instance, "_indicator_notes_before", [])
+    except (TypeError, ValueError, AttributeError):
+        # Never let the bookkeeping break a save: the nightly recalculation covers what cannot be placed.
+        logger.warning("indicators: cannot place a change of %s %s", sender.__name__, instance.pk, exc_info=True)
+        return
     if not found:
         return
     if transaction.get_connection().in_atomic_block:

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_pairing_tables'),
+        ('registry', '0007_registry_import'),  # Municipality and School: no later state needed
         ('reports', '0010_participant_rows_btree'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

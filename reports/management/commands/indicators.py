@@ -64,8 +64,9 @@ class Command(RussianArgumentsCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))
             return
         for row in rows:
-            actual = "нет данных" if row["actual"] is None else row["actual"]
+            actual = "нет данных" if row["actual"] is None else f"{row['actual']} {row['unit']}"
+            target = "—" if row["target"] is None else f"{row['target']} {row['unit']}"
             met = {True: "выполнен", False: "не выполнен", None: "—"}[row["met"]]
-            self.stdout.write(f"{row['code']}  {row['name']}: факт {actual} {row['unit']}, цель {row['target']}, {met}")
+            self.stdout.write(f"{row['code']}  {row['name']}: факт {actual}, цель {target}, {met}")
         if not any(row["calculated_at"] for row in rows):
             self.stderr.write("Показатели за этот год ещё не рассчитаны: выполните recalc_indicators.")
