@@ -36,7 +36,7 @@ from .access import (
     may_read_indicators,
 )
 from .indicators.base import FORMULAS
-from .indicators.drilldown import detail_tables, member_list
+from .indicators.drilldown import detail_tables, member_list, school_names_for
 from .indicators.forms import AdoptForm, AdoptionForm, ManualValueForm, TargetForm, TargetFormSet
 from .indicators.models import (
     AdoptedIndicator,
@@ -195,7 +195,11 @@ def indicator_detail(request, code):
     kind = formula.members if formula else None
     numerator = member_list(request.user, kind, value.numerator_ids) if value else None
     denominator = member_list(request.user, kind, value.denominator_ids) if value else None
-    details = detail_tables(value.details) if value and numerator is None and denominator is None else []
+    details = (
+        detail_tables(value.details, school_names_for(request.user))
+        if value and numerator is None and denominator is None and indicator.method == Method.COMPUTED
+        else []
+    )
     history = indicator_history(municipality, indicator)
     decimals = places(indicator.unit)
     chart = dynamics_chart(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.access import schools_visible_to
 from roadmaps.access import plans_visible_to
@@ -129,25 +130,115 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def detail_tables(details) -> list[DetailTable]:
-    """A value's details as tables: scalars together as «name — value», each list of records (the ГИА gap's pairs)
-    as a table of its own with the records' keys as columns, nested records as name — value tables. All text is
-    escaped by the template."""
+# Names of the keys the formulas write into the details (results.py: the ГИА gap's pairs, TOP_MARK_SHARE's per-school
+# counts; services.py: a manual value's source); an unknown key is shown as it is.
+LABELS = {
+    "pairs": gettext_lazy("Pairs (procedure, subject)"),
+    "procedure": gettext_lazy("Procedure"),
+    "subject": gettext_lazy("Subject"),
+    "used": gettext_lazy("counted in both years"),
+    "gap": gettext_lazy("gap"),
+    "gap_previous": gettext_lazy("gap of the previous year"),
+    "n": gettext_lazy("schools with a result"),
+    "k": gettext_lazy("schools in each tenth (k)"),
+    "schools": gettext_lazy("Schools"),
+    "school": gettext_lazy("School"),
+    "fives": gettext_lazy("marks «5»"),
+    "works": gettext_lazy("participants' works"),
+    "source": gettext_lazy("Source"),
+    "date": gettext_lazy("Date of the source"),
+    "entered_by": gettext_lazy("Entered by"),
+}
+
+
+# The order of the keys in a table: PostgreSQL's jsonb keeps no order of its own (shorter keys first).
+ORDER = [
+    "procedure",
+    "subject",
+    "school",
+    "gap",
+    "gap_previous",
+    "n",
+    "k",
+    "fives",
+    "works",
+    "used",
+    "pairs",
+    "schools",
+]
+
+
+def _ordered(keys) -> list:
+    """Known keys in ORDER, years (descending) after the pair's names, the rest as they come, «used» last."""
+    keys = list(dict.fromkeys(keys))
+
+    def rank(key):
+        text = str(key)
+        if text.isdigit():
+            return (2, -int(text), "")
+        if text in ORDER:
+            position = ORDER.index(text)
+            return (0 if position < 2 else 3, position, "")
+        return (4, 0, text)
+
+    return sorted(keys, key=rank)
+
+
+def _label(key) -> str:
+    return str(LABELS.get(key, key))
+
+
+def _cell(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(key)}: {_text(value[key])}" for key in _ordered(value))
+    return _text(value)
+
+
+def detail_tables(details, school_names=None) -> list[DetailTable]:
+    """A value's details as tables: scalars together as «name — value»; each list of records (the ГИА gap's pairs)
+    as a table of its own with the records' keys as columns; records keyed by school id (TOP_MARK_SHARE's counts) as
+    a table with the school's name — `school_names(ids)` gives the names of those the user may see, the others are
+    «школа не в вашей области». All text is escaped by the template."""
     if not isinstance(details, dict) or not details:
         return []
     tables = []
     scalars = []
-    for key, value in details.items():
+    for key in _ordered(details):
+        value = details[key]
         if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-            columns = list(dict.fromkeys(name for item in value for name in item))
-            rows = [[_text(item.get(name)) for name in columns] for item in value]
-            tables.append(DetailTable(str(key), columns, rows))
+            columns = _ordered(name for item in value for name in item)
+            rows = [[_cell(item.get(name)) for name in columns] for item in value]
+            tables.append(DetailTable(_label(key), [_label(name) for name in columns], rows))
+        elif isinstance(value, dict) and value and all(isinstance(item, dict) for item in value.values()):
+            columns = _ordered(name for item in value.values() for name in item)
+            names = {}
+            by_school = key == "schools" and school_names is not None
+            if by_school:
+                names = school_names([int(pk) for pk in value if str(pk).isdigit()])
+            rows = [
+                [names.get(int(pk), _("a school outside your scope")) if by_school and str(pk).isdigit() else str(pk)]
+                + [_cell(item.get(name)) for name in columns]
+                for pk, item in value.items()
+            ]
+            first = _label("school") if key == "schools" else ""
+            tables.append(DetailTable(_label(key), [first, *[_label(name) for name in columns]], rows))
         elif isinstance(value, dict) and value:
             tables.append(
-                DetailTable(str(key), [_("name"), _("value")], [[str(k), _text(v)] for k, v in value.items()])
+                DetailTable(
+                    _label(key), [_("name"), _("value")], [[_label(k), _cell(value[k])] for k in _ordered(value)]
+                )
             )
         else:
-            scalars.append([str(key), _text(value)])
+            scalars.append([_label(key), _text(value)])
     if scalars:
         tables.insert(0, DetailTable("", [_("name"), _("value")], scalars))
     return tables
+
+
+def school_names_for(user):
+    """`school_names` of `detail_tables`: the short names of the schools among `ids` the user may see (one query)."""
+
+    def names(ids):
+        return dict(schools_visible_to(user).filter(pk__in=ids).values_list("pk", "short_name"))
+
+    return names

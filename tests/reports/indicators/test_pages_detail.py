@@ -81,22 +81,37 @@ def test_teachers_are_listed_to_the_coordinator_and_the_principal_only(
     assert "Ещё 1 не показан" in numerator
 
 
-def test_details_without_lists_show_as_a_table(client, world, coordinator):
+def test_details_without_lists_show_as_tables(client, world, coordinator, principal):
     setup_indicators(world)
     value = IndicatorValue.objects.get(indicator__code="LOW_RESULTS_SHARE", municipality=world.municipality, year=YEAR)
-    # A formula that keeps no id lists (the ГИА gap) stores its pairs in the details.
+    # A formula that keeps no id lists stores what it counted in the details: the ГИА gap's pairs, TOP_MARK_SHARE's
+    # counts per school (here planted on a stored value).
     value.numerator_ids = value.denominator_ids = None
     value.details = {
+        "gap": 10.25,
         "gap_previous": 12.5,
-        "pairs": [{"pair": "ОГЭ <b>математика</b>", "gap": 10.25}, {"pair": "ЕГЭ русский язык", "gap": 8}],
+        "pairs": [
+            {"procedure": "ОГЭ", "subject": "<b>Математика</b>", "2020": {"gap": 10.25, "n": 3, "k": 1}, "used": True},
+            {"procedure": "ЕГЭ", "subject": "Русский язык", "used": False},
+        ],
+        "schools": {
+            str(world.school.pk): {"fives": 3, "works": 12},
+            str(world.second_school.pk): {"fives": 1, "works": 4},
+        },
     }
     value.save()
     client.force_login(coordinator)
     content = client.get(detail_url(world.municipality, "LOW_RESULTS_SHARE")).content.decode()
     details = content[content.index('id="indicator-details"') :]
-    assert "gap_previous" in details and "12,5" in details and "10,25" in details
-    assert "ОГЭ &lt;b&gt;математика&lt;/b&gt;" in details and "<b>математика" not in details
-    assert '<th scope="col">pair</th>' in details
+    assert "разрыв прошлого года" in details and "12,5" in details
+    assert '<th scope="col">Предмет</th>' in details and "&lt;b&gt;Математика&lt;/b&gt;" in details
+    assert "разрыв: 10,25; школ с результатом: 3" in details and "<td>да</td>" in details and "<td>нет</td>" in details
+    assert "<td>МКОУ «Чемашинская СОШ»</td><td>3</td><td>12</td>" in details
+    assert "<td>МКОУ «Андринская СОШ»</td><td>1</td><td>4</td>" in details
+    # The principal of chemashi does not see andra's name, only that such a school was counted.
+    client.force_login(principal)
+    details = client.get(detail_url(world.municipality, "LOW_RESULTS_SHARE")).content.decode()
+    assert "Андринская" not in details and "школа вне вашей области" in details
 
 
 def test_an_unknown_or_school_indicator_is_404(client, world, coordinator):
