@@ -154,3 +154,12 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_schools(
     with django_assert_max_num_queries(14):
         response = client.get(detail_url(world.municipality, "NETWORK_SHARE"))
     assert response.context["denominator"].count == 1 + extra
+
+
+def test_the_menu_offers_the_page_to_its_readers_only(client, world, coordinator, principal, outsider):
+    for user, shown in ((coordinator, True), (principal, True), (outsider, False)):
+        client.force_login(user)
+        content = client.get("/").content.decode()
+        assert ('href="/reports/indicators/"' in content) is shown, user
+    client.force_login(outsider)
+    assert client.get("/reports/indicators/").status_code == 403
