@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,9 +79,10 @@ COLUMNS = [
 ]
 
 
-def _place(request, action=None):
-    """The municipality and year the page is about: ?municipality= and ?year=, else the user's own municipality and
-    the latest year with calculated values (the current year when there is none)."""
+def _place(request):
+    """(municipality, year, the years to choose from) of the page: ?municipality= and ?year=, else the user's own
+    municipality and the latest year that has calculated values and targets (the municipality's programme year), else
+    the latest year with calculated values, else the current year."""
     code = request.GET.get("municipality")
     if code:
         municipality = get_indicator_municipality_for(request.user, parse_code(code))
@@ -92,24 +92,21 @@ def _place(request, action=None):
         municipality = default_indicator_municipality(request.user)
         if municipality is None:
             raise PermissionDenied
-    year = parse_year(request.GET.get("year"))
-    if year is None:
-        year = (
-            IndicatorValue.objects.filter(municipality=municipality, school__isnull=True).aggregate(last=Max("year"))[
-                "last"
-            ]
-            or timezone.localdate().year
-        )
-    return municipality, year
-
-
-def _years(municipality, year):
-    years = set(
-        IndicatorValue.objects.filter(municipality=municipality, school__isnull=True)
+    current = timezone.localdate().year
+    calculated = set(
+        IndicatorValue.objects.filter(municipality=municipality, school__isnull=True, year__lte=current)
         .values_list("year", flat=True)
         .distinct()
     )
-    return sorted({*years, year, timezone.localdate().year}, reverse=True)
+    year = parse_year(request.GET.get("year"))
+    if year is None:
+        targeted = set(
+            IndicatorTarget.objects.filter(adopted__municipality=municipality, year__in=calculated).values_list(
+                "year", flat=True
+            )
+        )
+        year = max(targeted or calculated or {current})
+    return municipality, year, sorted({*calculated, year, current}, reverse=True)
 
 
 def _list_url(municipality, year, **more):
@@ -124,7 +121,7 @@ def _detail_url(municipality, indicator, year):
 @login_required
 @require_GET
 def indicator_list(request):
-    municipality, year = _place(request)
+    municipality, year, years = _place(request)
     filters = TableFilters.from_query(request.GET)
     rows = table_rows(municipality, year, filters)
     if request.GET.get("export") == "xlsx":
@@ -156,7 +153,7 @@ def indicator_list(request):
     context = {
         "municipality": municipality,
         "year": year,
-        "years": _years(municipality, year),
+        "years": years,
         "municipalities": indicator_municipalities_for(request.user),
         "filters": filters,
         "show_choices": SHOW_CHOICES,
@@ -183,7 +180,7 @@ def _indicator(code) -> Indicator:
 @login_required
 @require_GET
 def indicator_detail(request, code):
-    municipality, year = _place(request)
+    municipality, year, years = _place(request)
     indicator = _indicator(code)
     adoption = AdoptedIndicator.objects.filter(municipality=municipality, indicator=indicator).first()
     targets = list(adoption.targets.all()) if adoption else []
@@ -232,7 +229,7 @@ def indicator_detail(request, code):
     context = {
         "municipality": municipality,
         "year": year,
-        "years": _years(municipality, year),
+        "years": years,
         "indicator": indicator,
         "arrow": arrow,
         "direction_text": direction_text,

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.models import Status
+from reports.indicators.models import IndicatorTarget
 from reports.indicators.services import recalculate
 from tests.factories import ListingFactory, SchoolFactory
 
@@ -36,6 +37,12 @@ def test_it_defaults_to_the_users_municipality_and_the_latest_calculated_year(cl
     client.force_login(coordinator)
     response = client.get("/reports/indicators/")
     assert response.context["municipality"] == world.municipality and response.context["year"] == YEAR
+    # Values of a later year without targets: the programme's year (values and targets) is still the default …
+    recalculate([world.municipality.pk], [YEAR + 1])
+    assert client.get("/reports/indicators/").context["year"] == YEAR
+    # … and without any targets, the latest calculated year.
+    IndicatorTarget.objects.all().delete()
+    assert client.get("/reports/indicators/").context["year"] == YEAR + 1
 
 
 def test_it_sorts_by_any_column_both_ways(client, world, coordinator):
@@ -163,3 +170,21 @@ def test_the_menu_offers_the_page_to_its_readers_only(client, world, coordinator
         assert ('href="/reports/indicators/"' in content) is shown, user
     client.force_login(outsider)
     assert client.get("/reports/indicators/").status_code == 403
+
+
+def test_the_table_agrees_with_indicators_json(client, world, coordinator):
+    import json
+
+    from django.core.management import call_command
+
+    setup_indicators(world)
+    out = io.StringIO()
+    call_command("indicators", "--municipality", world.municipality.code, "--year", str(YEAR), "--json", stdout=out)
+    printed = {row["code"]: row for row in json.loads(out.getvalue())}
+    client.force_login(coordinator)
+    rows = table_cells(client.get(list_url(world.municipality, show="all")).content.decode())
+    assert {row[1] for row in rows} == set(printed)
+    for row in rows:
+        expected = printed[row[1]]
+        assert same(expected["target"], row[6]) and same(expected["actual"], row[7]), row
+        assert row[8] == {True: "✓ выполнен", False: "✗ не выполнен", None: "— нет данных"}[expected["met"]]
