@@ -1,6 +1,8 @@
 """Forms of the indicator pages: adopting catalogue indicators, the baseline and the yearly targets of an adopted one,
 one target typed in the table, and a value entered by hand with its source."""
 
+from decimal import Decimal
+
 from crispy_forms.layout import Column, Row, Submit
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
@@ -13,11 +15,16 @@ from .models import AdoptedIndicator, Indicator, IndicatorScope, IndicatorTarget
 NUMBER = {"max_digits": 14, "decimal_places": 4}
 
 
-def localized(field):
-    """A decimal typed the Russian way («12,5»; «12.5» is read too): a text box with the decimal keypad."""
+def localized(form, name):
+    """A decimal typed the Russian way («12,5»; «12.5» is read too): a text box with the decimal keypad, its stored
+    value shown without the trailing zeros of the database column («22», not «22,0000»)."""
+    field = form.fields[name]
     field.localize = True
-    field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    field.widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"})
     field.widget.is_localized = True
+    value = form.initial.get(name)
+    if isinstance(value, Decimal):
+        form.initial[name] = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 class IndicatorChoices(forms.ModelMultipleChoiceField):
@@ -53,7 +60,7 @@ class AdoptionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        localized(self.fields["baseline_value"])
+        localized(self, "baseline_value")
         self.helper = form_helper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -66,7 +73,7 @@ class AdoptionForm(forms.ModelForm):
 class BaseTargetFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        localized(form.fields["target"])
+        localized(form, "target")
 
     def clean(self):
         """Two rows of one year: the error beside the second row's year (before Django's own duplicate check, which
@@ -89,6 +96,7 @@ TargetFormSet = inlineformset_factory(
     IndicatorTarget,
     formset=BaseTargetFormSet,
     fields=["year", "target"],
+    widgets={"year": forms.NumberInput(attrs={"class": "form-control"})},
     extra=2,
     can_delete=True,
 )
@@ -116,7 +124,7 @@ class ManualValueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        localized(self.fields["value"])
+        localized(self, "value")
         self.helper = form_helper(
             Row(
                 Column("year", css_class="col-md-3"),
