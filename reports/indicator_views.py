@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import CHANGE
@@ -65,17 +66,17 @@ from .indicators.table import (
 
 PAGE_SIZE = 50
 COLUMNS = [
-    # (sort key, heading) of the table, in order; the heading is translated in the template.
-    ("number", "No."),
-    ("code", "Code"),
-    ("name", "Indicator"),
-    ("unit", "Unit"),
-    ("direction", "Direction"),
-    ("baseline", "Baseline"),
-    ("target", "Target"),
-    ("actual", "Actual"),
-    ("met", "Status"),
-    ("calculated", "Calculated at"),
+    # (sort key, heading) of the table, in order; the heading is translated in the template (marked for makemessages).
+    ("number", gettext_noop("No.")),
+    ("code", gettext_noop("Code")),
+    ("name", gettext_noop("Indicator")),
+    ("unit", gettext_noop("Unit")),
+    ("direction", gettext_noop("Direction")),
+    ("baseline", gettext_noop("Baseline")),
+    ("target", gettext_noop("Target")),
+    ("actual", gettext_noop("Actual")),
+    ("met", gettext_noop("Status")),
+    ("calculated", gettext_noop("Calculated at")),
 ]
 
 
