@@ -179,7 +179,7 @@ def _batch() -> _Batch:
     connection = transaction.get_connection()
     if batch is None or batch.done or not any(item[1] is batch for item in connection.run_on_commit):
         batch = _state.batch = _Batch()
-        transaction.on_commit(batch)
+        transaction.on_commit(batch, robust=True)  # a failure is logged; the edit it follows stays committed
     return batch
 
 
@@ -207,7 +207,12 @@ def _changed(sender, instance, **kwargs):
     if transaction.get_connection().in_atomic_block:
         _batch().notes.update(found)
     else:
-        enqueue_notes(found)  # autocommit: the change is committed already
+        try:
+            enqueue_notes(found)  # autocommit: the change is committed already
+        except Exception:
+            logger.exception(
+                "indicators: the recalculation after a change of %s %s failed", sender.__name__, instance.pk
+            )
 
 
 def connect() -> None:
