@@ -16,6 +16,9 @@ def navigation(request):
             # «Мои задачи» are the activities of one's own schools: principals and mentor schools have them.
             "tasks": bool(scope.principal_schools or scope.mentor_schools),
             "audit": may_read_audit(user),
+            # «Целевые показатели»: those who oversee a municipality or a region, and principals (reports/access.py).
+            "indicators": scope.is_admin
+            or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools),
         },
         "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
     }

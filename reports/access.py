@@ -9,9 +9,9 @@ registry's `schools_visible_to`): outside the scope an object is a 404, a visibl
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.access import scope_of
+from accounts.access import VIEW, decide, scope_of
 from accounts.models import Role
-from registry.models import School
+from registry.models import Municipality, School
 
 from .assessments.models import ResultImport
 
@@ -57,3 +57,84 @@ def get_result_import_for(user, pk) -> ResultImport:
         if not schools or not schools <= set(schools_importable_by(user).values_list("pk", flat=True)):
             raise Http404
     return record
+
+
+# --- Target indicators of a municipality (reports/indicator_views.py) ------------------------------------------------
+# Readers: those who oversee the municipality (its coordinators and inspectors, the regional coordinators and
+# inspectors of its region, the administrator) and the principals of its schools, who read the indicators of the
+# programme their school works in (a mentor school as such does not). Only the municipality's coordinators and the
+# administrator change the adoption, the baseline, the targets and the values typed by hand. Outside the readers a
+# municipality is a 404 (its indicators must not leak), a reader's change is a 403.
+
+
+def _reads_indicators(scope, municipality) -> bool:
+    return scope.can_view_municipality(municipality) or municipality.pk in _principal_municipalities(scope)
+
+
+def _principal_municipalities(scope) -> set[int]:
+    if not scope.principal_schools:
+        return set()
+    return set(
+        School.objects.filter(pk__in=scope.principal_schools).values_list("municipality_id", flat=True).distinct()
+    )
+
+
+def indicator_municipalities_for(user):
+    """The municipalities whose indicators the user reads, by name (the page's choice of municipality)."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return Municipality.objects.select_related("region").order_by("name")
+    return (
+        Municipality.objects.filter(
+            Q(region_id__in=scope.regions_read)
+            | Q(pk__in=scope.municipalities_read)
+            | Q(schools__in=scope.principal_schools)
+        )
+        .select_related("region")
+        .distinct()
+        .order_by("name")
+    )
+
+
+def default_indicator_municipality(user):
+    """The user's own municipality (the one they coordinate or inspect, else their school's), else the first one
+    they read by name; None for a user who reads none."""
+    scope = scope_of(user)
+    own = sorted(scope.municipalities_edit) or sorted(scope.municipalities_read)
+    if own:
+        found = Municipality.objects.select_related("region").filter(pk=own[0]).first()
+        if found is not None:
+            return found
+    if scope.principal_schools:
+        found = (
+            Municipality.objects.select_related("region")
+            .filter(schools__in=scope.principal_schools)
+            .order_by("name")
+            .first()
+        )
+        if found is not None:
+            return found
+    return indicator_municipalities_for(user).first()
+
+
+def may_read_indicators(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools)
+
+
+def get_indicator_municipality_for(user, code, action: str = VIEW) -> Municipality:
+    """The municipality whose indicators are shown or changed: 404 outside the readers, 403 on a reader's change."""
+    municipality = Municipality.objects.select_related("region").filter(code=code).first() if code else None
+    if municipality is None:
+        raise Http404
+    scope = scope_of(user)
+    return decide(
+        municipality,
+        scope.is_admin or _reads_indicators(scope, municipality),
+        scope.can_change_municipality(municipality),
+        action,
+    )
+
+
+def may_change_indicators(user, municipality) -> bool:
+    return scope_of(user).can_change_municipality(municipality)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_links, dashboard_views, flag_views, school_tab, views
+from . import activity_links, dashboard_views, flag_views, indicator_views, school_tab, views
 
 app_name = "reports"
 
@@ -15,5 +15,18 @@ urlpatterns = [
     path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),
     path("activities/<int:pk>/indicators/", activity_links.activity_indicators, name="activity-indicators"),
     path("dashboard/municipalities/", dashboard_views.municipality_comparison, name="municipality-comparison"),
+    path("indicators/", indicator_views.indicator_list, name="indicator-list"),
+    path("indicators/<slug:municipality>/adopt/", indicator_views.indicator_adopt, name="indicator-adopt"),
+    path("indicators/<slug:municipality>/<str:code>/edit/", indicator_views.indicator_edit, name="indicator-edit"),
+    path(
+        "indicators/<slug:municipality>/<str:code>/target/", indicator_views.indicator_target, name="indicator-target"
+    ),
+    path(
+        "indicators/<slug:municipality>/<str:code>/manual/", indicator_views.indicator_manual, name="indicator-manual"
+    ),
+    path(
+        "indicators/<slug:municipality>/<str:code>/remove/", indicator_views.indicator_remove, name="indicator-remove"
+    ),
+    path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator-detail"),
     path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
 ]

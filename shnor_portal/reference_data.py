@@ -16,6 +16,7 @@ LOADERS = [
     ("reports", "Subject", "reports.migrations.0002_subjects", "load"),
     ("reports", "FlagRule", "reports.migrations.0004_flag_rules", "load_rules"),
     ("support", "Competency", "support.migrations.0004_competency_card", "load_card"),
+    ("reports", "Indicator", "reports.migrations.0012_indicator_catalogue", "load"),
 ]
 
 

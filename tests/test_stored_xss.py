@@ -219,6 +219,45 @@ def test_the_registry_and_results_import_file_names_and_the_school_pages_are_esc
         shows_escaped(client.get(reverse("dashboard")))
 
 
+def test_the_indicator_pages_escape_notes_sources_details_and_school_names(
+    world, planted_school, coordinator, principal, client_for
+):
+    from reports.indicators.models import AdoptedIndicator, Indicator, IndicatorValue, ManualValue
+    from reports.indicators.services import recalculate
+
+    event = SupportEvent.objects.create(
+        municipality=world.municipality, type="seminar", topic=payload("event"), start=dt.date(2020, 3, 1)
+    )
+    EventSchool.objects.create(event=event, school=planted_school)
+    for code in ("METH_SUPPORT_SHARE", "SATISFACTION", "LOW_RESULTS_SHARE"):
+        AdoptedIndicator.objects.create(
+            municipality=world.municipality, indicator=Indicator.objects.get(code=code), note=payload("adoption-note")
+        )
+    ManualValue.objects.create(
+        municipality=world.municipality,
+        indicator=Indicator.objects.get(code="SATISFACTION"),
+        year=2020,
+        value=90,
+        source_note=payload("source-note"),
+    )
+    recalculate([world.municipality.pk], [2020])
+    value = IndicatorValue.objects.get(indicator__code="LOW_RESULTS_SHARE", municipality=world.municipality, year=2020)
+    value.numerator_ids = value.denominator_ids = None
+    value.details = {"pairs": [{"pair": payload("detail")}]}
+    value.save()
+
+    def detail(code):
+        query = {"municipality": world.municipality.code, "year": 2020}
+        return client.get(reverse("reports:indicator-detail", args=[code]), query)
+
+    for user in (coordinator, principal):
+        client = client_for(user)
+        shows_escaped(client.get(reverse("reports:indicator-list"), {"year": 2020}))
+        shows_escaped(detail("METH_SUPPORT_SHARE"), "school", "adoption-note")
+        shows_escaped(detail("SATISFACTION"), "source-note", "adoption-note")
+        shows_escaped(detail("LOW_RESULTS_SHARE"), "detail")
+
+
 def test_the_server_built_svg_escapes_every_label():
     """Charts and the network diagram are marked safe as a whole, so each value put into them is escaped first."""
     from shnor_portal.charts import distribution_chart, dynamics_chart, trend_chart

@@ -12,6 +12,16 @@ How a Count becomes the actual value is decided by the formula's `shape`:
   missing) denominator gives None («нет данных»), never 0 or 100;
 - "count": the numerator itself (a number of schools or of people); the denominator is left None;
 - "value": `Count.value`, computed by the formula (a mean, a gap reduction), None when it cannot be computed.
+
+How the engine uses a formula (services.py, added with it; nothing above changes):
+- A formula answers for every municipality of the period (scope "municipality": keys are municipality ids) or for
+  every school of them (scope "school": keys are school ids); a key left out is stored as nothing, which the pages
+  show as «нет данных» like a None value.
+- `services.recalculate` runs each formula once per year for all the municipalities asked, and stores one
+  `IndicatorValue` per catalogue entry that uses it: an `Indicator` names its formula by its own code or, for an
+  entry the administrator adds over an existing formula, by `Indicator.formula`.
+- `numerator_ids` / `denominator_ids` are stored as given (JSON lists) and `details` must be JSON-serialisable.
+- sets.py has the building blocks for the usual shapes over schools (`school_share`, `school_count`, `grouped`).
 """
 
 import datetime as dt

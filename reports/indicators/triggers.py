@@ -8,9 +8,10 @@ a report … and the years its dates touch) for the current transaction. Once th
 notes to (municipality, year) pairs in a few queries and records one outbox task per pair
 (`reports.recalculate_indicators`), deduplicated by the key `indicators:<municipality>:<year>` and throttled for
 INDICATORS_DEBOUNCE_SECONDS: a burst of edits gives one recalculation, which runs when the burst is over (the task
-waits out the debounce window before it reads). The task recalculates Y and Y+1, since some formulas compare a
-year with the one before. A change the callback cannot place (its object deleted since) is caught by the nightly
-recalculation (CELERY_BEAT_SCHEDULE «indicators-nightly»).
+waits out the debounce window before it reads). In eager mode (the embedded demo, the tests) there is no queue:
+the recalculation runs right after the commit, without an outbox row. The task recalculates Y and Y+1, since some
+formulas compare a year with the one before. A change the callback cannot place (its object deleted since) is
+caught by the nightly recalculation (CELERY_BEAT_SCHEDULE «indicators-nightly»).
 
 Instances loaded from the database remember the places of their old dates (post_init), so that moving a listing
 out of a year recalculates that year too.
@@ -42,6 +43,7 @@ from support.models import (
     Teacher,
 )
 
+from ..tasks import recalculate_indicators
 from .models import ManualValue
 
 logger = logging.getLogger(__name__)
@@ -177,7 +179,7 @@ def _batch() -> _Batch:
     connection = transaction.get_connection()
     if batch is None or batch.done or not any(item[1] is batch for item in connection.run_on_commit):
         batch = _state.batch = _Batch()
-        transaction.on_commit(batch)
+        transaction.on_commit(batch, robust=True)  # a failure is logged; the edit it follows stays committed
     return batch
 
 
@@ -205,7 +207,12 @@ def _changed(sender, instance, **kwargs):
     if transaction.get_connection().in_atomic_block:
         _batch().notes.update(found)
     else:
-        enqueue_notes(found)  # autocommit: the change is committed already
+        try:
+            enqueue_notes(found)  # autocommit: the change is committed already
+        except Exception:
+            logger.exception(
+                "indicators: the recalculation after a change of %s %s failed", sender.__name__, instance.pk
+            )
 
 
 def connect() -> None:
@@ -320,14 +327,15 @@ def dedupe_key(municipality_id: int, year: int) -> str:
 def enqueue(municipality_id: int, year: int):
     """Record the recalculation of (municipality, year): a task waiting with the same key, or one recorded within
     the debounce window, takes this change too (it runs only once the window is over). Eager mode (the embedded
-    demo, the tests) runs the task at once, so there every commit recalculates."""
-    eager = celery_app.conf.task_always_eager
+    demo, the tests) has no queue to wait in: the change is committed, so the recalculation runs here and now."""
+    if celery_app.conf.task_always_eager:
+        recalculate_indicators(municipality_id, year)
+        return None
     window = timedelta(seconds=settings.INDICATORS_DEBOUNCE_SECONDS)
-    due = (timezone.now() + window).isoformat()
     return outbox.enqueue(
         TASK,
         [municipality_id, year],
-        {"due": due},
+        {"due": (timezone.now() + window).isoformat()},
         dedupe_key=dedupe_key(municipality_id, year),
-        not_within=None if eager else window,
+        not_within=window,
     )

@@ -166,6 +166,21 @@ def _session_of(user):
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def _indicator_objects(world):
+    """LOW_RESULTS_SHARE adopted by the coordinator's municipality with a target for 2020 (SATISFACTION, a manual
+    indicator, adopted too), for the routes that change an adoption."""
+    from reports.indicators.models import AdoptedIndicator, Indicator, IndicatorTarget
+
+    adopted = AdoptedIndicator.objects.create(
+        municipality=world.municipality, indicator=Indicator.objects.get(code="LOW_RESULTS_SHARE")
+    )
+    IndicatorTarget.objects.create(adopted=adopted, year=2020, target=40)
+    AdoptedIndicator.objects.create(
+        municipality=world.municipality, indicator=Indicator.objects.get(code="SATISFACTION")
+    )
+    return {"adopted_indicator": adopted}
+
+
 def build_objects(world, coordinator):
     """The objects by name, on `world`; `coordinator` is the user who made the imports and opened the amendment."""
     return {
@@ -174,6 +189,7 @@ def build_objects(world, coordinator):
         **_support_objects(world, coordinator),
         **_roadmaps_objects(world, coordinator),
         **_imports(world, coordinator),
+        **_indicator_objects(world),
     }
 
 

@@ -11,7 +11,25 @@ IMPORTERS = _statuses(200, 200, 403, 403, 403, 200, 403, 200)
 # The coordinator's results file of chemashi: its importer and the importers of chemashi (the region); the other
 # coordinator does not import chemashi's results (404), non-importers are refused first (403).
 ACT_ON_THE_IMPORT = _statuses(302, 404, 403, 403, 403, 302, 403, 302)
+# Target indicators of a municipality: read by those who oversee it and by its schools' principals (the mentor
+# persona is the principal of peregrebnoe-1); the list and an indicator's page open the user's own municipality
+# when none is asked for, so only a user without any is refused. Its coordinators (and the administrator) change.
+READ_INDICATORS = _statuses(200, 200, 200, 200, 200, 200, 403, 200)
+CHANGE_INDICATORS = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
+OKTYABRSKY = {"municipality": "oktyabrsky"}
 ENTRIES = [
+    entry("reports:indicator-list", {}, READ_INDICATORS),
+    entry("reports:indicator-detail", {"code": "LOW_RESULTS_SHARE"}, READ_INDICATORS),
+    entry("reports:indicator-adopt", OKTYABRSKY, CHANGE_INDICATORS, SAME_AS_GET),
+    entry("reports:indicator-edit", {**OKTYABRSKY, "code": "LOW_RESULTS_SHARE"}, CHANGE_INDICATORS, SAME_AS_GET),
+    entry("reports:indicator-target", {**OKTYABRSKY, "code": "LOW_RESULTS_SHARE"}, CHANGE_INDICATORS, SAME_AS_GET),
+    entry("reports:indicator-manual", {**OKTYABRSKY, "code": "SATISFACTION"}, CHANGE_INDICATORS, SAME_AS_GET),
+    entry(
+        "reports:indicator-remove",
+        {**OKTYABRSKY, "code": "LOW_RESULTS_SHARE"},
+        everyone(405),
+        _statuses(302, 404, 403, 403, 403, 403, 404, 302),
+    ),
     entry("reports:results-list", {}, everyone(200)),
     # The school page's results tab, served here as a fragment: read like the school page itself.
     entry("reports:school-results-tab", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),

@@ -146,3 +146,33 @@ def test_data_years_span_the_data_up_to_this_year():
     assert data_years(D(2026, 6, 1)) == [2019, 2020, 2021]
     school(m, (Status.SHNOR, D(2020, 9, 1), None))
     assert data_years(D(2023, 6, 1)) == [2019, 2020, 2021, 2022, 2023]
+
+
+@pytest.fixture
+def school_formula():
+    """A per-school formula registered for the test only: each school's count of ШНОР listings active in Y."""
+    from reports.indicators.base import SCHOOL_SCOPE, Count, formula
+    from reports.indicators.sets import all_schools, low_schools
+
+    @formula("TEST_SCHOOL_LISTED", shape="count", scope=SCHOOL_SCOPE)
+    def listed(period):
+        low = set(low_schools(period).values_list("pk", flat=True))
+        return {pk: Count(numerator=int(pk in low)) for pk in all_schools(period).values_list("pk", flat=True)}
+
+    Indicator.objects.create(
+        code="TEST_SCHOOL_LISTED", name="Школа в реестре", unit="единиц", method=Method.COMPUTED, scope="school"
+    )
+    yield
+    del FORMULAS["TEST_SCHOOL_LISTED"]
+
+
+def test_per_school_values_are_stored_with_their_school_and_municipality(school_formula):
+    m = municipality(code="ind-per-school")
+    listed, other = shnor(m), school(m)
+    recalculate([m.pk], [2021])
+    values = dict(
+        IndicatorValue.objects.filter(indicator__code="TEST_SCHOOL_LISTED", municipality=m).values_list(
+            "school_id", "value"
+        )
+    )
+    assert values == {listed.pk: 1, other.pk: 0}
