@@ -10,7 +10,7 @@ from registry.charts import line_chart
 from registry.school_page import school_page_context
 from shnor_portal.htmx import render_page_or_fragment
 
-from .assessments.aggregates import school_dynamics
+from .assessments.aggregates import school_dynamics, school_years
 from .assessments.published import published_results
 
 
@@ -42,6 +42,7 @@ def school_results_tab(request, code):
     school = get_school_for(request.user, code)
     context = school_page_context(request.user, school, "results")
     context["result_charts"] = result_charts(school)
+    context["result_years"] = school_years(school)
     context["published"] = published_results(school)
     return render_page_or_fragment(
         request, "reports/school/results_tab.html", "reports/school/_results_tab.html", context
