@@ -40,7 +40,9 @@ def table_lines(rows, procedure: str) -> list[Line]:
         return shown if isinstance(value, NUMBERS) else escape(shown)
 
     def cells(row) -> SafeString:
-        return SafeString("".join(f'<td class="text-end">{text(value)}</td>' for value in row_values(row, procedure)))
+        # The mean primary score (SPEC §2.4) leads the numbers, then the columns of `row_values` as the export has them.
+        primary = f'<td class="text-end text-nowrap">{text(row.get("mean_primary"))}</td>'
+        return SafeString(primary + "".join(f'<td class="text-end">{text(v)}</td>' for v in row_values(row, procedure)))
 
     lines = []
     for school, school_row, classes in rows:

@@ -131,6 +131,8 @@ _IMPORT_MUNICIPALITIES = """
 
 def last_import_dates(municipality_ids) -> dict[int, dt.datetime]:
     """{municipality id: when the latest committed results file with a school of it was committed}, one query."""
+    if connection.vendor != "postgresql":
+        return _embedded_last_import_dates(municipality_ids)
     sql = _IMPORT_MUNICIPALITIES.format(imports=ResultImport._meta.db_table, schools=School._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [ResultImport.State.COMMITTED, list(municipality_ids)])
@@ -147,6 +149,11 @@ def _touches(table: str, column: str, municipality_ids) -> RawSQL:
 
 def recent_imports(municipality_ids, limit: int = RECENT):
     """The latest committed results files with a school of the municipalities, newest first (one query)."""
+    if connection.vendor != "postgresql":
+        imports = ResultImport.objects.filter(state=ResultImport.State.COMMITTED).select_related("user")
+        return _embedded_touching(
+            imports.order_by("-committed_at"), lambda r: r.summary.get("school_ids"), municipality_ids, limit
+        )
     table = ResultImport._meta.db_table
     return list(
         ResultImport.objects.filter(state=ResultImport.State.COMMITTED)
@@ -169,6 +176,10 @@ def recent_imports(municipality_ids, limit: int = RECENT):
 
 def recent_recalculations(municipality_ids, limit: int = RECENT):
     """The latest recalculation jobs (after imports) that covered a school of the municipalities (one query)."""
+    if connection.vendor != "postgresql":
+        return _embedded_touching(
+            Recalculation.objects.order_by("-created_at"), lambda r: r.schools, municipality_ids, limit
+        )
     table = Recalculation._meta.db_table
     return list(
         Recalculation.objects.alias(touches=_touches(table, "schools", municipality_ids))
@@ -176,6 +187,37 @@ def recent_recalculations(municipality_ids, limit: int = RECENT):
         .only("id", "state", "created_at", "finished_at", "indicators_at", "source_id")
         .order_by("-created_at")[:limit]
     )
+
+
+# The embedded demo's SQLite has no jsonb functions: there the same answers are read in Python from its handful of
+# imports (two queries); PostgreSQL, the production database, answers them in SQL above.
+
+
+def _school_municipalities(municipality_ids) -> dict[int, int]:
+    return dict(School.objects.filter(municipality_id__in=list(municipality_ids)).values_list("pk", "municipality_id"))
+
+
+def _embedded_last_import_dates(municipality_ids) -> dict[int, dt.datetime]:
+    of_school = _school_municipalities(municipality_ids)
+    latest: dict[int, dt.datetime] = {}
+    committed = ResultImport.objects.filter(state=ResultImport.State.COMMITTED).values_list("summary", "committed_at")
+    for summary, committed_at in committed:
+        for school_id in (summary or {}).get("school_ids") or ():
+            m = of_school.get(int(school_id))
+            if m is not None and committed_at and (m not in latest or committed_at > latest[m]):
+                latest[m] = committed_at
+    return latest
+
+
+def _embedded_touching(rows, school_ids_of, municipality_ids, limit: int) -> list:
+    of_school = _school_municipalities(municipality_ids)
+    found = []
+    for row in rows:
+        if any(int(school_id) in of_school for school_id in school_ids_of(row) or ()):
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found
 
 
 # --- A principal's school

@@ -189,8 +189,12 @@ def campaign_workbook(campaign, rows) -> bytes:
             Column(_("mean test score"), 12, "0.00"),
             Column(_("maximum score"), 12),
             Column(_("below the minimum, %"), 14, "0.0"),
+            Column(_("mean primary score"), 12, "0.00"),
         ]
-        data = ([name, r["participants"], r["mean_score"], r["max_score"], r["below_min_pct"]] for name, r in flat)
+        data = (
+            [name, r["participants"], r["mean_score"], r["max_score"], r["below_min_pct"], r["mean_primary"]]
+            for name, r in flat
+        )
     else:
         columns = [
             Column(_("School"), 40),
@@ -205,6 +209,7 @@ def campaign_workbook(campaign, rows) -> bytes:
             Column(_("lowered, %"), 11, "0.0"),
             Column(_("confirmed, %"), 11, "0.0"),
             Column(_("raised, %"), 11, "0.0"),
+            Column(_("mean primary score"), 12, "0.00"),
         ]
         data = (
             [
@@ -220,6 +225,7 @@ def campaign_workbook(campaign, rows) -> bytes:
                 r["lowered_pct"],
                 r["confirmed_pct"],
                 r["raised_pct"],
+                r["mean_primary"],
             ]
             for name, r in flat
         )

@@ -159,6 +159,8 @@ BACKUP_ROOT = Path(env_str("DJANGO_BACKUP_ROOT", str(BASE_DIR / "var" / "backups
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploads checked and never confirmed (results, registry and plan imports) are removed by a nightly task after this.
 IMPORT_UPLOAD_RETENTION_DAYS = env_int("IMPORT_UPLOAD_RETENTION_DAYS", 7)
+# GIA_GAP_REDUCTION (docs/indicators.md «The ГИА gap»): a school with fewer participants in a pair has no result.
+GIA_GAP_MIN_PARTICIPANTS = env_int("GIA_GAP_MIN_PARTICIPANTS", 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Celery: no broker → tasks run eagerly in-process (embedded demo).

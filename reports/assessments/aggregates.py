@@ -19,7 +19,8 @@ def pct(numerator: int, denominator: int) -> float | None:
 def mean(total, count: int) -> float | None:
     if not count or total is None:
         return None
-    return float((Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    # str(): a sum SQLite hands back as a float is read as written, not as its binary expansion.
+    return float((Decimal(str(total)) / Decimal(count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 COUNTS = (
@@ -38,6 +39,9 @@ COUNTS = (
     "test_max",
     "below_min",
     "has_minimum",
+    "primary_sum",
+    "scored",
+    "primary_max",
 )
 
 # Both kinds of stored rows grouped by campaign × school, then added up: the whole recalculation is these few
@@ -50,7 +54,8 @@ SELECT {outer_keys},
        SUM(g.marks_4) AS marks_4, SUM(g.marks_5) AS marks_5, SUM(g.mark_sum) AS mark_sum, SUM(g.marked) AS marked,
        SUM(g.lowered) AS lowered, SUM(g.confirmed) AS confirmed, SUM(g.raised) AS raised,
        SUM(g.tested) AS tested, SUM(g.test_sum) AS test_sum, MAX(g.test_max) AS test_max,
-       SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum
+       SUM(g.below_min) AS below_min, MAX(g.has_minimum) AS has_minimum,
+       SUM(g.primary_sum) AS primary_sum, SUM(g.scored) AS scored, MAX(g.primary_max) AS primary_max
 FROM (
     SELECT {participant_keys},
            COUNT(*) AS participants,
@@ -67,7 +72,10 @@ FROM (
            COALESCE(SUM(p.test_score), 0) AS test_sum,
            MAX(p.test_score) AS test_max,
            SUM(CASE WHEN p.test_score < {minimum} THEN 1 ELSE 0 END) AS below_min,
-           MAX({has_minimum}) AS has_minimum
+           MAX({has_minimum}) AS has_minimum,
+           COALESCE(SUM(p.primary_score), 0) AS primary_sum,
+           COUNT(p.primary_score) AS scored,
+           MAX(p.max_score) AS primary_max
     FROM {participant} p
     WHERE p.campaign_id IN ({campaigns}) {participant_filter}
     GROUP BY {participant_keys}
@@ -77,7 +85,10 @@ FROM (
            SUM(2 * a.marks_2 + 3 * a.marks_3 + 4 * a.marks_4 + 5 * a.marks_5),
            SUM(a.marks_2 + a.marks_3 + a.marks_4 + a.marks_5),
            COALESCE(SUM(a.lowered), 0), COALESCE(SUM(a.confirmed), 0), COALESCE(SUM(a.raised), 0),
-           0, 0, NULL, 0, 0
+           0, 0, NULL, 0, 0,
+           COALESCE(SUM(a.mean_primary * a.participants), 0),
+           COALESCE(SUM(CASE WHEN a.mean_primary IS NOT NULL THEN a.participants ELSE 0 END), 0),
+           NULL
     FROM {aggregated} a
     WHERE a.campaign_id IN ({campaigns}) {aggregated_filter}
     GROUP BY {aggregated_keys}
@@ -176,6 +187,7 @@ def row_of(t: SchoolAggregate, procedure: str) -> dict:
         "subject": t.campaign.subject.name,
         "grade": t.campaign.grade,
         "participants": t.participants,
+        "mean_primary": mean(t.primary_sum, t.scored),
     }
     if procedure == Procedure.EGE:
         return head | {
@@ -248,6 +260,7 @@ def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:
     for group in groups:
         counts = {name: group[name] or 0 for name in COUNTS}
         counts["test_max"], counts["has_minimum"] = group["test_max"], bool(group["has_minimum"])
+        counts["primary_max"] = group["primary_max"]
         numbers = SimpleNamespace(school=by_id[group["school_id"]], campaign=campaign, **counts)
         result.setdefault(group["school_id"], []).append((group["class_name"], row_of(numbers, campaign.procedure)))
     return result

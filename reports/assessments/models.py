@@ -190,6 +190,11 @@ class AggregateCounts(models.Model):
     test_max = models.PositiveSmallIntegerField(null=True)
     below_min = models.PositiveIntegerField(default=0)
     has_minimum = models.BooleanField(default=False)
+    # The mean primary score (SPEC §2.4) as its exact parts: the sum of the primary scores known and how many works
+    # have one. A statistics row adds its published mean × its participants (two decimals, hence a decimal sum).
+    primary_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    scored = models.PositiveIntegerField(default=0)
+    primary_max = models.PositiveSmallIntegerField(null=True)  # the maximum primary score of the work, as rows say
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -23,6 +23,7 @@ class YearRow:
     mean: DeltaCell
     success: DeltaCell
     quality: DeltaCell
+    primary: DeltaCell  # the mean primary score
     marks: tuple[int, int, int, int]
 
 
@@ -64,6 +65,8 @@ def school_results_by_year(school) -> list[Work]:
             marked_n=Sum("marked"),
             test_total=Sum("test_sum"),
             tested_n=Sum("tested"),
+            primary_total=Sum("primary_sum"),
+            scored_n=Sum("scored"),
         )
         .order_by("campaign__procedure", "campaign__subject__name", "campaign__grade", "campaign__year")
     )
@@ -88,6 +91,7 @@ def school_results_by_year(school) -> list[Work]:
             [None if ege else pct(row["m3"] + row["m4"] + row["m5"], row["n"]) for row in years], labels, decimals=1
         )
         quality = compare([None if ege else pct(row["m4"] + row["m5"], row["n"]) for row in years], labels, decimals=1)
+        primary = compare([mean(row["primary_total"], row["scored_n"]) for row in years], labels, decimals=2)
         works.append(
             Work(
                 procedure,
@@ -95,7 +99,7 @@ def school_results_by_year(school) -> list[Work]:
                 grade,
                 [
                     YearRow(row["campaign__year"], *cells, (row["m2"], row["m3"], row["m4"], row["m5"]))
-                    for row, *cells in zip(years, participants, means, success, quality, strict=True)
+                    for row, *cells in zip(years, participants, means, success, quality, primary, strict=True)
                 ],
             )
         )

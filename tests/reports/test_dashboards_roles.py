@@ -214,3 +214,42 @@ def test_the_coordinator_dashboard_costs_the_same_few_queries_with_more_schools(
         municipal_plan(world.municipality, (f"Мероприятие {number}", "май 2021", [school]), title=f"План {number}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/", {"year": YEAR})
+
+
+def test_the_embedded_databases_reading_of_imports_agrees_with_postgresqls(world):
+    """SQLite (the embedded demo) has no jsonb: its Python reading of the imports' schools gives the same answers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports import dashboard_data as data
+    from reports.assessments.models import Recalculation, ResultImport
+
+    now = timezone.now()
+    for number, (schools, state, hours) in enumerate(
+        [
+            ([world.school.pk, world.far_school.pk], ResultImport.State.COMMITTED, 3),
+            ([world.far_school.pk], ResultImport.State.COMMITTED, 1),
+            ([world.second_school.pk], ResultImport.State.COMMITTED, 2),
+            ([world.school.pk], ResultImport.State.CHECKED, 0),
+        ]
+    ):
+        made = ResultImport.objects.create(
+            original_name=f"{number}.xlsx",
+            file=f"result-imports/{number}.xlsx",
+            state=state,
+            summary={"school_ids": schools},
+            committed_at=now - dt.timedelta(hours=hours) if state == ResultImport.State.COMMITTED else None,
+        )
+        Recalculation.objects.create(source=made, schools=schools)
+    ids = [world.municipality.pk, world.far.pk]
+    assert data.last_import_dates(ids) == data._embedded_last_import_dates(ids)
+    assert len(data.last_import_dates(ids)) == 2
+    for municipality in ([world.municipality.pk], [world.far.pk], ids):
+        imports = ResultImport.objects.filter(state=ResultImport.State.COMMITTED).order_by("-committed_at")
+        embedded = data._embedded_touching(imports, lambda r: r.summary.get("school_ids"), municipality, 5)
+        assert [r.pk for r in data.recent_imports(municipality)] == [r.pk for r in embedded]
+        jobs = data._embedded_touching(
+            Recalculation.objects.order_by("-created_at"), lambda r: r.schools, municipality, 5
+        )
+        assert [r.pk for r in data.recent_recalculations(municipality)] == [r.pk for r in jobs]
