@@ -73,9 +73,9 @@ def recalculate_results(recalculation_id: str) -> str:
 
 def indicator_scope(campaign_ids, school_ids) -> tuple[list[int] | None, list[int]]:
     """The municipalities (None: all) and years whose indicators an import of `campaign_ids` changes: the campaigns'
-    years and the years after them, since some formulas compare Y with Y−1."""
+    years and the years after them up to the current one, since some formulas compare Y with Y−1."""
     years = set(Campaign.objects.filter(pk__in=campaign_ids).values_list("year", flat=True))
-    years |= {year + 1 for year in years}
+    years |= {year + 1 for year in years if year + 1 <= timezone.localdate().year}
     if not school_ids:
         return None, sorted(years)
     municipality_ids = School.objects.filter(pk__in=school_ids).values_list("municipality_id", flat=True).distinct()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from registry.models import Municipality
 from shnor_portal.demo import Tally, upsert
 
+from . import catalogue
 from .models import AdoptedIndicator, Indicator, IndicatorTarget
 
 # municipality code → (note, baseline year, target years, [(indicator code, baseline, target), …])
@@ -86,6 +87,7 @@ SETS = {
 
 def load(tally: Tally) -> None:
     """Adopt the sets (idempotent: rows are created or brought up to date, never doubled)."""
+    catalogue.ensure()  # a flushed database has lost the rows of the catalogue migration
     indicators = {i.code: i for i in Indicator.objects.all()}
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=SETS)}
     for code, (note, baseline_year, target_years, rows) in SETS.items():

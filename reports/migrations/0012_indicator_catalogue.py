@@ -171,24 +171,27 @@ CATALOGUE = [
 ]
 
 
+def rows():
+    """(code, the fields of the entry) of every catalogue row, in catalogue order."""
+    for ordering, (code, name, unit, direction, method, scope, text, source, target) in enumerate(CATALOGUE, 1):
+        yield code, {
+            "name": name,
+            "unit": unit,
+            "direction": direction,
+            "method": method,
+            "scope": scope,
+            "formula": "",
+            "formula_text": text,
+            "seed_note": source,
+            "default_target": None if target is None else Decimal(target),
+            "ordering": ordering * 10,
+        }
+
+
 def load(apps, schema_editor):
     Indicator = apps.get_model("reports", "Indicator")
-    for ordering, (code, name, unit, direction, method, scope, text, source, target) in enumerate(CATALOGUE, 1):
-        Indicator.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "unit": unit,
-                "direction": direction,
-                "method": method,
-                "scope": scope,
-                "formula": "",
-                "formula_text": text,
-                "seed_note": source,
-                "default_target": None if target is None else Decimal(target),
-                "ordering": ordering * 10,
-            },
-        )
+    for code, fields in rows():
+        Indicator.objects.update_or_create(code=code, defaults=fields)
 
 
 def unload(apps, schema_editor):

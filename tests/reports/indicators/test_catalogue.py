@@ -108,3 +108,14 @@ def test_the_administrator_adds_an_entry_over_a_registered_formula(admin_client)
          "formula": "", "ordering": "1"},
     )  # fmt: skip
     assert refused.status_code == 200 and not Indicator.objects.filter(code="BAD").exists()
+
+
+def test_a_flushed_catalogue_is_restored_without_touching_edited_entries():
+    from reports.indicators.catalogue import ensure
+
+    Indicator.objects.filter(code="REG_COUNT").update(name="Школы реестра (изменено)")
+    Indicator.objects.filter(code__in=["SATISFACTION", "PLAN_DONE_SHARE"]).delete()
+    assert ensure() == 2
+    assert Indicator.objects.get(code="SATISFACTION").default_target == 90
+    assert Indicator.objects.get(code="REG_COUNT").name == "Школы реестра (изменено)"
+    assert ensure() == 0
