@@ -135,3 +135,33 @@ def test_the_nightly_recalculation_is_scheduled():
     schedule = settings.CELERY_BEAT_SCHEDULE["indicators-nightly"]
     assert schedule["task"] == "reports.recalculate_all_indicators"
     assert schedule["task"] in celery_app.tasks
+
+
+MATHEMATICS = (
+    "Год;Процедура;Предмет;Параллель;Код ОО;Класс;Код участника;Первичный балл;Отметка;Отметка по журналу\n"
+    "2021;ВПР;Математика;5;chemashi;5а;B1;19;5;4\n"
+    "2021;ВПР;Математика;5;chemashi;5а;B2;18;5;5\n"
+    "2021;ВПР;Математика;5;andra;5а;B3;12;4;4\n"
+)
+
+
+def test_importing_another_file_changes_the_results_indicators_after_its_recalculation(
+    client_for, coordinator, world, django_capture_on_commit_callbacks
+):
+    client = client_for(coordinator)
+    first = upload(client)  # Russian: marks 4, 2, 3 — no «5»
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": first.pk}))
+    top = value(world.municipality, "TOP_MARK_SHARE", 2021)
+    assert (top.numerator, top.denominator, top.value) == (0, 3, Decimal("0.0"))
+    second = upload(client, MATHEMATICS)  # mathematics: marks 5, 5, 4
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:results-confirm", kwargs={"pk": second.pk}))
+    top = value(world.municipality, "TOP_MARK_SHARE", 2021)
+    # 2 works with «5» of 6 works of ВПР in 2021: 33.3 %.
+    assert (top.numerator, top.denominator, top.value) == (2, 6, Decimal("33.3"))
+    # chemashi's own ВПР success: marks ≥ 3 — 4, 5, 5 of its 4 works (the «2» in Russian): 75.0 %.
+    chemashi = IndicatorValue.objects.get(indicator__code="VPR_SUCCESS", school=world.school, year=2021)
+    assert (chemashi.numerator, chemashi.denominator, chemashi.value) == (3, 4, Decimal("75.0"))
+    status = client.get(reverse("reports:results-import", kwargs={"pk": second.pk}), headers={"HX-Request": "true"})
+    assert "показатели пересчитаны" in status.content.decode()
