@@ -123,6 +123,7 @@ def build() -> None:
             stdout=io.StringIO(),
         )
         call_command("import_results", str(csv_path), stdout=io.StringIO())
+    _adopt_indicators(Municipality.objects.filter(pk__in=[m.pk for m in municipalities]), RESULTS_YEAR)
     plan["campaigns"] = list(Campaign.objects.filter(year=RESULTS_YEAR).values_list("pk", flat=True))
     plan["year"] = RESULTS_YEAR
     plan["password"] = PASSWORD
@@ -131,3 +132,25 @@ def build() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     plan_path.write_text(json.dumps(plan, ensure_ascii=False))
+
+
+def _adopt_indicators(municipalities, year: int) -> None:
+    """Every municipality adopts the whole municipal catalogue with a baseline of the year before and a target for the
+    year, and the indicators are calculated: the dashboards and «Целевые показатели» then show what a region's do."""
+    from decimal import Decimal
+
+    from reports.indicators.models import AdoptedIndicator, Indicator, IndicatorScope, IndicatorTarget
+    from reports.indicators.services import recalculate
+
+    catalogue = list(Indicator.objects.filter(scope=IndicatorScope.MUNICIPALITY))
+    adopted = AdoptedIndicator.objects.bulk_create(
+        AdoptedIndicator(
+            municipality=municipality, indicator=indicator, baseline_value=Decimal(10 + n % 40), baseline_year=year - 1
+        )
+        for municipality in municipalities
+        for n, indicator in enumerate(catalogue)
+    )
+    IndicatorTarget.objects.bulk_create(
+        IndicatorTarget(adopted=adoption, year=year, target=Decimal(20 + n % 60)) for n, adoption in enumerate(adopted)
+    )
+    recalculate([m.pk for m in municipalities], [year - 1, year])

@@ -91,6 +91,14 @@ class Overseer(Persona):
         self.page(f"/registry/schools/?page={random.randint(1, pages)}", "registry:school-list")
 
     @task(2)
+    def indicators(self):
+        self.page(f"/reports/indicators/?year={PLAN['year']}", "reports:indicator-list")
+
+    @task(1)
+    def municipalities_compared(self):
+        self.page(f"/reports/dashboard/municipalities/?year={PLAN['year']}", "reports:municipality-comparison")
+
+    @task(2)
     def registry_search(self):
         self.page("/registry/schools/?status=shnor&q=%D0%A1%D0%9E%D0%A8+%E2%84%961", "registry:school-list")
 
