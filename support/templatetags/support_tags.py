@@ -45,22 +45,27 @@ def pairing_status(pairing) -> str:
 
 
 @register.simple_tag
-def pairing_rows(pairings) -> SafeString:
+def pairing_rows(pairings, linked_schools=None) -> SafeString:
     """The rows of the pairings list in one pass: seven cells a row through the template were most of the page.
-    Every value goes through format_html, so user text stays escaped."""
+    Every value goes through format_html, so user text stays escaped. A school not in `linked_schools` (ids; None:
+    every school) is named without a link to its page, which the reader may not open."""
     mentor_from = _("mentor from")
-    return SafeString("".join(_pairing_row(pairing, mentor_from) for pairing in pairings))
+    return SafeString("".join(_pairing_row(pairing, mentor_from, linked_schools) for pairing in pairings))
 
 
-def _pairing_row(pairing, mentor_from: str) -> str:
+def _school_cell(school, linked_schools) -> str:
+    if linked_schools is None or school.pk in linked_schools:
+        return format_html('<a href="{}">{}</a>', school.get_absolute_url(), school.short_name)
+    return format_html("{}", school.short_name)
+
+
+def _pairing_row(pairing, mentor_from: str, linked_schools) -> str:
     mentor, mentee = pairing.mentor, pairing.mentee
     return format_html(
-        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}{}</td><td><a href="{}">{}</a></td>'
+        '<tr><td>{}</td><td>{}</td><td>{}{}</td><td><a href="{}">{}</a></td>'
         '<td class="text-nowrap">{}</td><td class="small">{}</td><td>{}</td></tr>\n',
-        mentor.get_absolute_url(),
-        mentor.short_name,
-        mentee.get_absolute_url(),
-        mentee.short_name,
+        _school_cell(mentor, linked_schools),
+        _school_cell(mentee, linked_schools),
         mentee.municipality.name,
         format_html('<div class="small text-muted">{} {}</div>', mentor_from, mentor.municipality.name)
         if pairing.cross_municipality

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import CHANGE
-from registry.access import municipalities_visible_to, schools_editable_by
+from registry.access import municipalities_visible_to, schools_editable_by, schools_visible_to
 from registry.models import Pairing
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
@@ -48,9 +48,12 @@ def pairing_list(request):
     if request.GET.get("export") == "xlsx":
         return xlsx_response("pairings.xlsx", pairings_workbook(pairings, _subtitle(form)))
     page, query = paginate(request, pairings, settings.REGISTRY_PAGE_SIZE)
+    on_page = {school for pairing in page.object_list for school in (pairing.mentor_id, pairing.mentee_id)}
     context = {
         "filter_form": form,
         "page": page,
+        # A pairing is seen by both schools, each school's page only by its own readers: the other is named, unlinked.
+        "linked_schools": set(schools_visible_to(request.user).filter(pk__in=on_page).values_list("pk", flat=True)),
         "query": query,
         "filtered": form.filtered,
         "can_create": schools_editable_by(request.user).exists(),

@@ -562,6 +562,14 @@ def test_the_summary_shows_a_school_only_its_own_numbers(client_for, principal, 
     assert "ожидают проверки" not in school.content.decode()
     overview = client_for(principal).get(reverse("roadmaps:plan-execution", args=[plan.pk]))
     assert overview.context["total"].total == 1 and overview.context["awaiting_count"] == 0
+    # The review queue is the coordinators': the principal is not sent to a page that refuses them.
+    queue = reverse("roadmaps:report-reviews")
+    assert f"{queue}?plan=" not in overview.content.decode()
+    assert client_for(principal).get(f"{queue}?plan={plan.pk}").status_code == 403
+    assert (
+        f"{queue}?plan={plan.pk}"
+        in client_for(coordinator).get(reverse("roadmaps:plan-execution", args=[plan.pk])).content.decode()
+    )
     coordinator_view = client_for(coordinator).get(url)
     assert (coordinator_view.context["total"].total, coordinator_view.context["awaiting_count"]) == (3, 2)
     assert "2 отчёта ожидают проверки" in coordinator_view.content.decode()

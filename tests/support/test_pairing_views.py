@@ -277,3 +277,21 @@ def test_it_shows_each_pairing_status_as_a_badge_of_its_colour(client_for, coord
     assert f'<span class="badge text-bg-secondary">{PairingStatus.ENDED.label}</span>' in body
     detail = client_for(coordinator).get(reverse("support:pairing-detail", args=[pairing.pk])).content.decode()
     assert f'<span class="badge text-bg-success">{PairingStatus.ACTIVE.label}</span>' in detail
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "principal", "mentor", "inspector"])
+def test_every_school_it_links_opens_for_the_reader_and_the_others_are_named(request, client_for, persona, pairing):
+    """A pairing is seen by both its schools, a school's page by its own readers only: a link the reader could not
+    open (404) is a name without a link."""
+    import re
+
+    client = client_for(request.getfixturevalue(persona))
+    html = client.get(LIST).content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    links = re.findall(r'href="(/registry/schools/[^"/]+/)"', row)
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    for school in (pairing.mentor, pairing.mentee):
+        assert school.short_name in row
+    if persona == "coordinator":
+        assert len(links) == 2
