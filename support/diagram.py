@@ -9,18 +9,24 @@ BOX_W = 300
 BOX_H = 26
 
 
-def _box(x: int, y: float, text: str, fill: str, href: str) -> str:
+def _box(x: int, y: float, text: str, fill: str, href: str | None) -> str:
+    """A school's box, a link to its page when the reader may open it (`href`), else only its name."""
     label = escape(text if len(text) <= 44 else text[:43] + "…")
-    return (
-        f'<a href="{escape(href)}"><rect x="{x}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="5" '
-        f'fill="{fill}" stroke="#6c757d"/>'
+    box = (
+        f'<rect x="{x}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" stroke="#6c757d"/>'
         f'<text x="{x + 8}" y="{y + 17:.0f}" font-size="12" fill="#212529">'
-        f"<title>{escape(text)}</title>{label}</text></a>"
+        f"<title>{escape(text)}</title>{label}</text>"
     )
+    return f'<a href="{escape(href)}">{box}</a>' if href else box
 
 
-def network_svg(pairings, label: str) -> str:
-    """Mentor → supported school arrows for `pairings` (mentor and mentee loaded); '' when there are none."""
+def _href(school, linked_schools) -> str | None:
+    return school.get_absolute_url() if linked_schools is None or school.pk in linked_schools else None
+
+
+def network_svg(pairings, label: str, linked_schools=None) -> str:
+    """Mentor → supported school arrows for `pairings` (mentor and mentee loaded); '' when there are none. A school
+    not in `linked_schools` (ids; None: every school) is drawn without a link to its page."""
     pairings = list(pairings)
     if not pairings:
         return ""
@@ -54,8 +60,8 @@ def network_svg(pairings, label: str) -> str:
             f"</title></line>"
         )
     for s in mentors:
-        parts.append(_box(left_x, mentor_y[s.pk], s.short_name, "#d1e7dd", s.get_absolute_url()))
+        parts.append(_box(left_x, mentor_y[s.pk], s.short_name, "#d1e7dd", _href(s, linked_schools)))
     for s in mentees:
-        parts.append(_box(right_x, mentee_y[s.pk], s.short_name, "#f8d7da", s.get_absolute_url()))
+        parts.append(_box(right_x, mentee_y[s.pk], s.short_name, "#f8d7da", _href(s, linked_schools)))
     parts.append("</svg>")
     return mark_safe("".join(parts))

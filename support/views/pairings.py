@@ -41,6 +41,12 @@ def _subtitle(form) -> str:
     return _("Filters: %(filters)s") % {"filters": "; ".join(parts) or _("none")}
 
 
+def _linked_schools(user, pairings) -> set[int]:
+    """The schools of `pairings` whose pages the reader may open (one query)."""
+    shown = {school for pairing in pairings for school in (pairing.mentor_id, pairing.mentee_id)}
+    return set(schools_visible_to(user).filter(pk__in=shown).values_list("pk", flat=True))
+
+
 @login_required
 @require_GET
 def pairing_list(request):
@@ -48,12 +54,11 @@ def pairing_list(request):
     if request.GET.get("export") == "xlsx":
         return xlsx_response("pairings.xlsx", pairings_workbook(pairings, _subtitle(form)))
     page, query = paginate(request, pairings, settings.REGISTRY_PAGE_SIZE)
-    on_page = {school for pairing in page.object_list for school in (pairing.mentor_id, pairing.mentee_id)}
     context = {
         "filter_form": form,
         "page": page,
         # A pairing is seen by both schools, each school's page only by its own readers: the other is named, unlinked.
-        "linked_schools": set(schools_visible_to(request.user).filter(pk__in=on_page).values_list("pk", flat=True)),
+        "linked_schools": _linked_schools(request.user, page.object_list),
         "query": query,
         "filtered": form.filtered,
         "can_create": schools_editable_by(request.user).exists(),
@@ -65,7 +70,12 @@ def pairing_list(request):
 @require_GET
 def pairing_diagram(request):
     form, pairings = _filtered(request)
-    svg = network_svg(pairings[:300], _("Mentoring network: mentor school → supported school"))
+    pairings = list(pairings[:300])
+    svg = network_svg(
+        pairings,
+        _("Mentoring network: mentor school → supported school"),
+        _linked_schools(request.user, pairings),
+    )
     return render(
         request, "support/pairing/diagram.html", {"filter_form": form, "svg": svg, "query": request.GET.urlencode()}
     )
@@ -77,7 +87,12 @@ def pairing_detail(request, pk):
     pairing = get_pairing_for(request.user, pk)
     chain = Pairing.objects.filter(mentor=pairing.mentor, mentee=pairing.mentee).order_by("-start")
     can_change = can_change_pairing(request.user, pairing)
-    context = {"pairing": pairing, "agreements": chain, "can_change": can_change}
+    context = {
+        "pairing": pairing,
+        "agreements": chain,
+        "can_change": can_change,
+        "linked_schools": _linked_schools(request.user, [pairing]),
+    }
     return render(request, "support/pairing/detail.html", context)
 
 
