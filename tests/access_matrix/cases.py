@@ -170,3 +170,18 @@ def check(matrix, item, method, personas):
         elif method == "POST" and written and not item.may_write(persona):
             failures.append(f"POST {url} as {persona} may not change anything ({status}) but wrote to {written}")
     assert not failures, "\n".join(failures)
+
+
+def matrix_tests(entries):
+    """The GET and the POST test of one module's entries (each module of the matrix builds its own world):
+    `test_get, test_post = matrix_tests(ENTRIES)`."""
+
+    @pytest.mark.parametrize(("item", "personas"), params(entries, "GET"))
+    def test_get(matrix, item, personas):
+        check(matrix, item, "GET", personas)
+
+    @pytest.mark.parametrize(("item", "personas"), params(entries, "POST"))
+    def test_post(matrix, item, personas):
+        check(matrix, item, "POST", personas)
+
+    return test_get, test_post

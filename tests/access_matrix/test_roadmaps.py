@@ -2,7 +2,7 @@
 
 import pytest
 
-from .cases import SAME_AS_GET, _statuses, check, entry, everyone, params
+from .cases import SAME_AS_GET, _statuses, entry, everyone, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +112,4 @@ ENTRIES = [
 ]
 
 
-@pytest.mark.parametrize(("item", "personas"), params(ENTRIES, "GET"))
-def test_get(matrix, item, personas):
-    check(matrix, item, "GET", personas)
-
-
-@pytest.mark.parametrize(("item", "personas"), params(ENTRIES, "POST"))
-def test_post(matrix, item, personas):
-    check(matrix, item, "POST", personas)
+test_get, test_post = matrix_tests(ENTRIES)
