@@ -1,6 +1,7 @@
 """Command-line errors in Russian: argparse writes its own messages («the following arguments are required») in
 English, whatever the language of the rest of the command's output."""
 
+import argparse
 import re
 import sys
 
@@ -58,3 +59,18 @@ class RussianArgumentsCommand(BaseCommand):
 
         parser.error = error
         return parser
+
+
+INDICATOR_YEARS = (1990, 2100)  # the years an indicator's baseline, target or value may have (its models' bounds)
+
+
+def indicator_year(value: str) -> int:
+    """An argparse type: a calendar year within INDICATOR_YEARS, refused in Russian otherwise (exit code 2)."""
+    year = int(value) if value.isascii() and value.isdigit() else None
+    if year is None or not INDICATOR_YEARS[0] <= year <= INDICATOR_YEARS[1]:
+        with translation.override("ru"):
+            raise argparse.ArgumentTypeError(
+                _("«%(value)s» is not a year from %(first)s to %(last)s")
+                % {"value": value, "first": INDICATOR_YEARS[0], "last": INDICATOR_YEARS[1]}
+            )
+    return year

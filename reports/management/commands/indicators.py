@@ -7,7 +7,7 @@ from django.utils import timezone
 from registry.models import Municipality
 from reports.indicators.models import Unit
 from reports.indicators.selectors import indicator_rows
-from shnor_portal.commands import RussianArgumentsCommand
+from shnor_portal.commands import RussianArgumentsCommand, indicator_year
 
 # Places of each unit in the JSON (SPEC §5): percentages one decimal, means two, counts whole, an index three.
 PLACES = {Unit.PERCENT: 1, Unit.POINTS: 2, Unit.UNITS: 0, Unit.PEOPLE: 0, Unit.INDEX: 3}
@@ -52,7 +52,7 @@ class Command(RussianArgumentsCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality", required=True)
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=indicator_year, required=True)
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):

@@ -4,7 +4,7 @@ from registry.models import Municipality
 from reports.assessments.aggregates import recalculate
 from reports.assessments.models import Campaign
 from reports.indicators import services as indicators
-from shnor_portal.commands import RussianArgumentsCommand
+from shnor_portal.commands import RussianArgumentsCommand, indicator_year
 
 
 class Command(RussianArgumentsCommand):
@@ -15,7 +15,7 @@ class Command(RussianArgumentsCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality")
-        parser.add_argument("--year", type=int)
+        parser.add_argument("--year", type=indicator_year)
 
     def handle(self, *args, municipality=None, year=None, **options):
         campaigns = Campaign.objects.all()

@@ -99,3 +99,10 @@ def test_recalc_without_a_year_covers_every_year_with_data(m):
     )
     assert {2019, 2020, 2021} <= years
     assert IndicatorValue.objects.get(municipality=m, indicator__code="REG_COUNT", year=2019).value == 1
+
+
+@pytest.mark.parametrize("year", ["1800", "0", "abc", "２０２１", "2101"])
+@pytest.mark.parametrize("command", [["indicators", "--municipality", "m1"], ["recalc_indicators"]])
+def test_a_year_outside_the_indicators_bounds_is_refused_in_russian(command, year):
+    with pytest.raises(CommandError, match=f"«{year}» — не год от 1990 до 2100"):
+        call_command(*command, "--year", year, stdout=StringIO(), stderr=StringIO())
