@@ -47,14 +47,22 @@ def schools_overseen_by(user):
     )
 
 
+def may_open_import(user, record: ResultImport, importable: set[int]) -> bool:
+    """An uploaded results file is its own importer's; another importer's only for coordinators of all its schools
+    (`importable`: the ids of `schools_importable_by(user)`, read once for a list of files)."""
+    if user.is_superuser or record.user_id == user.pk:
+        return True
+    schools = set(record.summary.get("school_ids", []))
+    return bool(schools) and schools <= importable
+
+
 def get_result_import_for(user, pk) -> ResultImport:
-    """An uploaded results file: its own importer's; another importer's only for coordinators of all its schools."""
+    """An uploaded results file the user may open (`may_open_import`), else 404."""
     record = ResultImport.objects.select_related("user").filter(pk=pk).first()
     if record is None:
         raise Http404
     if not (user.is_superuser or record.user_id == user.pk):
-        schools = set(record.summary.get("school_ids", []))
-        if not schools or not schools <= set(schools_importable_by(user).values_list("pk", flat=True)):
+        if not may_open_import(user, record, set(schools_importable_by(user).values_list("pk", flat=True))):
             raise Http404
     return record
 

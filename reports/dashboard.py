@@ -13,6 +13,7 @@ from registry.selectors import status_counts, status_counts_by_municipality
 from roadmaps.selectors import dashboard_summary
 
 from . import dashboard_data as data
+from .access import may_open_import, schools_importable_by
 from .assessments.flags import low_results
 
 
@@ -62,7 +63,7 @@ def dashboard_context(user, year: int | None = None) -> dict:
     if not scope.is_admin and scope.municipalities_read:
         context["municipal_panels"] = municipal_panels(scope, indicator_year)
         if scope.municipalities_edit:
-            context["coordinator"] = coordinator_blocks(scope, indicator_year, context["roadmaps"])
+            context["coordinator"] = coordinator_blocks(user, scope, indicator_year, context["roadmaps"])
     if scope.is_admin or scope.regions_read:
         context["can_compare"] = True
     if scope.principal_schools:
@@ -90,10 +91,11 @@ def municipal_panels(scope, year: int) -> list[dict]:
     ]
 
 
-def coordinator_blocks(scope, year: int, roadmaps: dict | None) -> dict:
+def coordinator_blocks(user, scope, year: int, roadmaps: dict | None) -> dict:
     """What a municipal coordinator watches: the latest results imports and recalculations of the municipality, and
     the schools needing attention — flagged by the low-results rules of the year or with overdue plan items."""
     ids = sorted(scope.municipalities_edit)
+    importable = set(schools_importable_by(user).values_list("pk", flat=True))
     flagged = low_results(School.objects.filter(municipality_id__in=ids), year)
     rows = {
         flags.school.pk: {"school": flags.school, "label": flags.school.short_name, "flags": flags.codes, "overdue": 0}
@@ -108,11 +110,17 @@ def coordinator_blocks(scope, year: int, roadmaps: dict | None) -> dict:
         )
         row["overdue"] = item["count"]
     missing = [pk for pk, row in rows.items() if row["school"] is None]
-    for school in School.objects.filter(pk__in=missing).only("pk", "code", "short_name") if missing else []:
+    # A late executor may be a school the coordinator cannot open (a mentor of another municipality): named, unlinked.
+    for school in schools_visible_to(user).filter(pk__in=missing).only("pk", "code", "short_name") if missing else []:
         rows[school.pk]["school"] = school
     attention = sorted(rows.values(), key=lambda row: (-row["overdue"], -len(row["flags"]), row["label"]))
     return {
-        "imports": data.recent_imports(ids),
+        # Only the files the coordinator may open: a regional file touching the municipality is not theirs to see.
+        "imports": [
+            record
+            for record in data.recent_imports(ids, limit=4 * data.RECENT)
+            if may_open_import(user, record, importable)
+        ][: data.RECENT],
         "recalculations": data.recent_recalculations(ids),
         "attention": attention,
     }

@@ -163,6 +163,7 @@ def recent_imports(municipality_ids, limit: int = RECENT):
         .only(
             "id",
             "original_name",
+            "summary",
             "rows",
             "committed_at",
             "created_at",

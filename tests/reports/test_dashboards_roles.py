@@ -115,7 +115,7 @@ def test_the_coordinator_sees_the_imports_and_recalculations_of_the_municipality
         file="result-imports/a.xlsx",
         state=ResultImport.State.COMMITTED,
         rows=120,
-        summary={"school_ids": [world.school.pk, world.far_school.pk]},
+        summary={"school_ids": [world.school.pk, world.second_school.pk]},
         committed_at=timezone.now(),
     )
     ResultImport.objects.create(
@@ -253,3 +253,33 @@ def test_the_embedded_databases_reading_of_imports_agrees_with_postgresqls(world
             Recalculation.objects.order_by("-created_at"), lambda r: r.schools, municipality, 5
         )
         assert [r.pk for r in data.recent_recalculations(municipality)] == [r.pk for r in jobs]
+
+
+def test_the_coordinator_is_not_shown_a_file_it_may_not_open(client_for, coordinator, regional, world):
+    """A regional coordinator's file with schools of two municipalities touches this one, but only coordinators of
+    all its schools may open it: its name (the uploader's choice) is not on this coordinator's dashboard."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from reports.assessments.models import ResultImport
+
+    regional_file = ResultImport.objects.create(
+        user=regional,
+        original_name="регион-весь.xlsx",
+        file="result-imports/r.xlsx",
+        state=ResultImport.State.COMMITTED,
+        summary={"school_ids": [world.school.pk, world.far_school.pk]},
+        committed_at=timezone.now(),
+    )
+    own = ResultImport.objects.create(
+        original_name="свой.xlsx",
+        file="result-imports/o.xlsx",
+        state=ResultImport.State.COMMITTED,
+        summary={"school_ids": [world.school.pk]},
+        committed_at=timezone.now(),
+    )
+    client = client_for(coordinator)
+    assert client.get(reverse("reports:results-import", kwargs={"pk": regional_file.pk})).status_code == 404
+    response = client.get("/", {"year": YEAR})
+    assert [record.pk for record in response.context["coordinator"]["imports"]] == [own.pk]
+    assert "регион-весь.xlsx" not in response.content.decode()
