@@ -36,6 +36,7 @@ from .access import (
     may_change_indicators,
     may_read_indicators,
 )
+from .indicators import triggers
 from .indicators.activities import activities_of_indicator
 from .indicators.base import FORMULAS
 from .indicators.drilldown import detail_tables, member_list, school_names_for
@@ -403,7 +404,8 @@ def indicator_manual(request, municipality, code):
     instance = existing or ManualValue(municipality=municipality, indicator=indicator)
     form = ManualValueForm(request.POST or None, instance=instance, initial={"year": year})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        # The year is recalculated here and now, so the edit announces no second, debounced recalculation of it.
+        with transaction.atomic(), triggers.suspended():
             value = form.save(commit=False)
             value.entered_by = request.user
             value.save()

@@ -165,3 +165,21 @@ def test_importing_another_file_changes_the_results_indicators_after_its_recalcu
     assert (chemashi.numerator, chemashi.denominator, chemashi.value) == (3, 4, Decimal("75.0"))
     status = client.get(reverse("reports:results-import", kwargs={"pk": second.pk}), headers={"HX-Request": "true"})
     assert "показатели пересчитаны" in status.content.decode()
+
+
+def test_a_manual_value_is_recalculated_once_by_its_page_and_queues_nothing(queued, client_for, coordinator, world):
+    from reports.indicators.models import AdoptedIndicator, Indicator
+
+    AdoptedIndicator.objects.create(
+        municipality=world.municipality, indicator=Indicator.objects.get(code="SATISFACTION")
+    )
+    triggers.flush()
+    OutboxMessage.objects.all().delete()
+    url = reverse("reports:indicator-manual", args=[world.municipality.code, "SATISFACTION"])
+    response = client_for(coordinator).post(
+        url, {"year": 2021, "value": "88", "source_note": "Опрос родителей", "date": "2021-12-01"}
+    )
+    assert response.status_code == 302
+    triggers.flush()
+    assert value(world.municipality, "SATISFACTION", 2021).value == 88
+    assert not OutboxMessage.objects.filter(task="reports.recalculate_indicators").exists()
