@@ -69,10 +69,11 @@ def plan_execution(municipality_ids, year: int, *, today: dt.date | None = None)
 
 
 def done_percent(execution: dict | None) -> int | None:
-    """Items done of the items due, in whole per cent; None when nothing was due."""
+    """Items done of the items due, in whole per cent rounded half-up (1 of 8 is 13, not Python's 12); None when
+    nothing was due."""
     if not execution or not execution["due"]:
         return None
-    return round(100 * execution["done"] / execution["due"])
+    return (200 * execution["done"] + execution["due"]) // (2 * execution["due"])
 
 
 def indicator_values(municipality_ids, year: int, codes=KEY_INDICATORS) -> dict[int, dict[str, object]]:

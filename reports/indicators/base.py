@@ -27,9 +27,11 @@ How the engine uses a formula (services.py, added with it; nothing above changes
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
+
+from registry.rounding import share_pct as share
 
 SHARE, COUNT, VALUE = "share", "count", "value"
 SHAPES = (SHARE, COUNT, VALUE)
@@ -111,14 +113,3 @@ def formula(
         return function
 
     return register
-
-
-def share(numerator, denominator) -> Decimal | None:
-    """numerator / denominator × 100, half-up to one decimal, from exact numbers; None for an empty denominator."""
-    if numerator is None or not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def one_decimal(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -283,3 +283,13 @@ def test_the_coordinator_is_not_shown_a_file_it_may_not_open(client_for, coordin
     response = client.get("/", {"year": YEAR})
     assert [record.pk for record in response.context["coordinator"]["imports"]] == [own.pk]
     assert "регион-весь.xlsx" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("done", "due", "percent"), [(1, 8, 13), (3, 8, 38), (5, 8, 63), (1, 3, 33), (2, 3, 67), (0, 5, 0), (5, 5, 100)]
+)
+def test_plan_execution_is_rounded_half_up_in_whole_per_cent(done, due, percent):
+    from reports.dashboard_data import done_percent
+
+    assert done_percent({"done": done, "due": due}) == percent
+    assert done_percent({"done": 0, "due": 0}) is None and done_percent(None) is None

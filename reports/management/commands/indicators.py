@@ -5,16 +5,14 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from registry.models import Municipality
-from reports.indicators.models import Unit
 from reports.indicators.selectors import indicator_rows
+from reports.indicators.table import places as unit_places
 from shnor_portal.commands import RussianArgumentsCommand, indicator_year
-
-# Places of each unit in the JSON (SPEC §5): percentages one decimal, means two, counts whole, an index three.
-PLACES = {Unit.PERCENT: 1, Unit.POINTS: 2, Unit.UNITS: 0, Unit.PEOPLE: 0, Unit.INDEX: 3}
 
 
 def number(value: Decimal | None, places: int):
-    """A JSON number rounded half-up to `places` decimals (an int for none); None stays null."""
+    """A JSON number rounded half-up to `places` decimals (an int for none); None stays null. The places of a unit
+    are the table's (reports/indicators/table.py `places`: percentages one decimal, means two, counts whole)."""
     if value is None:
         return None
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -29,7 +27,7 @@ def exact(value: Decimal | None):
 
 
 def row_json(row) -> dict:
-    places = PLACES.get(row.unit, 2)
+    places = unit_places(row.unit)
     return {
         "code": row.code,
         "name": row.name,
