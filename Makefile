@@ -21,8 +21,17 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_UR
 # BACKUP=folder to restore (default the newest complete backup there).
 BACKUP_DIR ?=
 BACKUP ?=
-# Without DATABASE_URL the database is the embedded demo's SQLite file, which runs in debug mode as in `make demo`.
+# Without DATABASE_URL the database is the embedded demo's SQLite file; backup and restore need no secret key of
+# their own there, so they run with debug on.
 EMBEDDED := $(if $(DATABASE_URL)$(DATABASE_URL_FILE),,DJANGO_DEBUG=1)
+
+# `make demo` runs like production: debug off, so a wrong address gets the portal's own Russian error pages and
+# static files are the collected ones served by WhiteNoise. Its secret key is made once in var/ (never in the
+# repository) and reused by later runs, so sessions survive a restart; plain HTTP on loopback needs no HTTPS
+# redirect, secure cookies or HSTS. `DJANGO_DEBUG=1 make demo` still gives the debug pages for development.
+DEMO_SECRET ?= var/demo-secret-key
+DEMO_ENV := DJANGO_SECRET_KEY_FILE=$(DEMO_SECRET) DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
+	DJANGO_HSTS_SECONDS=0
 
 .PHONY: help setup debian-packages demo test lint format bench bench-load messages services lock clean backup restore
 
@@ -55,11 +64,17 @@ $(STAMP): pyproject.toml requirements.lock | debian-packages
 messages: $(STAMP)
 	@env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv -v 0
 
-demo: setup
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 1
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
+demo: setup $(DEMO_SECRET)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v 1
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "ШНОР-портал: http://127.0.0.1:8000  (логины и пароль — README.md, раздел «Демо»)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Made only when missing (a file target with no prerequisites): later runs keep the same key. Readable by the owner only.
+$(DEMO_SECRET):
+	@mkdir -p $(@D)
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@.tmp && mv $@.tmp $@
 
 services:
 	@bash scripts/services.sh "$(TEST_DATABASE_URL)"
