@@ -5,6 +5,8 @@ The type check is the one of every attachment (shnor_portal/files/sniff.py): the
 one of pdf, docx, xlsx, jpg, png.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -31,3 +33,12 @@ def check_evidence(upload) -> str:
         return sniff_attachment(upload)
     except ValidationError as error:
         raise ValidationError(f"«{upload.name}»: {' '.join(error.messages)}") from error
+
+
+def content_sha256(upload) -> str:
+    """The SHA-256 of an upload's content, read in chunks (a large file is a temporary file, not kept in memory)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

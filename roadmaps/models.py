@@ -421,6 +421,9 @@ class Evidence(Attachment):
 
     report = models.ForeignKey(ProgressReport, models.CASCADE, related_name="evidence", verbose_name=_("report"))
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    # The content's SHA-256: a file attached again to the same report (a returned report sent once more) replaces
+    # the identical one instead of being listed twice. Empty only for a file the storage had lost when it was filled.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
 
     history = HistoricalRecords()
 

@@ -27,7 +27,7 @@ from shnor_portal.xlsx import Column as XColumn
 from shnor_portal.xlsx import build_workbook
 
 from .access import may_report, may_review
-from .evidence import MAX_FILES_PER_REPORT, check_evidence, max_bytes
+from .evidence import MAX_FILES_PER_REPORT, check_evidence, content_sha256, max_bytes
 from .models import Activity, Evidence, Level, ProgressReport, ReportNote, ReportStatus, Review
 from .selectors import Urgency
 from .states import is_tracked
@@ -164,19 +164,27 @@ class ReportForm(forms.Form):
 
     def clean_files(self):
         uploads = self.cleaned_data.get("files") or []
-        already = self.report.evidence.count() if self.report is not None and self.report.pk else 0
-        if already + len(uploads) > MAX_FILES_PER_REPORT:
+        kept = []  # the hash of each file the report keeps
+        if self.report is not None and self.report.pk:
+            kept = list(self.report.evidence.values_list("sha256", flat=True))
+        errors, checked, seen = [], [], set()
+        for upload in uploads:
+            try:
+                kind = check_evidence(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+                continue
+            digest = content_sha256(upload)
+            if digest not in seen:  # the same file chosen twice in one sending is kept once
+                seen.add(digest)
+                checked.append((upload, kind, digest))
+        if errors:
+            raise ValidationError(errors)
+        # A file identical to one the report keeps replaces it, so it does not count against the limit.
+        if len([digest for digest in kept if digest not in seen]) + len(seen) > MAX_FILES_PER_REPORT:
             raise ValidationError(
                 _("A report keeps at most %(count)s files; remove some first.") % {"count": MAX_FILES_PER_REPORT}
             )
-        errors, checked = [], []
-        for upload in uploads:
-            try:
-                checked.append((upload, check_evidence(upload)))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
         return checked
 
     def clean(self):
@@ -237,7 +245,7 @@ def _check_period(activity, period) -> None:
 def submit_report(activity: Activity, period, school, user, data: dict) -> ProgressReport:
     """Create or correct the reporter's report for the period and send it for review (review back to «pending»).
 
-    `data` is a cleaned ReportForm: status, percent, done_text, links, files [(upload, kind)], answer.
+    `data` is a cleaned ReportForm: status, percent, done_text, links, files [(upload, kind, sha256)], answer.
     """
     plan = activity.section.plan
     if not is_tracked(plan):
@@ -268,9 +276,20 @@ def submit_report(activity: Activity, period, school, user, data: dict) -> Progr
                 report.save()
         except IntegrityError as error:  # another request created the same report a moment ago
             raise ProgressError(_("The report has just been sent from another window: open the page again.")) from error
-        for upload, kind in data.get("files") or []:
+        for upload, kind, digest in data.get("files") or []:
+            # The same content attached again (a returned report sent once more) replaces the file the report keeps:
+            # the newest name and upload stay, the report lists it once.
+            for identical in report.evidence.filter(sha256=digest):
+                identical.delete()
+                delete_after_commit(identical.file)
             Evidence.objects.create(
-                report=report, file=upload, name=upload.name[-200:], kind=kind, size=upload.size, uploaded_by=user
+                report=report,
+                file=upload,
+                name=upload.name[-200:],
+                kind=kind,
+                size=upload.size,
+                sha256=digest,
+                uploaded_by=user,
             )
         answer = (data.get("answer") or "").strip()
         if answer:

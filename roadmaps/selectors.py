@@ -338,21 +338,26 @@ def reviewable_municipalities(user) -> frozenset[int] | None:
 
 
 def reports_awaiting_review(*, municipality_ids=None, plan=None):
-    """Reports waiting for the coordinator (review «pending») in tracked plans; oldest first."""
+    """Reports waiting for the coordinator (review «pending») in tracked plans; oldest first, with their evidence
+    files (one more query for a page of them), which the queue shows beside the verdict."""
     reports = ProgressReport.objects.filter(review=Review.PENDING, **{f"{PLAN}__status__in": TRACKED_STATES})
     if municipality_ids is not None:
         reports = reports.filter(**{f"{PLAN}__municipality_id__in": list(municipality_ids)})
     if plan is not None:
         reports = reports.filter(**{PLAN: plan})
-    return reports.select_related(
-        "activity__section__plan__municipality",
-        "activity__section__plan__school",
-        "activity__section__plan__pairing__mentor",
-        "activity__section__plan__pairing__mentee",
-        "school",
-        "period",
-        "author",
-    ).order_by("submitted_at", "pk")
+    return (
+        reports.select_related(
+            "activity__section__plan__municipality",
+            "activity__section__plan__school",
+            "activity__section__plan__pairing__mentor",
+            "activity__section__plan__pairing__mentee",
+            "school",
+            "period",
+            "author",
+        )
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "pk")
+    )
 
 
 def school_reports_q(school_ids) -> Q:
