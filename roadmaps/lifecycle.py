@@ -10,7 +10,6 @@ middleware in a request), the comment goes in as the change reason; `approval_hi
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import scope_of
 
 from .access import can_change_plan
-from .models import Activity, Amendment, Level, Plan, PlanStatus, PlanVersion
+from .models import Activity, Amendment, Level, Plan, PlanStatus, PlanVersion, clean_order_number
 from .states import APPROVED_STATES, DRAFT_STATES, open_amendment
 from .versions import RestoreRefused, record_version, restore_snapshot
 
@@ -131,15 +130,6 @@ def return_for_revision(plan: Plan, user, comment: str) -> Plan:
         if not comment:
             raise LifecycleError(_("Say what has to be revised."), field="comment")
         return _move(plan, user, transition, comment, status_comment=comment)
-
-
-# «№ 45-од», «№№45», «N 45», «No. 45»: the sign people type before a number the portal writes itself («приказом № …»).
-NUMBER_SIGN = re.compile(r"^\s*(?:№+|N[oо]?\.?(?=\s|\d)|#)\s*", re.IGNORECASE)
-
-
-def clean_order_number(text: str | None) -> str:
-    """An order's number as the portal keeps it: without the «№» a user typed before it."""
-    return NUMBER_SIGN.sub("", (text or "").strip()).strip()
 
 
 def approve(plan: Plan, user, number: str, date: dt.date | None, approved_by: str = "") -> PlanVersion:

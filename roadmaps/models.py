@@ -6,6 +6,7 @@ activities carry executor schools for progress reports and «Мои задачи
 """
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,15 @@ from registry.models import Municipality, Pairing, School
 from shnor_portal.files.models import Attachment, random_path
 
 from .deadlines import Kind, Reading, read_deadline
+
+# «№ 45-од», «№№45», «N 45», «No. 45»: the sign people type before a number the portal writes itself («приказом № …»).
+NUMBER_SIGN = re.compile(r"^\s*(?:№+|N[oо]?\.?(?=\s|\d)|#)\s*", re.IGNORECASE)
+
+
+def clean_order_number(text: str | None) -> str:
+    """An order's number as the portal keeps it: without the «№» a user typed before it. Applied when a number is
+    kept, and again where one is shown, so that a number kept with its sign before this rule reads «№ 45» too."""
+    return NUMBER_SIGN.sub("", (text or "").strip()).strip()
 
 
 class Level(models.TextChoices):
@@ -125,7 +135,7 @@ class Plan(models.Model):
     def approval_label(self) -> str:
         parts = []
         if self.approval_number:
-            parts.append(f"№{self.approval_number}")
+            parts.append(f"№{clean_order_number(self.approval_number)}")
         if self.approval_date:
             parts.append(_("of %(date)s") % {"date": self.approval_date.strftime("%d.%m.%Y")})
         return " ".join(str(p) for p in parts)

@@ -44,7 +44,7 @@ from ..lifecycle import (
     transition,
     withdraw_amendment,
 )
-from ..models import Amendment, PlanStatus, PlanVersion
+from ..models import Amendment, PlanStatus, PlanVersion, clean_order_number
 from ..services import PlanError
 from ..versions import compare, take_snapshot, version_plan, version_sections
 
@@ -234,7 +234,7 @@ def _history_rows(plan):
                 "order": " ".join(
                     part
                     for part in (
-                        f"№{record.approval_number}" if record.approval_number else "",
+                        f"№{clean_order_number(record.approval_number)}" if record.approval_number else "",
                         record.approval_date.strftime("%d.%m.%Y") if record.approval_date else "",
                     )
                     if part

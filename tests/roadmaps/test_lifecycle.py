@@ -281,6 +281,34 @@ def test_the_coordinator_approves_through_the_page(plan, coordinator, client_for
     assert client.post(_url(plan, "complete")).status_code == 302 and _status(plan) == PlanStatus.COMPLETED
 
 
+@pytest.mark.parametrize("typed", ["№ 45-од", "№45-од", "N 45-од"])
+def test_the_approval_record_reads_one_number_sign_everywhere(plan, coordinator, client_for, typed):
+    client = client_for(coordinator)
+    client.post(_url(plan, "submit"), {"comment": ""})
+    response = client.post(_url(plan, "approve"), {"approval_number": typed, "approval_date": "2020-09-04"})
+    assert response.status_code == 302
+    pages = [
+        client.get(plan.get_absolute_url()).content.decode(),
+        client.get(reverse("roadmaps:plan-history", args=[plan.pk])).content.decode(),
+        client.get(reverse("roadmaps:plan-list")).content.decode(),
+    ]
+    assert "№45-од" in pages[0] and "приказом № 45-од от 04.09.2020" in pages[1]
+    for page in pages:
+        assert "45-од" in page
+        for doubled in ("№№", "№ №", "№ N", "№N "):
+            assert doubled not in page
+
+
+def test_a_number_kept_with_its_sign_before_the_rule_is_shown_with_one(plan, coordinator, client_for):
+    Plan.objects.filter(pk=plan.pk).update(
+        status=PlanStatus.APPROVED, approval_number="№ 45-од", approval_date=dt.date(2020, 9, 4)
+    )
+    plan.refresh_from_db()
+    assert plan.approval_label == "№45-од от 04.09.2020"
+    page = client_for(coordinator).get(plan.get_absolute_url()).content.decode()
+    assert "№45-од" in page and "№№" not in page and "№ №" not in page
+
+
 def test_a_missing_order_date_is_shown_beside_its_field(plan, coordinator, client_for):
     plan.status = PlanStatus.REVIEW
     plan.save()
