@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     YEARLY = "yearly", _("every year")
     CONTINUOUS = "continuous", _("continuously")
     MONTHLY = "monthly", _("every month")
+    QUARTERLY = "quarterly", _("every quarter")
     ON_DEMAND = "on_demand", _("on demand / by schedule")
     UNPARSED = "unparsed", _("not read")
 
@@ -54,7 +55,7 @@ def read_deadline(text: str | None, plan_start: dt.date, plan_end: dt.date) -> R
     if CONTINUOUS.fullmatch(s):
         return Reading(Kind.CONTINUOUS, ((plan_start, plan_end),))
     reader = _Reader(plan_start, plan_end)
-    for attempt in (reader.monthly, reader.yearly, reader.dates):
+    for attempt in (reader.monthly, reader.quarterly, reader.yearly, reader.dates):
         reading = attempt(s)
         if reading is not None:
             return reading
@@ -266,6 +267,12 @@ MONTHLY = re.compile(
     r"(?:[, ]*(?:до|не позднее) (?P<d1>\d{1,2}) числа(?: каждого месяца)?)?"
     r"|(?:ежемесячно[, ]*)?(?:до|не позднее|к) (?P<d2>\d{1,2}) числа (?:каждого|ежемесячно|месяца)(?: месяца)?"
 )
+# «ежеквартально», «каждый квартал», «ежеквартально в течение года»; «ежеквартально, до 10-го числа месяца, следующего за
+# отчётным кварталом» (normalised: «… до 10 числа месяца, следующего за отчетным кв»).
+QUARTERLY = re.compile(
+    r"(?:ежеквартально|каждый кв|раз в кв)(?:[, ]*в течение (?:года|уг|всего периода))?"
+    r"(?:[, ]*(?:до|не позднее|к) (?P<day>\d{1,2}) числа месяца,? следующего за (?:отчетным|истекшим|прошедшим) кв)?"
+)
 YEARLY_PLAIN = re.compile(r"ежегодно(?:[, ]*в течение года)?(?: для .+)?|в течение (?:всего |каждого )?года|каждый год")
 YEARLY_SCHOOL = re.compile(r"(?:ежегодно[, ]*)?в течение (?:всего |каждого )?уг")
 YEARLY_WITH = re.compile(r"(?:ежегодно|каждый год)[, ]*(?P<rest>.+)|(?P<rest2>.+?)[, ]*ежегодно")
@@ -295,6 +302,29 @@ class _Reader:
             periods.append((first, last.replace(day=min(day, last.day)) if day else last))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return self._result(Kind.MONTHLY, periods)
+
+    # Quarterly: one period per calendar quarter of the plan, clipped to the plan's period, due on the quarter's last
+    # day; with «до N числа месяца, следующего за отчётным кварталом», due on that day of the month after it. Only the
+    # quarter itself decides whether a period lies outside the plan: a report due after the last quarter is normal.
+    def quarterly(self, s: str) -> Reading | None:
+        match = QUARTERLY.fullmatch(s)
+        if match is None:
+            return None
+        day = int(match.group("day") or 0)
+        if day > 31:
+            return None
+        periods = []
+        year, quarter = self.start.year, (self.start.month - 1) // 3 + 1
+        while (year, 3 * quarter - 2) <= (self.end.year, self.end.month):
+            first, last = Point("quarter", quarter, year).span()
+            first, last = max(first, self.start), min(last, self.end)
+            if day:
+                next_year, next_month = (year + 1, 1) if quarter == 4 else (year, 3 * quarter + 1)
+                month_end = _month_span(next_year, next_month)[1]
+                last = month_end.replace(day=min(day, month_end.day))
+            periods.append((first, last))
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        return Reading(Kind.QUARTERLY, tuple(periods), False)
 
     # Yearly: every calendar (or school) year of the plan, or a given month/quarter/day of every year.
     def yearly(self, s: str) -> Reading | None:

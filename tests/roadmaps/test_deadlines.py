@@ -8,6 +8,7 @@ import pytest
 from roadmaps.deadlines import Kind, normalise, read_deadline
 
 D, Y, C, M, OD, U = Kind.DATES, Kind.YEARLY, Kind.CONTINUOUS, Kind.MONTHLY, Kind.ON_DEMAND, Kind.UNPARSED
+Q = Kind.QUARTERLY
 
 
 def years(first: int, last: int) -> tuple[dt.date, dt.date]:
@@ -91,6 +92,45 @@ DOCUMENTED_TABLE = [
     ),
     case("до 25 числа каждого месяца", P24, M, [(f"2024-{m:02}-01", f"2024-{m:02}-25") for m in range(1, 13)]),
     case("ежемесячно до 5 числа", P24, M, [(f"2024-{m:02}-01", f"2024-{m:02}-05") for m in range(1, 13)]),
+    case(
+        "Ежеквартально",
+        P24,
+        Q,
+        [
+            ("2024-01-01", "2024-03-31"),
+            ("2024-04-01", "2024-06-30"),
+            ("2024-07-01", "2024-09-30"),
+            ("2024-10-01", "2024-12-31"),
+        ],
+    ),
+    case(
+        "ежеквартально в течение года",
+        P24,
+        Q,
+        [
+            ("2024-01-01", "2024-03-31"),
+            ("2024-04-01", "2024-06-30"),
+            ("2024-07-01", "2024-09-30"),
+            ("2024-10-01", "2024-12-31"),
+        ],
+    ),
+    case(
+        "каждый квартал",
+        (dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
+        Q,
+        [("2024-01-01", "2024-03-31"), ("2024-04-01", "2024-06-30")],
+    ),
+    case(
+        "ежеквартально, до 10-го числа месяца, следующего за отчётным кварталом",
+        P24,
+        Q,
+        [
+            ("2024-01-01", "2024-04-10"),
+            ("2024-04-01", "2024-07-10"),
+            ("2024-07-01", "2024-10-10"),
+            ("2024-10-01", "2025-01-10"),
+        ],
+    ),
     case("С 1 января 2024 г.", years(2024, 2025), D, [("2024-01-01", "2025-12-31")]),
     case("с сентября 2020 года", P20, D, [("2020-09-01", "2021-12-31")]),
     case("По отдельному графику", P20, OD),
@@ -323,7 +363,7 @@ MORE_VARIANTS = [
 UNREADABLE = [
     case("когда-нибудь", P20, U),
     case("Август 2020г., далее ежегодно", P20, U),
-    case("ежеквартально", P20, U),
+    case("ежеквартально, кроме 3 квартала", P20, U),
     case("после проведения ВПР", P20, U),
     case("32.13.2020", P20, U),
     case("31.02.2021", P20, U),
@@ -363,3 +403,43 @@ def test_the_reading_is_relative_to_the_plan_period():
     assert read("февраль", years(2025, 2026))[1] == [["2025-02-01", "2025-02-28"]]
     assert read("Постоянно", years(2025, 2026))[1] == [["2025-01-01", "2026-12-31"]]
     assert read("До 2021 года", years(2019, 2021))[1] == [["2019-01-01", "2021-12-31"]]
+
+
+def test_quarterly_periods_are_clipped_to_a_plan_that_starts_and_ends_inside_a_quarter():
+    plan = (dt.date(2024, 9, 1), dt.date(2025, 5, 31))
+    kind, periods, outside = read("Ежеквартально", plan)
+    assert kind == Q and not outside
+    assert periods == [
+        ["2024-09-01", "2024-09-30"],
+        ["2024-10-01", "2024-12-31"],
+        ["2025-01-01", "2025-03-31"],
+        ["2025-04-01", "2025-05-31"],
+    ]
+    # Due on the 31st of a month that has 30 days: its last day.
+    _kind, periods, _outside = read("ежеквартально, до 31 числа месяца, следующего за отчетным кварталом", plan)
+    assert periods[0] == ["2024-09-01", "2024-10-31"] and periods[1] == ["2024-10-01", "2025-01-31"]
+    assert periods[2] == ["2025-01-01", "2025-04-30"]
+
+
+@pytest.mark.parametrize(
+    "text", ["ежеквартально, до 40 числа месяца, следующего за отчетным кварталом", "ежеквартально до 10 числа"]
+)
+def test_a_quarterly_phrase_the_table_does_not_name_is_not_guessed(text):
+    assert read(text, P24)[0] == U
+
+
+@pytest.mark.django_db
+def test_an_activity_due_every_quarter_gets_its_reporting_periods(world):
+    from tests.roadmaps.progress_builders import make_activity, make_plan, make_section
+
+    plan = make_plan(world.municipality, start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31))
+    activity = make_activity(
+        make_section(plan), "ежеквартально, до 5-го числа месяца, следующего за отчётным кварталом"
+    )
+    assert activity.deadline_kind == Q and activity.get_deadline_kind_display() == "ежеквартально"
+    assert [(p.start, p.end) for p in activity.due_periods.order_by("start")] == [
+        (dt.date(2024, 1, 1), dt.date(2024, 4, 5)),
+        (dt.date(2024, 4, 1), dt.date(2024, 7, 5)),
+        (dt.date(2024, 7, 1), dt.date(2024, 10, 5)),
+        (dt.date(2024, 10, 1), dt.date(2025, 1, 5)),
+    ]
