@@ -253,7 +253,8 @@ class RiskFactor(models.Model):
         constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="risk_factor_edition_unique")]
 
     def __str__(self):
-        return f"{self.code}. {self.name}"
+        # The code (RF01…) is the import files' key, not a word for the screen: pages, forms and exports show the name.
+        return self.name
 
 
 class RiskAssessment(models.Model):
@@ -274,7 +275,7 @@ class RiskAssessment(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "year", "factor"], name="one_level_per_factor")]
 
     def __str__(self):
-        return f"{self.school} {self.year}: {self.factor.code} — {self.get_level_display()}"
+        return f"{self.school} {self.year}: {self.factor.name} — {self.get_level_display()}"
 
 
 class SwotKind(models.TextChoices):

@@ -6,9 +6,11 @@ hands them to the form as they are, and an autocomplete or raw-id widget then lo
 valid key of the related model, so a hostile or mistyped link opens an empty form instead.
 """
 
+from axes.apps import AppConfig as AxesAppConfig
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class ValidInitialDataMixin:
@@ -46,3 +48,9 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "shnor_portal.admin_site.PortalAdminSite"
+
+
+class PortalAxesConfig(AxesAppConfig):
+    """django-axes under a Russian section name in the admin (its own is «Axes»)."""
+
+    verbose_name = _("Login protection")

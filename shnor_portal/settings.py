@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "shnor_portal.admin_site.PortalAxesConfig",
     "shnor_portal.ops",
     "csp",
     "shnor_portal.outbox",

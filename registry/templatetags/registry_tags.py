@@ -87,7 +87,7 @@ def _school_row(school, rural: str) -> str:
     mentors = "".join(f"<div>{_e(pairing.mentor.short_name)}</div>" for pairing in school.year_mentors) or DASH
     return (
         f'<tr><td><a href="{_e(school.get_absolute_url())}">{_e(school.short_name)}</a>'
-        f'<div class="small text-muted">{_e(school.code)} · {_e(choice_label(school, "type"))}</div></td>'
+        f'<div class="small text-muted">{_e(choice_label(school, "type"))}</div></td>'
         f"<td>{_e(school.municipality.name)}</td><td>{_e(school.settlement or DASH)}{rural if school.is_rural else ''}"
         f'</td><td>{statuses}</td><td class="text-end text-nowrap">{ior_trend(school)}</td>'
         f'<td class="small text-nowrap">{_risk_badges(school.risks_high, school.risks_medium)}</td>'

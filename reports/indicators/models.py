@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Municipality, School
+from shnor_portal.sources import source_text
 
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
 code_validator = RegexValidator(
@@ -78,6 +79,12 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.name}"
+
+    @property
+    def source_text(self) -> str:
+        """The source in words («по данным приказа … № 448-од от 25.05.2020»): the note keeps the documents' short
+        keys («004: 85»), which are not for the screen."""
+        return source_text(self.seed_note)
 
     @property
     def formula_code(self) -> str:
