@@ -1,4 +1,4 @@
-"""The five source documents the demo data and the indicator catalogue are taken from (../shared/seeds/INDEX.md),
+"""The five source documents the demo data and the indicator catalogue are taken from (docs/demo.md, «Sources»),
 named as a reader knows them: the order or programme with its number and date, never the internal «seed 004».
 
 `cite` turns an internal note («Таблица 2 (seed 004, стр. 528)») into a citation a user can look up («Таблица 2 (по
