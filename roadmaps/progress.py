@@ -425,6 +425,8 @@ def reviews_workbook(reports, subtitle: str = "") -> bytes:
         XColumn("%", 6),
         XColumn(_("What was done"), 60),
         XColumn(_("Author"), 24),
+        XColumn(_("Evidence files"), 40),
+        XColumn(_("Links"), 40),
     ]
     rows = (
         [
@@ -439,6 +441,9 @@ def reviews_workbook(reports, subtitle: str = "") -> bytes:
             report.percent,
             report.done_text,
             str(report.author) if report.author_id else "",
+            # The files as the queue lists them (prefetched with the reports: one query for all of them).
+            "\n".join(f"{file.name} ({_filesize(file.size)})" for file in report.evidence.all()),
+            report.links,
         ]
         for report in reports
     )

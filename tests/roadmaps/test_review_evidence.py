@@ -78,6 +78,24 @@ def test_the_queue_shows_each_reports_files_and_links_beside_the_verdict(
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF + b"x" * 3000
 
 
+def test_the_queue_export_lists_the_files_and_links(client_for, coordinator, principal, activity, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    report = make_report(activity, world.school, review=Review.PENDING, author=principal, links="https://oktcro.ru/a")
+    attach(report, "Приказ.pdf", PDF + b"x" * 3000)
+    attach(report, "Протокол.docx", docx_bytes())
+    export = client_for(coordinator).get(reverse(QUEUE), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if "Файлы-подтверждения" in row)
+    files, links = header.index("Файлы-подтверждения"), header.index("Ссылки")
+    line = next(row for row in rows if row[files] and "Приказ.pdf" in row[files])
+    assert line[files].splitlines() == ["Приказ.pdf (3,0\xa0КБ)", "Протокол.docx (267\xa0байт)"]
+    assert line[links] == "https://oktcro.ru/a"
+
+
 def test_the_plan_overview_queue_shows_the_evidence_too(client_for, coordinator, principal, activity, world):
     report = make_report(activity, world.school, review=Review.PENDING, author=principal)
     attach(report, "Фотоотчёт.pdf", PDF, principal)
@@ -110,6 +128,7 @@ def test_the_queue_reads_the_files_of_a_page_in_one_query(
 def test_the_same_file_sent_again_replaces_the_kept_one(
     client_for, coordinator, principal, activity, world, django_capture_on_commit_callbacks
 ):
+    protocol = docx_bytes()  # once: a zip carries the time it was written
     client = client_for(principal)
     assert send(client, activity, world.school, files=[pdf_upload("приказ.pdf")]).status_code == 302
     report = ProgressReport.objects.get(activity=activity, school=world.school)
@@ -129,7 +148,7 @@ def test_the_same_file_sent_again_replaces_the_kept_one(
             files=[
                 pdf_upload("Приказ (копия).pdf"),
                 pdf_upload("Приказ (копия).pdf"),
-                pdf_upload("протокол.docx", docx_bytes()),
+                pdf_upload("протокол.docx", protocol),
             ],
         )
     assert response.status_code == 302
@@ -137,7 +156,7 @@ def test_the_same_file_sent_again_replaces_the_kept_one(
     assert kept == sorted(
         [
             ("Приказ (копия).pdf", hashlib.sha256(PDF).hexdigest()),
-            ("протокол.docx", hashlib.sha256(docx_bytes()).hexdigest()),
+            ("протокол.docx", hashlib.sha256(protocol).hexdigest()),
         ]
     )
     assert not first_path.exists()  # the replaced file left the storage with its row
