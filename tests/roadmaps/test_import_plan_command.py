@@ -257,8 +257,8 @@ def test_what_the_reader_left_out_is_said_on_standard_error_and_the_json_stays_c
 def test_the_command_says_what_the_preview_says_of_deadlines_it_cannot_read(world, plan_file, capsys):
     from .test_import_layouts import HEADER
 
-    rows = [HEADER, ["1", "Мониторинг", "ежеквартально", "МОЦ", "Справка"]]
+    rows = [HEADER, ["1", "Мониторинг", "после проведения ВПР", "МОЦ", "Справка"]]
     code, _out, err = run(
         capsys, plan_file(workbook_bytes(rows)), "--owner", "oktyabrsky", "--period", "2024-2024", "--json"
     )
-    assert code == 0 and "срок «ежеквартально» не распознан" in err
+    assert code == 0 and "срок «после проведения ВПР» не распознан" in err
