@@ -159,3 +159,44 @@ def test_the_command_line_groups_a_file_of_one_problem(tmp_path, world):
     lines = err.getvalue().splitlines()
     assert lines[1].strip() == "Неизвестный код школы «no-such»: 30 строк, строки 2–31"
     assert len(lines) == 2 + 20 + 1 and lines[-1].strip() == "… и ещё 10"
+
+
+def test_a_committed_import_links_the_campaigns_and_schools_it_wrote(
+    client_for, coordinator, world, django_capture_on_commit_callbacks
+):
+    from reports.assessments.models import Campaign, Recalculation
+
+    client = client_for(coordinator)
+    text = HEADER + "2021;ВПР;Русский язык;5;chemashi;5а;C1;20;3;3\n2021;ВПР;Русский язык;5;andra;5а;A1;20;4;4\n"
+    record = upload(client, text)
+    with django_capture_on_commit_callbacks(execute=False):  # the recalculation has not run yet
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    campaign = Campaign.objects.get()
+    campaign_url = reverse("reports:campaign-results", kwargs={"pk": campaign.pk})
+    page = client.get(reverse("reports:results-import", kwargs={"pk": record.pk})).content.decode()
+    assert "Что записано из этого файла" in page and str(campaign) in page
+    assert campaign_url not in page  # it would answer 404 before the recalculation: named, not linked
+    for code in ("chemashi", "andra"):
+        assert reverse("reports:school-results-tab", kwargs={"code": code}) in page
+
+    from reports.assessments.aggregates import recalculate
+
+    job = Recalculation.objects.get()
+    recalculate(job.campaigns, job.schools)
+    Recalculation.objects.filter(pk=job.pk).update(state=Recalculation.State.DONE)
+    status = client.get(reverse("reports:results-import", kwargs={"pk": record.pk}), headers={"HX-Request": "true"})
+    assert campaign_url in status.content.decode()  # the polling card brings the link once the table exists
+    assert client.get(campaign_url).status_code == 200
+    assert client.get(reverse("reports:school-results-tab", kwargs={"code": "andra"})).status_code == 200
+
+
+def test_the_links_of_what_was_written_are_only_those_the_reader_may_open(world, principal, coordinator):
+    from reports.assessments.services import what_was_written
+
+    record = ResultImport(
+        user=coordinator,
+        state="committed",
+        summary={"campaign_ids": [], "school_ids": [world.school.pk, world.far_school.pk]},
+    )
+    written = what_was_written(principal, record)
+    assert [school.code for school in written["schools"]] == ["chemashi"] and written["hidden_schools"] == 1
