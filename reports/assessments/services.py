@@ -160,7 +160,9 @@ def earlier_imports(user, record: ResultImport) -> list[ResultImport]:
 def imports_listed_for(user):
     """«Мои загрузки»: the user's own files, and the imports of the system (command line, demo) the user may open
     — a municipality's coordinators see the demo's file of their schools. Newest first."""
-    system = ResultImport.objects.filter(user__isnull=True, state=ResultImport.State.COMMITTED).only("pk", "summary")
+    system = ResultImport.objects.filter(user__isnull=True, state=ResultImport.State.COMMITTED).only(
+        "user_id", "summary"
+    )
     importable = set(schools_importable_by(user).values_list("pk", flat=True))
     shown = [record.pk for record in system if may_open_import(user, record, importable)] if importable else []
     return ResultImport.objects.filter(Q(user=user) | Q(pk__in=shown)).select_related("user").order_by("-created_at")

@@ -200,3 +200,27 @@ def test_the_links_of_what_was_written_are_only_those_the_reader_may_open(world,
     )
     written = what_was_written(principal, record)
     assert [school.code for school in written["schools"]] == ["chemashi"] and written["hidden_schools"] == 1
+
+
+def test_my_imports_cost_the_same_queries_for_one_system_import_and_for_six(client_for, coordinator, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def system_import(n):
+        return ResultImport.objects.create(
+            original_name=f"cli-{n}.csv",
+            state="committed",
+            summary={"school_ids": [world.school.pk], "ran_by": {"command": "import_results", "account": "root"}},
+        )
+
+    client = client_for(coordinator)
+    client.get(reverse("reports:results-upload"))  # warm the session
+    system_import(0)
+    with CaptureQueriesContext(connection) as one:
+        assert "cli-0.csv" in client.get(reverse("reports:results-upload")).content.decode()
+    for n in range(1, 6):
+        system_import(n)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(reverse("reports:results-upload")).content.decode()
+    assert page.count("система (import_results, запустил root)") == 6
+    assert len(six) == len(one)
