@@ -15,10 +15,16 @@ from .assessments.published import published_results
 from .assessments.school_years import marks_charts, school_results_by_year
 
 
-def result_charts(school, marks=None):
-    """Per procedure and subject: the mean mark (ЕГЭ: mean test score) by year as a line, and the distribution of
-    marks per campaign (from `marks`, `marks_charts`; None where there are no marks, as for ЕГЭ)."""
+def result_charts(school, marks=None, works=None):
+    """Per procedure and subject: the mean mark (ЕГЭ: mean test score) by year as a line, the distribution of marks
+    per campaign (from `marks`, `marks_charts`; None where there are no marks, as for ЕГЭ) and the works of that
+    procedure and subject year by year (from `works`, `school_results_by_year`) — the numbers beside the charts.
+
+    (title, line chart, marks chart, works) per procedure and subject, in the order of `school_dynamics`."""
     marks = dict(marks or ())
+    works_of: dict[tuple[str, str], list] = {}
+    for work in works or ():
+        works_of.setdefault((work.procedure, work.subject), []).append(work)
     charts = []
     for (procedure, subject), points in school_dynamics(school).items():
         ege = procedure == "ЕГЭ"
@@ -27,15 +33,19 @@ def result_charts(school, marks=None):
             "subject": subject,
             "what": _("test score") if ege else _("mark"),
         }
+        value_label = _("Mean test score") if ege else _("Mean mark")
         chart = trend_chart(
             [(str(year), value) for year, value in points],
             title=label,
-            value_label=_("Mean test score") if ege else _("Mean mark"),
+            value_label=value_label,
             lower=0 if ege else 2,
             upper=100 if ege else 5,
             decimals=2,
+            x_label=_("Year"),
+            y_label=value_label,
         )
-        charts.append((f"{procedure}. {subject}", chart, marks.get((procedure, subject))))
+        key = (procedure, subject)
+        charts.append((f"{procedure}. {subject}", chart, marks.get(key), works_of.get(key, [])))
     return charts
 
 
@@ -46,7 +56,7 @@ def school_results_tab(request, code):
     school = get_school_for(request.user, code)
     context = school_page_context(request.user, school, "results")
     works = school_results_by_year(school)
-    context["result_charts"] = result_charts(school, marks_charts(works))
+    context["result_charts"] = result_charts(school, marks_charts(works), works)
     context["works"] = works
     context["published"] = published_results(school)
     return render_page_or_fragment(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("results/campaigns/<int:pk>/", views.campaign_results, name="campaign-results"),
     path("results/import/", views.results_upload, name="results-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
+    path("results/import/<uuid:pk>/problems.xlsx", views.results_problems, name="results-problems"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
     path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),
     path("activities/<int:pk>/indicators/", activity_links.activity_indicators, name="activity-indicators"),

@@ -12,15 +12,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from registry.access import schools_visible_to
-from shnor_portal.htmx import render_page_or_fragment
+from shnor_portal.htmx import render_page_or_fragment, wants_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
 from shnor_portal.xlsx import xlsx_response
 
 from .access import get_result_import_for, oversees_schools, schools_importable_by
 from .assessments.models import Procedure, Recalculation, ResultImport
+from .assessments.problem_groups import import_problems
 from .assessments.reader import Supplied
-from .assessments.services import ImportRefused, check_upload, confirm, recalculation_status, retry
+from .assessments.services import (
+    ImportRefused,
+    check_upload,
+    confirm,
+    earlier_imports,
+    imports_listed_for,
+    recalculation_status,
+    retry,
+    what_was_written,
+)
 
 
 class ResultsUploadForm(forms.Form):
@@ -52,7 +62,7 @@ def results_upload(request):
     if request.method == "POST" and form.is_valid():
         record = check_upload(request.user, form.cleaned_data["file"], form.supplied())
         return redirect("reports:results-import", pk=record.pk)
-    imports = ResultImport.objects.filter(user=request.user).select_related("user")
+    imports = imports_listed_for(request.user)
     page, query = paginate(request, imports, 20)
     return render(request, "reports/results/upload.html", {"form": form, "page": page, "query": query})
 
@@ -62,7 +72,58 @@ def results_upload(request):
 def results_import(request, pk):
     record = get_result_import_for(request.user, pk)
     context = {"record": record, **recalculation_status(record)}
+    if record.state == ResultImport.State.COMMITTED:
+        context["written"] = what_was_written(request.user, record)
+    if wants_fragment(request):  # the polling status card: the recalculation and what it made readable
+        return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
+    if record.problems:
+        context["grouped"] = import_problems(
+            record.problems, total=record.summary.get("problem_count"), rows=record.rows
+        )
+    elif record.state == ResultImport.State.CHECKED:
+        context["earlier"] = earlier_imports(request.user, record)
     return render_page_or_fragment(request, "reports/results/import.html", "reports/results/_status.html", context)
+
+
+@login_required
+@require_GET
+def results_problems(request, pk):
+    """The problems of an import, every row, as .xlsx (its importer and those who may open the import)."""
+    from shnor_portal.xlsx import Column, build_workbook
+
+    record = get_result_import_for(request.user, pk)
+    if not record.problems:
+        raise Http404
+    grouped = import_problems(record.problems, total=record.summary.get("problem_count"), rows=record.rows)
+    columns = [
+        Column(_("Kind of problem"), 60),
+        Column(_("Sheet"), 14),
+        Column(_("Row"), 8),
+        Column(_("Column"), 18),
+        Column(_("Value"), 24),
+        Column(_("Problem"), 60),
+    ]
+    data = (
+        [
+            group.label,
+            problem.get("sheet") or "",
+            problem.get("row"),
+            problem.get("column") or "",
+            problem.get("value") or "",
+            problem["message"],
+        ]
+        for group in grouped.groups
+        for problem in group.problems
+    )
+    subtitle = record.original_name
+    if grouped.truncated:
+        subtitle += " — " + _("the first %(shown)s of %(total)s problems") % {
+            "shown": grouped.shown,
+            "total": grouped.total,
+        }
+    return xlsx_response(
+        f"problems-{record.pk}.xlsx", build_workbook(_("Problems of the file"), columns, data, subtitle)
+    )
 
 
 @login_required

@@ -170,9 +170,21 @@ class LineChart:
     upper: float | None = None
     include_zero: bool = False
     label_points: bool = True
+    x_label: str = ""  # the axes' captions («Год», «Средняя отметка»); empty: none drawn
+    y_label: str = ""
 
     def __bool__(self) -> bool:
         return any(number(v) is not None for v in (*self.values, *(self.targets or ())))
+
+    @property
+    def single_point(self) -> tuple[str, str] | None:
+        """(category, value as text) when only one category has a value and there are no targets: a line of one
+        point shows no trend, so pages say it in words instead of drawing it."""
+        known = [(c, v) for c, v in zip(self.categories, self.values, strict=True) if number(v) is not None]
+        if len(known) != 1 or (self.targets is not None and any(number(t) is not None for t in self.targets)):
+            return None
+        category, value = known[0]
+        return str(category), format_number(value, self.decimals)
 
     # The text alternative: the same numbers as a table.
     @property
@@ -215,8 +227,9 @@ class LineChart:
         chart_id = _chart_id("line", str(self.title), self.description, self.categories)
         legend = self.targets is not None or self.baseline is not None
         extra_rows = self._legend_rows()[-1][0] if legend else 0  # a legend too wide for one line wraps
-        height = (240 if legend else 210) + LEGEND_ROW * extra_rows
-        bottom = (56 if legend else 30) + LEGEND_ROW * extra_rows
+        caption = 16 if self.x_label else 0  # the x axis caption's line under the years
+        height = (240 if legend else 210) + LEGEND_ROW * extra_rows + caption
+        bottom = (56 if legend else 30) + LEGEND_ROW * extra_rows + caption
         plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - bottom
         baseline_value = number(self.baseline[1]) if self.baseline else None
         axis = axis_range(
@@ -254,6 +267,17 @@ class LineChart:
             parts.append(
                 f'<text x="{x_of(index):.1f}" y="{axis_y + 16}" font-size="11" text-anchor="middle" fill="{INK}">'
                 f"{_x(label)}</text>"
+            )
+        if self.x_label:
+            parts.append(
+                f'<text class="axis-caption" x="{LEFT + plot_w / 2:.1f}" y="{axis_y + 32}" font-size="11" '
+                f'text-anchor="middle" fill="{MUTED}">{_x(_shorten(self.x_label, 60))}</text>'
+            )
+        if self.y_label:
+            middle = TOP + plot_h / 2
+            parts.append(
+                f'<text class="axis-caption" x="10" y="{middle:.1f}" font-size="10" text-anchor="middle" '
+                f'fill="{MUTED}" transform="rotate(-90 10 {middle:.1f})">{_x(_shorten(self.y_label, 30))}</text>'
             )
         if baseline_value is not None:
             by = y_of(baseline_value)
@@ -388,8 +412,18 @@ def dynamics_chart(
     )
 
 
-def trend_chart(points, *, title: str, value_label: str, decimals: int = 2, lower=None, upper=None) -> LineChart:
-    """One line of (category, value or None) points: a trend over the years."""
+def trend_chart(
+    points,
+    *,
+    title: str,
+    value_label: str,
+    decimals: int = 2,
+    lower=None,
+    upper=None,
+    x_label: str = "",
+    y_label: str = "",
+) -> LineChart:
+    """One line of (category, value or None) points: a trend over the years; `x_label`, `y_label` caption the axes."""
     points = list(points)
     return LineChart(
         title=title,
@@ -399,6 +433,8 @@ def trend_chart(points, *, title: str, value_label: str, decimals: int = 2, lowe
         decimals=decimals,
         lower=lower,
         upper=upper,
+        x_label=x_label,
+        y_label=y_label,
     )
 
 

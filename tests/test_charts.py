@@ -268,3 +268,17 @@ def test_a_short_legend_stays_on_one_line():
     )
     legend = [t for t in parsed(chart).iter(f"{SVG}text") if "".join(t.itertext()).startswith(("факт", "цель", "база"))]
     assert len(legend) == 3 and len({text.get("y") for text in legend}) == 1
+
+
+def test_a_trend_of_one_year_is_a_single_point_and_axes_are_captioned():
+    from shnor_portal.charts import trend_chart
+
+    one = trend_chart([("2020", None), ("2021", 3.8)], title="t", value_label="Средняя отметка", decimals=2)
+    assert one.single_point == ("2021", "3,80")
+    two = trend_chart(
+        [("2020", 3.5), ("2021", 3.8)], title="t", value_label="v", x_label="Год", y_label="Средняя отметка"
+    )
+    assert two.single_point is None
+    svg = str(two)
+    assert 'class="axis-caption"' in svg and ">Год</text>" in svg and "rotate(-90" in svg
+    assert 'class="axis-caption"' not in str(trend_chart([("2020", 3.5), ("2021", 3.8)], title="t", value_label="v"))

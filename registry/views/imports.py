@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shnor_portal.pagination import paginate
+from shnor_portal.problems import group_problems
 from shnor_portal.xlsx import xlsx_response
 
 from ..access import municipalities_editable_by
@@ -67,7 +68,13 @@ def _record_for(user, pk) -> RegistryImport:
 @require_GET
 def import_detail(request, pk):
     record = _record_for(request.user, pk)
-    return render(request, "registry/import/detail.html", {"record": record, **_outcome_rows(record.outcome)})
+    # Problems of one kind are one line with their rows (a file of one mistake repeated gave a line per row).
+    groups = group_problems(record.problems) if record.problems else []
+    return render(
+        request,
+        "registry/import/detail.html",
+        {"record": record, "problem_groups": groups, **_outcome_rows(record.outcome)},
+    )
 
 
 @login_required

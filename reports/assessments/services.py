@@ -1,5 +1,8 @@
 """The web wizard's use cases: upload and check, confirm and commit, retry a failed or stuck recalculation."""
 
+import getpass
+import hashlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -9,15 +12,17 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from registry.access import schools_visible_to
 from shnor_portal.files.limits import MAX_UPLOAD, too_large_message
 from shnor_portal.files.refusals import ImportRefused
 from shnor_portal.files.uploads import compress_stored, is_too_large, remove_with_files, save_compressed
 
-from ..access import schools_importable_by
+from ..access import may_open_import, schools_importable_by
 from ..tasks import enqueue_recalculation, send_recalculation, waiting_for_queue
 from .aggregates import recalculate
 from .commit import import_file
-from .models import AggregatedResult, Campaign, ParticipantResult, Recalculation, ResultImport
+from .models import AggregatedResult, Campaign, ParticipantResult, Recalculation, ResultImport, SchoolAggregate
+from .problem_groups import mark_outside_schools
 from .reader import Parsed, Supplied, read_results
 
 
@@ -30,21 +35,23 @@ def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
     """Check an upload and record the check. Only a file that passed is kept (for the confirmation): a refused one,
     and one over the limit before it is even read, leaves its problems on the record and nothing in media."""
     record = ResultImport(user=user, original_name=uploaded.name[:255])
+    allowed = importer_schools(user)
+    digest = ""
     if is_too_large(uploaded, MAX_UPLOAD):
         parsed = Parsed()
         parsed.problem(None, "", "", too_large_message(MAX_UPLOAD))
     else:
+        digest = sha256_of_upload(uploaded)
         uploaded.seek(0)
         # The upload itself (a temporary file when large) is read in place: its name words a refusal of random bytes
         # named .xlsx, and nothing is copied before the check.
-        parsed = read_results(
-            uploaded.file, allowed_schools=importer_schools(user), supplied=supplied, name=uploaded.name
-        )
+        parsed = read_results(uploaded.file, allowed_schools=allowed, supplied=supplied, name=uploaded.name)
     record.state = ResultImport.State.CHECKED if parsed.ok else ResultImport.State.REJECTED
     record.shape = parsed.shape
     record.rows = parsed.rows
-    record.problems = [problem.__dict__ for problem in parsed.problems]
+    record.problems = mark_outside_schools([dict(problem.__dict__) for problem in parsed.problems], allowed)
     record.summary = {
+        "sha256": digest,
         "supplied": supplied.__dict__,
         "problem_count": parsed.problem_count,
         "unknown_columns": parsed.unknown_columns,
@@ -68,12 +75,13 @@ def confirm(user, record: ResultImport) -> ResultImport:
         if record.state != ResultImport.State.CHECKED:
             raise ImportRefused
         supplied = Supplied(**record.summary.get("supplied", {}))
-        outcome = import_file(
-            record.file.path, allowed_schools=importer_schools(user), record=record, supplied=supplied
-        )
+        allowed = importer_schools(user)
+        outcome = import_file(record.file.path, allowed_schools=allowed, record=record, supplied=supplied)
         if outcome.summary is None:
             record.state = ResultImport.State.REJECTED
-            record.problems = [problem.__dict__ for problem in outcome.parsed.problems]
+            record.problems = mark_outside_schools(
+                [dict(problem.__dict__) for problem in outcome.parsed.problems], allowed
+            )
             record.file.delete(save=False)  # refused now: its problems are recorded, the file is not kept
             record.save(update_fields=["state", "problems", "file"])
             return record
@@ -93,20 +101,71 @@ def import_path(path: Path, *, allowed_schools: dict[str, int], supplied: Suppli
     """Import a file from disk at once (command line, demo): write it, keep it with its record and recalculate
     synchronously, so that results read right after show the new numbers. (outcome, record); record None if refused.
 
-    A file given on disk is the operator's own: no upload limit; every other limit holds.
+    A file given on disk is the operator's own: no upload limit; every other limit holds. The record has no portal
+    user: it is the system's import, and `ran_by` says through what and by which account of the machine.
     """
     record = ResultImport(original_name=path.name[:255], state=ResultImport.State.COMMITTED)
+    with path.open("rb") as handle:
+        digest = sha256_of_upload(handle)
+    summary = {"sha256": digest, "ran_by": ran_by(summary.get("demo") if summary else False), **(summary or {})}
     outcome = import_file(path, allowed_schools=allowed_schools, record=record, supplied=supplied, max_bytes=None)
     if outcome.summary is None:
         return outcome, None
     record.shape, record.rows = outcome.parsed.shape, outcome.parsed.rows
-    record.summary = {**outcome.summary, **(summary or {})}
+    record.summary = {**outcome.summary, **summary}
     record.committed_at = timezone.now()
     with path.open("rb") as handle:
         save_compressed(record.file, f"{record.pk}{path.suffix.lower()[:5]}", handle)
     record.save()
     recalculate(outcome.summary["campaign_ids"], outcome.summary["school_ids"])
     return outcome, record
+
+
+def sha256_of_upload(handle) -> str:
+    """SHA-256 of an upload or an open file, read in chunks (a large upload is a temporary file)."""
+    digest = hashlib.sha256()
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
+def ran_by(demo: bool = False) -> dict:
+    """Who ran an import of the system: the command (`load_demo` or `import_results`) and the machine's account."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container's user): the number says enough
+        account = str(os.getuid())
+    return {"command": "load_demo" if demo else "import_results", "account": account}
+
+
+def earlier_imports(user, record: ResultImport) -> list[ResultImport]:
+    """Committed imports of the same file (same SHA-256) before this one, that the user may open, newest first."""
+    digest = record.summary.get("sha256")
+    if not digest:
+        return []
+    earlier = (
+        ResultImport.objects.filter(state=ResultImport.State.COMMITTED, summary__sha256=digest)
+        .exclude(pk=record.pk)
+        .select_related("user")
+        .order_by("-committed_at")
+    )
+    if user.is_superuser:
+        return list(earlier[:5])
+    importable = set(schools_importable_by(user).values_list("pk", flat=True))
+    return [found for found in earlier[:50] if may_open_import(user, found, importable)][:5]
+
+
+def imports_listed_for(user):
+    """«Мои загрузки»: the user's own files, and the imports of the system (command line, demo) the user may open
+    — a municipality's coordinators see the demo's file of their schools. Newest first."""
+    system = ResultImport.objects.filter(user__isnull=True, state=ResultImport.State.COMMITTED).only(
+        "user_id", "summary"
+    )
+    importable = set(schools_importable_by(user).values_list("pk", flat=True))
+    shown = [record.pk for record in system if may_open_import(user, record, importable)] if importable else []
+    return ResultImport.objects.filter(Q(user=user) | Q(pk__in=shown)).select_related("user").order_by("-created_at")
 
 
 def what_a_commit_replaces(parsed) -> list[dict]:
@@ -185,3 +244,23 @@ def recalculation_status(record: ResultImport) -> dict:
         or (job.state == Recalculation.State.QUEUED and job.created_at <= retry_after)
     )
     return {"recalculation": job, "last_done": last_done, "waiting": waiting, "can_retry": can_retry}
+
+
+def what_was_written(user, record: ResultImport) -> dict:
+    """The campaigns and schools a committed import wrote, as links the reader may follow: a school's results tab
+    when the school is visible to them, a campaign's table when it has stored results of a visible school (before
+    the recalculation has made them it would answer 404, so it is named without a link). Three queries."""
+    campaign_ids = record.summary.get("campaign_ids", [])
+    school_ids = record.summary.get("school_ids", [])
+    visible = schools_visible_to(user)
+    schools = list(visible.filter(pk__in=school_ids).select_related("municipality").order_by("short_name"))
+    readable = set(
+        SchoolAggregate.objects.filter(campaign_id__in=campaign_ids, school__in=visible)
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    campaigns = [
+        (campaign, campaign.pk in readable)
+        for campaign in Campaign.objects.filter(pk__in=campaign_ids).select_related("subject")
+    ]
+    return {"campaigns": campaigns, "schools": schools, "hidden_schools": len(school_ids) - len(schools)}

@@ -153,10 +153,24 @@ def _imports(world, coordinator):
         "v.xlsx",
         b"PK",
     )
+    # A refused file of the coordinator: its problems, grouped on its page and downloadable as .xlsx.
+    refused_import = ResultImport.objects.create(
+        user=coordinator,
+        original_name="bad.csv",
+        state=ResultImport.State.REJECTED,
+        rows=1,
+        problems=[{"sheet": "", "row": 2, "column": "Отметка", "value": "7", "message": "«7» вне диапазона."}],
+        summary={"problem_count": 1},
+    )
     subject = Subject.objects.get_or_create(name="Математика")[0]
     campaign = Campaign.objects.get_or_create(procedure="ВПР", year=2020, subject=subject, grade=5)[0]
     SchoolAggregate.objects.create(campaign=campaign, school=world.school, participants=10, marks_4=10, marked=10)
-    return {"registry_import": registry_import, "results_import": results_import, "campaign": campaign}
+    return {
+        "registry_import": registry_import,
+        "results_import": results_import,
+        "refused_import": refused_import,
+        "campaign": campaign,
+    }
 
 
 def _session_of(user):

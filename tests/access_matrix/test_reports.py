@@ -39,6 +39,9 @@ ENTRIES = [
         {"pk": "@results_import"},
         _statuses(200, 404, 404, 404, 404, 200, 404, 200),
     ),
+    # A refused file's problems as .xlsx: its importer and the administrator (a refused file names no schools of its
+    # own, so no other importer may open it).
+    entry("reports:results-problems", {"pk": "@refused_import"}, _statuses(200, 404, 404, 404, 404, 404, 404, 200)),
     entry("reports:results-confirm", {"pk": "@results_import"}, everyone(405), ACT_ON_THE_IMPORT),
     entry("reports:results-retry", {"pk": "@results_import"}, everyone(405), ACT_ON_THE_IMPORT),
     # A campaign shows only where it has results in the user's scope (chemashi's): 404 as if it did not exist.

@@ -424,3 +424,26 @@ def test_unknown_sheets_are_skipped_and_sheet_names_ignore_case(client_for, coor
     record = upload(client_for(coordinator), workbook(sheets), world.municipality)
     assert record.state == "checked", record.problems
     assert any("«Черновик»" in note for note in record.outcome["notes"])
+
+
+def test_a_problem_repeated_on_many_rows_is_one_line_with_its_rows(client_for, coordinator, world):
+    from registry.imports.records import RegistryImport
+
+    record = RegistryImport.objects.create(
+        municipality=world.municipality,
+        user=coordinator,
+        original_name="r.xlsx",
+        state=RegistryImport.State.REJECTED,
+        problems=[
+            {"sheet": "Школы", "row": row, "column": "Код школы", "message": "Неизвестная школа «x»."}
+            for row in range(3, 203)
+        ]
+        + [{"sheet": "Школы", "row": 210, "column": "ИОР (0–1)", "message": "Не число."}],
+    )
+    page = client_for(coordinator).get(reverse("registry:import-detail", kwargs={"pk": record.pk})).content.decode()
+    groups = page[page.index('<ul class="problem-groups">') : page.index("</ul>", page.index("problem-groups"))]
+    assert groups.count("<li>") == 2
+    assert "Неизвестная школа «x».: <strong>200 строк, строки 3–202</strong>" in groups
+    assert "Не число.: <strong>строка 210</strong>" in groups
+    fold = page[page.index('<details class="all-problems">') :]
+    assert "показать все (201)" in fold and fold.count("Неизвестная школа «x».") == 200

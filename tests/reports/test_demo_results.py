@@ -27,3 +27,20 @@ def test_the_demo_holds_the_sample_results_with_their_numbers_and_loads_them_onc
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert (ResultImport.objects.count(), ParticipantResult.objects.count()) == (imports, participants)
+    # The demo's files are imports of the system, with who ran them, in «Мои загрузки» of the municipality's
+    # coordinators (Городецкий: its ВПР and ЕГЭ; not Дубенский's statistics).
+    from django.contrib.auth import get_user_model
+
+    from reports.assessments.services import imports_listed_for
+
+    assert all(
+        record.user_id is None and record.summary["ran_by"]["command"] == "load_demo"
+        for record in ResultImport.objects.all()
+    )
+    gorodets = get_user_model().objects.get(username="coord-gorodets")
+    assert sorted(record.original_name for record in imports_listed_for(gorodets)) == [
+        "ege_2021_gorodets_protocol.csv",
+        "vpr_2021_gorodets_protocol.xlsx",
+    ]
+    oktyabrsky = get_user_model().objects.get(username="coord-oktyabrsky")
+    assert not imports_listed_for(oktyabrsky).exists()

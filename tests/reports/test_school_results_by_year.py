@@ -102,7 +102,8 @@ def test_the_tab_costs_a_bounded_number_of_queries(
     )
     with django_assert_max_num_queries(8):
         response = client.get(tab(), headers={"HX-Request": "true"})
-    assert response.content.decode().count("results-by-year") == 1
+    # A table per procedure and subject, beside its chart; the grades of one subject are row groups of it.
+    assert response.content.decode().count('class="table table-sm table-hover w-auto results-by-year"') == 3
     assert len(response.context["works"]) == 9
 
 
@@ -137,3 +138,20 @@ def test_a_hostile_subject_name_stays_text_in_the_table_and_the_charts(client_fo
         assert "<img src=x" not in body
         assert escape(hostile) in body
         assert body.count('class="chart chart-distribution"') == 1 and "▲ +1,00" in body
+
+
+def test_the_numbers_stand_beside_the_chart_of_their_subject(client_for, principal, three_years):
+    body = client_for(principal).get(tab(), headers={"HX-Request": "true"}).content.decode()
+    sections = body.split('<section class="result-section')[1:]
+    assert len(sections) == 2
+    maths, russian = sections
+    # Математика: three years drawn as a line with captioned axes, and the table of the same years beside it.
+    assert "ВПР. Математика, 5 класс" in maths and 'class="chart chart-line"' in maths
+    assert ">Год</text>" in maths and ">Средняя отметка</text>" in maths
+    for year, mean, success, quality in (("2021", "3,00", "50,0", "50,0"), ("2023", "2,00", "0,0", "0,0")):
+        assert f'<th scope="row" class="fw-normal">{year}</th>' in maths
+        assert mean in maths and success in maths and quality in maths
+    # Русский язык: one year only — said in words, no lone point.
+    assert 'class="chart chart-line"' not in russian
+    assert "Результаты только за один год (2022): средняя отметка — 3,50" in russian
+    assert '<th scope="row" class="fw-normal">2022</th>' in russian

@@ -377,3 +377,15 @@ def test_the_mentors_coordinator_does_not_import_the_pairs_plan(world, client_fo
     assert response.status_code == 200
     assert response.context["form"].errors["owner"] == ["Вы не можете импортировать план для этого владельца."]
     assert not Plan.objects.exists()
+
+
+def test_a_long_list_of_problems_is_folded_after_ten(world, coordinator, client_for):
+    rows = [SEED_001_HEADER] + [[f"1.{n}", f"Мероприятие {n}", "", "УО", "Отчёт"] for n in range(1, 16)]
+    client = client_for(coordinator)
+    response = client.post(URL, form(workbook_bytes(rows)))
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    box = html[html.index('id="import-problems"') :]
+    shown, folded = box.split('<details class="all-problems">', 1)
+    assert shown.count("срок не указан") == 10
+    assert "показать все (15)" in folded and folded.split("</details>")[0].count("срок не указан") == 5

@@ -7,6 +7,9 @@ from registry.models import School
 from reports.assessments.reader import Supplied, read_results
 from reports.assessments.services import import_path
 from shnor_portal.commands import RussianArgumentsCommand
+from shnor_portal.problems import group_problems, grouped_lines
+
+PER_KIND = 20  # rows printed under each kind of problem; the rest is counted
 
 
 class Command(RussianArgumentsCommand):
@@ -56,17 +59,12 @@ class Command(RussianArgumentsCommand):
             self.stdout.write("Неизвестные столбцы пропущены: " + ", ".join(parsed.unknown_columns))
 
     def _refuse(self, path, parsed):
+        # Grouped by kind and value as on the wizard's page: a file failing for one reason says it once, with the
+        # first rows of each kind and how many more there are.
         self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
-        for problem in parsed.problems:
-            place = ", ".join(
-                part
-                for part in (
-                    f"лист «{problem.sheet}»" if problem.sheet else "",
-                    f"строка {problem.row}" if problem.row else "",
-                    f"столбец «{problem.column}»" if problem.column else "",
-                    f"значение «{problem.value}»" if problem.value else "",
-                )
-                if part
-            )
-            self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
+        groups = group_problems(problem.__dict__ for problem in parsed.problems)
+        for line in grouped_lines(groups, per_group=PER_KIND):
+            self.stderr.write(f"  {line}")
+        if parsed.problem_count > len(parsed.problems):
+            self.stderr.write(f"  Показаны первые {len(parsed.problems)} ошибок из {parsed.problem_count}.")
         sys.exit(1)
