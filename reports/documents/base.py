@@ -127,7 +127,7 @@ class Table:
         if self.caption:
             parts.append(f"<caption>{escape(self.caption)}</caption>")
         parts.append("<colgroup>")
-        parts.extend(f'<col class="w{round(column.width * 100 / total)}">' for column in self.columns)
+        parts.extend(f'<col class="w{max(1, round(column.width * 100 / total))}">' for column in self.columns)
         parts.append("</colgroup><thead>")
         for index, cells in enumerate(self.header_rows()):
             numbered = self.numbered_columns and index == len(self.header_rows()) - 1
