@@ -9,6 +9,7 @@ from __future__ import annotations
 from registry.models import Municipality, Region
 from roadmaps.models import Plan
 
+from .analytical import AnalyticalReport
 from .base import Document, DocumentUnavailable
 from .indicators import IndicatorsAnnex
 from .plan import PlanAnnex
@@ -19,6 +20,7 @@ __all__ = ["KINDS", "document_for", "plans_for", "plans_in"]
 KINDS: dict[str, type[Document]] = {
     PlanAnnex.kind: PlanAnnex,
     IndicatorsAnnex.kind: IndicatorsAnnex,
+    AnalyticalReport.kind: AnalyticalReport,
 }
 
 
