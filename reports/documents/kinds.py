@@ -10,9 +10,11 @@ from registry.models import Municipality, Region
 from roadmaps.models import Plan
 
 from .analytical import AnalyticalReport
+from .assessment_tables import AssessmentTables
 from .base import Document, DocumentUnavailable
 from .indicators import IndicatorsAnnex
 from .plan import PlanAnnex
+from .registry_list import RegistryList
 from .selection import plans_for, plans_in
 
 __all__ = ["KINDS", "document_for", "plans_for", "plans_in"]
@@ -21,6 +23,8 @@ KINDS: dict[str, type[Document]] = {
     PlanAnnex.kind: PlanAnnex,
     IndicatorsAnnex.kind: IndicatorsAnnex,
     AnalyticalReport.kind: AnalyticalReport,
+    RegistryList.kind: RegistryList,
+    AssessmentTables.kind: AssessmentTables,
 }
 
 
