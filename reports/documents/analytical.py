@@ -373,6 +373,17 @@ class PairingLine:
     mentor: str
     agreement: str
     period: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def period_words(self) -> str:
+        """«действует с 20.05.2020 по 31.08.2021» / «…, дата окончания не указана»."""
+        if self.start is None:
+            return f"срок действия {self.period}"
+        if self.end is None:
+            return f"действует с {f.ru_date(self.start)}, дата окончания не указана"
+        return f"действует с {f.ru_date(self.start)} по {f.ru_date(self.end)}"
 
 
 @dataclass
@@ -408,6 +419,8 @@ def pairing_part(scope: DocumentScope, schools: list) -> PairingPart:
             mentor=pairing.mentor.short_name,
             agreement=agreement_text(pairing.agreement_number, pairing.agreement_date),
             period=pairing.period_label,
+            start=pairing.start,
+            end=pairing.end,
         )
         for pairing in pairings
     ]
@@ -431,9 +444,7 @@ def pairing_sentences(lines: list[PairingLine], unpaired: list[str], year: int) 
             )
         ]
         texts.extend(
-            sentence(
-                f"{line.agreement} между {line.mentee} и {line.mentor} (школа-наставник), срок действия {line.period}"
-            )
+            sentence(f"{line.agreement} между {line.mentee} и {line.mentor} (школа-наставник), {line.period_words}")
             for line in lines
         )
     if unpaired:

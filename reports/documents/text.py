@@ -4,6 +4,8 @@ The documents are Russian official papers whatever the interface language, so, l
 words are written here in Russian; numbers and dates come through `formatting` (decimal commas, «26.03.2021»).
 """
 
+import re
+
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     """The Russian form of a noun for `n`: plural(1, "показатель", "показателя", "показателей") → «показатель»."""
@@ -30,7 +32,7 @@ def join_names(names) -> str:
 
 def sentence(text: str) -> str:
     """The text with a capital first letter and a full stop at the end (once)."""
-    text = " ".join(str(text).split())
+    text = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # not str.split(): it would eat the no-break spaces
     if not text:
         return ""
     text = text[0].upper() + text[1:]
