@@ -19,6 +19,8 @@ def navigation(request):
             # «Целевые показатели»: those who oversee a municipality or a region, and principals (reports/access.py).
             "indicators": scope.is_admin
             or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools),
+            # The report centre: those who oversee a municipality or a region (reports/access.py).
+            "report_centre": scope.is_admin or bool(scope.regions_read or scope.municipalities_read),
         },
         "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_links, dashboard_views, flag_views, indicator_views, school_tab, views
+from . import activity_links, dashboard_views, document_views, flag_views, indicator_views, school_tab, views
 
 app_name = "reports"
 
@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator-detail"),
     path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
+    path("centre/", document_views.document_centre, name="document-centre"),
+    path("centre/render/", document_views.document_render, name="document-render"),
+    path("centre/renders/<uuid:pk>/", document_views.document_render_status, name="document-render-status"),
+    path("centre/renders/<uuid:pk>/file/", document_views.document_render_file, name="document-render-file"),
+    path("centre/renders/<uuid:pk>/retry/", document_views.document_render_retry, name="document-render-retry"),
 ]
