@@ -81,10 +81,12 @@ def check_registry(oktyabrsky, gorodets):
     assert "СПИСОК «ПАРТНЁРОВ» СЕТЕВОГО ВЗАИМОДЕЙСТВИЯ" in text and "Октябрьский район, 2020 год" in text
     for name in ("Хургунова", "Кнотиков", "Воробьев", "Коржов", "Ткач", "Ахременко", "19.06.2020", "20.05.2020"):
         assert name in text, name
-    ws, values = sheet_values(document.xlsx())
+    ws, _values = sheet_values(document.xlsx())
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows and ws.freeze_panes
     row = next(row for row in ws.iter_rows(values_only=True) if row[0] == "2.")
-    assert row[1] == "Муниципальное казенное общеобразовательное учреждение «Чемашинская средняя общеобразовательная школа»"
+    assert row[1] == (
+        "Муниципальное казенное общеобразовательное учреждение «Чемашинская средняя общеобразовательная школа»"
+    )
     assert row[4].startswith("Муниципальное казенное общеобразовательное учреждение «Перегребинская")
     assert (row[5], row[6], row[7]) == ("Ткач Елена Николаевна", "соглашение от 25.05.2020", "25.05.2020 – …")
     table = document_for("registry", gorodets, 2021).tables()[0]
@@ -111,14 +113,13 @@ def check_results(oktyabrsky, gorodets):
     assert ("2018*", 2, 71, 72) in [row[:4] for row in rows]
 
     document = document_for("results", gorodets, 2021)
-    ws, values = sheet_values(document.xlsx())
+    ws, _values = sheet_values(document.xlsx())
     expected = results_rows(municipality=gorodets, year=2021, procedure=Procedure.VPR)
     first = next(row for row in expected if row["school"] == "sh-18")
     rows = list(ws.iter_rows(values_only=True))
     caption = rows.index((f"{School.objects.get(code='sh-18').short_name}. Анализ результатов ВПР",) + (None,) * 8)
-    line = next(
-        row for row in rows[caption:] if row[0] == "2021" and row[1] == first["subject"] and row[2] == str(first["grade"])
-    )
+    work = ("2021", first["subject"], str(first["grade"]))
+    line = next(row for row in rows[caption:] if row[:3] == work)
     assert line[3] == first["participants"] and Decimal(str(line[6])) == Decimal(str(first["mean_mark"]))
     assert Decimal(str(line[7])) * 100 == Decimal(str(first["quality_pct"]))
     assert "2021" in words(document.pdf())
