@@ -36,8 +36,10 @@ def registry_rows(scope) -> list[tuple[object, list]]:
         )
         pairs = school.year_pairings
 
-        def lines(values):
-            return "\n".join(value for value in values if value)
+        def lines(values, pairs=pairs):
+            # One line per agreement, so that a mentor's head and agreement stand beside its name.
+            values = [value or "" for value in values]
+            return "\n".join(value or "—" for value in values) if len(pairs) > 1 else "".join(values)
 
         rows.append(
             (
