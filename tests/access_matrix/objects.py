@@ -181,6 +181,27 @@ def _indicator_objects(world):
     return {"adopted_indicator": adopted}
 
 
+def _document_objects(world, coordinator):
+    """A plan annex the coordinator had rendered in a task (reports/documents): done, with its file."""
+    from reports.documents.models import DocumentRender
+
+    job = _with_file(
+        DocumentRender(
+            kind="plan",
+            municipality=world.municipality,
+            year=2021,
+            output_format="pdf",
+            requested_by=coordinator,
+            state=DocumentRender.State.DONE,
+            progress=100,
+            filename="plan-oktyabrsky-2021.pdf",
+        ),
+        "file",
+        "plan.pdf",
+    )
+    return {"document_render": job}
+
+
 def build_objects(world, coordinator):
     """The objects by name, on `world`; `coordinator` is the user who made the imports and opened the amendment."""
     return {
@@ -190,6 +211,7 @@ def build_objects(world, coordinator):
         **_roadmaps_objects(world, coordinator),
         **_imports(world, coordinator),
         **_indicator_objects(world),
+        **_document_objects(world, coordinator),
     }
 
 
