@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Sum
 
 from registry.models import Pairing, SchoolYearProfile
 from reports.assessments.aggregates import mean, pct
@@ -112,14 +112,13 @@ def plans_of(scope: DocumentScope, plan: Plan | None = None) -> list[Plan]:
 
 def plan_execution(plans: list[Plan], scope: DocumentScope, report_date: dt.date) -> list[PlanExecution]:
     """Per plan, its due items of the year up to the report date (periods that started by then and end within the
-    year or later), each in the state roadmaps' selector gives it on that date, counted per section: two queries
+    year or later), each in the state roadmaps' selector gives it on that date, counted per section: three queries
     for all the plans together."""
     if not plans:
         return []
     rows = (
         due_items(today=report_date)
         .filter(**{f"{PLAN}__in": plans, "start__lte": report_date, "end__gte": scope.first_day})
-        .annotate(done_text=Subquery(ProgressReport.objects.filter(pk=OuterRef("report_id")).values("done_text")[:1]))
         .values(
             f"{PLAN}_id",
             "activity__section_id",
@@ -128,11 +127,18 @@ def plan_execution(plans: list[Plan], scope: DocumentScope, report_date: dt.date
             "reporter_label",
             "end",
             "progress",
-            "done_text",
+            "report_id",
         )
         .order_by(f"{PLAN}_id", "activity__section__order", "activity__order", "activity_id", "end", "reporter_label")
     )
     rows = list(rows)
+    # What the reports say was done, read by their ids: an OuterRef to the item's own report annotation would be
+    # resolved inside that annotation's subquery and pick the wrong report.
+    done = dict(
+        ProgressReport.objects.filter(pk__in={row["report_id"] for row in rows if row["report_id"]}).values_list(
+            "pk", "done_text"
+        )
+    )
     sections = {
         section.pk: section
         for section in Section.objects.filter(plan__in=plans)
@@ -158,7 +164,7 @@ def plan_execution(plans: list[Plan], scope: DocumentScope, report_date: dt.date
                 reporter=row["reporter_label"] or "",
                 due=row["end"],
                 progress=row["progress"],
-                done_text=row["done_text"] or "",
+                done_text=done.get(row["report_id"]) or "",
             )
             for row in own
         ]
