@@ -922,6 +922,8 @@ class AnalyticalReport(Document):
         for signature in context["signatures"]:
             sheet.blank()
             sheet.text(f"{signature.position} ____________________ {signature.name}".rstrip())
+        # A sheet of text and many tables has no one header to freeze or to repeat on every printed page.
+        sheet.header_span = None
         return sheet.save()
 
 
@@ -931,6 +933,13 @@ def write_table(sheet: SheetWriter, table: Table) -> None:
         sheet.text(table.caption, bold=True)
     sheet.header(table.header_rows())
     for row in table.rows:
+        if row.section and not row.full:  # its title across the table, after its number if it has one
+            number, title = [*row.values, "", ""][:2]
+            if number:
+                sheet.data([number, title], bold=True, merge_from=2)
+            else:
+                sheet.data([title], bold=True, merge_from=1)
+            continue
         values, formats = table.xlsx_values(row)
         sheet.data(values, formats, bold=row.section or row.css == "total")
     if not table.rows and table.empty_text:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 from reports.assessments.aggregates import class_rows_of, row_of
 from reports.assessments.models import Procedure, PublishedResult, SchoolAggregate
+from shnor_portal.xlsx import SheetWriter
 
 from . import formatting as f
+from .analytical import write_table
 from .base import Column, Document, Row, Table
 from .scope import document_scope, supported_schools
 
@@ -61,6 +63,12 @@ class ResultRow:
         if not self.class_name:
             return str(self.grade)
         return self.class_name if self.class_name[0].isdigit() else f"{self.grade}{self.class_name}"
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether the row has a figure of Таблица 7 (a published row may hold only the confirmation shares)."""
+        figures = (self.max_score, self.mean_primary, self.mean_mark, self.quality, self.success)
+        return any(value is not None for value in figures)
 
     @property
     def compared(self) -> bool:
@@ -139,93 +147,98 @@ def school_results(schools, year: int) -> dict[int, list[ResultRow]]:
     return result
 
 
-def vpr_table(school_name: str, rows: list[ResultRow]) -> Table:
-    """Таблица 7: a row per parallel and per class, by year and subject."""
-    ordered = sorted(rows, key=lambda r: (r.year, r.subject, r.grade, r.class_name))
-    return Table(
-        [
-            Column("Год", 8, css="center"),
-            Column("Предмет", 18),
-            Column("Класс", 8, css="center"),
-            Column("Количество обучающихся", 12, f.INTEGER),
-            Column("Максимальный балл за работу в целом", 13, f.INTEGER),
-            Column("Средний первичный балл", 12, f.NUMBER2),
-            Column("Средняя отметка", 11, f.NUMBER2),
-            Column("Качество, %", 11, f.PERCENT1),
-            Column("Успеваемость, %", 11, f.PERCENT1),
-        ],
-        [
-            Row(
-                [
-                    r.year_label,
-                    r.subject,
-                    r.class_label,
-                    r.participants,
-                    r.max_score,
-                    r.mean_primary,
-                    r.mean_mark,
-                    r.quality,
-                    r.success,
-                ],
-                css="" if r.class_name else "total",
-            )
-            for r in ordered
-        ],
-        caption=f"{school_name}. Анализ результатов ВПР",
-    )
+VPR_COLUMNS = [
+    Column("Год", 8, css="center"),
+    Column("Предмет", 18),
+    Column("Класс", 8, css="center"),
+    Column("Количество обучающихся", 12, f.INTEGER),
+    Column("Максимальный балл за работу в целом", 13, f.INTEGER),
+    Column("Средний первичный балл", 12, f.NUMBER2),
+    Column("Средняя отметка", 11, f.NUMBER2),
+    Column("Качество, %", 11, f.PERCENT1),
+    Column("Успеваемость, %", 11, f.PERCENT1),
+]
+CONFIRMATION_COLUMNS = [
+    Column("Год", 9, css="center"),
+    Column("Класс", 9, css="center"),
+    Column("Количество выполнявших работу", 16, f.INTEGER),
+    Column("Подтвердили результат, %", 15, f.PERCENT1),
+    Column("Повысили результат, %", 15, f.PERCENT1),
+    Column("Понизили результат, %", 15, f.PERCENT1),
+]
+EGE_COLUMNS = [
+    Column("Год", 10, css="center"),
+    Column("Количество обучающихся", 16, f.INTEGER),
+    Column("Средний балл", 14, f.NUMBER2),
+    Column("Максимальный балл, набранный учеником", 18, f.INTEGER),
+]
+# The document's three tables, each with the schools as section rows; in the workbook each is a sheet of its own, so
+# that each sheet freezes and prints its own header.
+TABLES = (
+    ("ВПР", "1. Анализ результатов ВПР (по параллелям и классам)"),
+    ("ВПР, отметки", "2. Результаты ВПР и отметки по журналу: подтвердили, повысили, понизили"),
+    ("ЕГЭ", "3. Сравнительный анализ результатов ЕГЭ по предметам"),
+)
 
 
-def confirmation_table(school_name: str, subject: str, rows: list[ResultRow]) -> Table:
-    """Таблицы 9 and 10: the marks of the work against the journal's, per year and parallel (or class)."""
-    ordered = sorted(rows, key=lambda r: (r.year, r.grade, r.class_name))
-    return Table(
-        [
-            Column("Год", 9, css="center"),
-            Column("Класс", 9, css="center"),
-            Column("Количество выполнявших работу", 16, f.INTEGER),
-            Column("Подтвердили результат, %", 15, f.PERCENT1),
-            Column("Повысили результат, %", 15, f.PERCENT1),
-            Column("Понизили результат, %", 15, f.PERCENT1),
-        ],
-        [
-            Row([r.year_label, r.class_label, r.participants, r.confirmed, r.raised, r.lowered])
-            for r in ordered
-            if r.compared
-        ],
-        caption=f"{school_name}. ВПР, {subject.lower()}: подтверждение отметок",
-    )
+def vpr_rows(rows: list[ResultRow]) -> list[Row]:
+    """Таблица 7: a row per parallel (bold) and per class, by year and subject."""
+    shown = [r for r in rows if r.has_figures or not r.compared]
+    ordered = sorted(shown, key=lambda r: (r.year, r.subject, r.grade, r.class_name))
+    return [
+        Row(
+            [
+                r.year_label,
+                r.subject,
+                r.class_label,
+                r.participants,
+                r.max_score,
+                r.mean_primary,
+                r.mean_mark,
+                r.quality,
+                r.success,
+            ],
+            css="" if r.class_name else "total",
+        )
+        for r in ordered
+    ]
 
 
-def ege_table(school_name: str, rows: list[ResultRow]) -> Table:
+def confirmation_rows(rows: list[ResultRow]) -> list[Row]:
+    """Таблицы 9 and 10: per subject (a section row), the marks of the work against the journal's."""
+    result = []
+    for subject in sorted({r.subject for r in rows if r.compared}):
+        result.append(Row(["", subject], section=True, css="subsection"))
+        own = sorted(
+            (r for r in rows if r.subject == subject and r.compared), key=lambda r: (r.year, r.grade, r.class_name)
+        )
+        result.extend(Row([r.year_label, r.class_label, r.participants, r.confirmed, r.raised, r.lowered]) for r in own)
+    return result
+
+
+def ege_rows(rows: list[ResultRow]) -> list[Row]:
     """Таблица 12: per subject (a section row), a row per year."""
-    table_rows: list[Row] = []
+    result = []
     for subject in sorted({r.subject for r in rows}):
-        table_rows.append(Row(["", subject], section=True))
-        for r in sorted((r for r in rows if r.subject == subject and not r.class_name), key=lambda r: r.year):
-            table_rows.append(Row([r.year_label, r.participants, r.mean_score, r.best_score]))
-    return Table(
-        [
-            Column("Год", 10, css="center"),
-            Column("Количество обучающихся", 16, f.INTEGER),
-            Column("Средний балл", 14, f.NUMBER2),
-            Column("Максимальный балл, набранный учеником", 18, f.INTEGER),
-        ],
-        table_rows,
-        caption=f"{school_name}. Сравнительный анализ результатов ЕГЭ по предметам",
-    )
+        result.append(Row(["", subject], section=True, css="subsection"))
+        own = sorted((r for r in rows if r.subject == subject and not r.class_name), key=lambda r: r.year)
+        result.extend(Row([r.year_label, r.participants, r.mean_score, r.best_score]) for r in own)
+    return result
 
 
-def school_tables(school_name: str, rows: list[ResultRow]) -> list[Table]:
-    vpr = [r for r in rows if r.procedure == Procedure.VPR]
-    ege = [r for r in rows if r.procedure == Procedure.EGE]
-    tables = []
-    if vpr:
-        tables.append(vpr_table(school_name, vpr))
-        for subject in sorted({r.subject for r in vpr if r.compared}):
-            tables.append(confirmation_table(school_name, subject, [r for r in vpr if r.subject == subject]))
-    if ege:
-        tables.append(ege_table(school_name, ege))
-    return tables
+def result_tables(schools, results: dict[int, list[ResultRow]]) -> list[Table]:
+    """The three tables, a section row per school that has rows in it; a table no school has rows in is left out."""
+    parts: list[list[Row]] = [[], [], []]
+    for school in schools:
+        rows = results.get(school.pk, [])
+        vpr = [r for r in rows if r.procedure == Procedure.VPR]
+        ege = [r for r in rows if r.procedure == Procedure.EGE]
+        for index, own in enumerate((vpr_rows(vpr), confirmation_rows(vpr), ege_rows(ege))):
+            if own:
+                parts[index].append(Row(["", school.short_name], section=True))
+                parts[index].extend(own)
+    columns = (VPR_COLUMNS, CONFIRMATION_COLUMNS, EGE_COLUMNS)
+    return [Table(columns[index], rows, caption=TABLES[index][1]) for index, rows in enumerate(parts) if rows]
 
 
 class AssessmentTables(Document):
@@ -240,12 +253,7 @@ class AssessmentTables(Document):
         scope = document_scope(self.unit, self.year)
         schools = list(supported_schools(scope))
         results = school_results(schools, self.year)
-        sections = []
-        for school in schools:
-            rows = results.get(school.pk, [])
-            if rows:
-                sections.append((school, school_tables(school.short_name, rows)))
-        tables = [table for _school, own in sections for table in own]
+        tables = result_tables(schools, results)
         subtitle = [
             "школ с низкими образовательными результатами",
             f"{self.unit_name}, {self.year - YEARS_BACK}–{self.year} годы",
@@ -260,9 +268,25 @@ class AssessmentTables(Document):
                     empty_text="Результатов ВПР и ЕГЭ школ с низкими образовательными результатами за эти годы нет.",
                 )
             ]
-        return {
-            "title": "РЕЗУЛЬТАТЫ ОЦЕНОЧНЫХ ПРОЦЕДУР",
-            "subtitle_lines": subtitle,
-            "tables": tables,
-            "sections": sections,
-        }
+        return {"title": "РЕЗУЛЬТАТЫ ОЦЕНОЧНЫХ ПРОЦЕДУР", "subtitle_lines": subtitle, "tables": tables}
+
+    def xlsx(self) -> bytes:
+        """A sheet per table, each with the document's title, its own frozen header and print titles."""
+        context = self.context()
+        first = None
+        for index, table in enumerate(context["tables"]):
+            name = next((short for short, caption in TABLES if caption == table.caption), self.kind_label)
+            sheet = SheetWriter(name, [float(column.width) for column in table.columns], landscape=self.landscape)
+            if first is None:
+                first = sheet
+            else:  # the same workbook: a writer per sheet, so that each keeps its own widths and header
+                sheet.workbook = first.workbook
+                sheet.ws = first.workbook.create_sheet(name)
+            sheet.text(self.title, bold=True, size=13, align="center")
+            for line in context["subtitle_lines"]:
+                sheet.text(line, align="center")
+            sheet.blank()
+            write_table(sheet, table)
+            if index:
+                sheet.save()  # applies this sheet's widths, header and page set-up
+        return first.save()

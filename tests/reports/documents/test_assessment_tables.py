@@ -63,18 +63,36 @@ def test_it_builds_the_vpr_confirmation_and_ege_tables_of_each_school(world, res
     assert (rows[0].mean_mark, rows[0].quality, rows[0].success, rows[0].confirmed) == (3.0, 25.0, 75.0, 100.0)
     document = AssessmentTables(world.municipality, 2021)
     vpr, confirmation, ege = document.tables()
-    assert vpr.caption == "МКОУ «Чемашинская СОШ». Анализ результатов ВПР"
-    assert vpr.rows[0].values[:4] == ["2020", "Математика", "5", 4]
-    assert confirmation.caption == "МКОУ «Чемашинская СОШ». ВПР, математика: подтверждение отметок"
-    assert confirmation.rows[0].values == ["2020", "5", 4, 100.0, 0.0, 0.0]
-    assert [row.values for row in ege.rows] == [["", "Русский язык"], ["2019*", 4, Decimal(49), 59]]
+    assert [t.caption for t in (vpr, confirmation, ege)] == [
+        "1. Анализ результатов ВПР (по параллелям и классам)",
+        "2. Результаты ВПР и отметки по журналу: подтвердили, повысили, понизили",
+        "3. Сравнительный анализ результатов ЕГЭ по предметам",
+    ]
+    assert vpr.rows[0].section and vpr.rows[0].values == ["", "МКОУ «Чемашинская СОШ»"]
+    assert vpr.rows[1].values[:4] == ["2020", "Математика", "5", 4]
+    assert [row.values for row in confirmation.rows[:3]] == [
+        ["", "МКОУ «Чемашинская СОШ»"],
+        ["", "Математика"],
+        ["2020", "5", 4, 100.0, 0.0, 0.0],
+    ]
+    assert [row.values for row in ege.rows] == [
+        ["", "МКОУ «Чемашинская СОШ»"],
+        ["", "Русский язык"],
+        ["2019*", 4, Decimal(49), 59],
+    ]
     assert "* — по данным источника (результаты, опубликованные в документах)" in document.built["subtitle_lines"]
-    ws = load_workbook(io.BytesIO(document.xlsx())).active
+    workbook = load_workbook(io.BytesIO(document.xlsx()))
+    assert workbook.sheetnames == ["ВПР", "ВПР, отметки", "ЕГЭ"]
+    for ws in workbook.worksheets:  # each sheet freezes and prints its own header
+        assert ws.freeze_panes and ws.print_title_rows and ws.page_setup.orientation == "landscape"
+        assert ws["A1"].value == "РЕЗУЛЬТАТЫ ОЦЕНОЧНЫХ ПРОЦЕДУР"
+    ws = workbook["ВПР"]
     values = list(ws.iter_rows(values_only=True))
     line = next(row for row in values if row[:3] == ("2020", "Математика", "5"))
     assert (line[3], line[6], line[7], line[8]) == (4, 3, 0.25, 0.75)
     formats = {cell.number_format for row in ws.iter_rows() for cell in row if isinstance(cell.value, float)}
-    assert "0.0%" in formats and ws.freeze_panes and ws.page_setup.orientation == "landscape"
+    assert "0.0%" in formats
+    assert ("МКОУ «Чемашинская СОШ»",) + (None,) * 8 in values  # the school's row, merged across the sheet
 
 
 def test_a_year_without_results_says_so(world):
