@@ -807,14 +807,14 @@ class Part:
 def introduction(scope: DocumentScope, plans: list[Plan], schools: list) -> list[str]:
     texts = []
     for plan in plans:
-        text = f"«{plan.title}» ({plan.period_label})"
+        # The titles begin with «План…» or «Программа…» themselves: the sentence starts with the title.
+        text = f"«{plan.title}» ({plan.period_label}): "
         if plan.approval_label:
-            text = f"План {text} утверждён приказом {plan.approval_label}"
+            text += f"утверждён приказом {plan.approval_label}"
             if plan.approved_by:
                 text += f" ({plan.approved_by})"
-        else:
-            text = f"План {text}"
-        texts.append(sentence(text))
+            text += ", "
+        texts.append(sentence(text + f"статус — {plan.get_status_display()}"))
     if not plans:
         texts.append(sentence(f"В {scope.year} году планов мероприятий, находящихся на исполнении, не было"))
     if schools:
