@@ -2,12 +2,15 @@
 date), which indicators are met, the agreements, the events and how results moved — in Russian, from the selectors."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from registry.models import Status
 from reports.documents.analytical import (
+    AnalyticalReport,
     Counts,
     ResultLine,
     analytical_parts,
@@ -213,3 +216,19 @@ def test_a_second_pairing_is_named_and_the_report_costs_a_bounded_number_of_quer
         "В 2020 году действовали 2 соглашения о сетевом взаимодействии школ-наставников со школами с низкими "
         "образовательными результатами."
     )
+
+
+def test_a_region_report_names_each_municipality_and_its_workbook_holds_values_not_formulas(world, plan_with_progress):
+    make_activity(plan_with_progress.sections.get(order=1), day(dt.date(2020, 4, 1)), number="1.4", name="=SUM(A1:A9)")
+    document = AnalyticalReport(world.region, 2020)
+    parts = {part.heading: part for part in document.built["parts"]}
+    indicators = parts["3. Достижение целевых показателей"].paragraphs
+    assert indicators == [
+        "Берёзовский район. Целевые показатели на 2020 год не приняты.",
+        "Октябрьский район. Целевые показатели на 2020 год не приняты.",
+    ]
+    ws = load_workbook(io.BytesIO(document.xlsx())).active
+    cells = [cell for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert "'=SUM(A1:A9)" in [cell.value for cell in cells]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert "2. Выполнение мероприятий дорожной карты" in [cell.value for cell in cells]
