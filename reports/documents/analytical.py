@@ -12,6 +12,7 @@ Two halves, kept apart so that each is tested on its own:
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
@@ -922,9 +923,14 @@ class AnalyticalReport(Document):
         for signature in context["signatures"]:
             sheet.blank()
             sheet.text(f"{signature.position} ____________________ {signature.name}".rstrip())
-        # A sheet of text and many tables has no one header to freeze or to repeat on every printed page.
+        # A sheet of text and many tables has no one header to repeat on every printed page: the document's title
+        # row stays in view instead (frozen), and the print repeats nothing.
         sheet.header_span = None
-        return sheet.save()
+        sheet.save()  # widths and page set-up
+        sheet.ws.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        sheet.workbook.save(buffer)
+        return buffer.getvalue()
 
 
 def write_table(sheet: SheetWriter, table: Table) -> None:

@@ -62,6 +62,7 @@ def check_analytical(oktyabrsky, gorodets):
     ws, values = sheet_values(document.xlsx())
     assert ws["A1"].value == "АНАЛИТИЧЕСКАЯ СПРАВКА"
     assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)  # the title across the sheet
+    assert ws.freeze_panes == "A2" and not ws.print_title_rows  # many tables: no one header to repeat
     texts = [value for value in values if isinstance(value, str)]
     assert "6. Результаты оценочных процедур" in texts
     assert "Мероприятиями охвачено 3 из 3 школ с низкими образовательными результатами (100,0\u00a0%)." in texts
