@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from openpyxl import load_workbook
 
 from registry.models import Pairing, SchoolYearProfile
 from reports.assessments.aggregates import mean, pct
@@ -26,14 +27,13 @@ from reports.indicators.table import places
 from roadmaps.models import Plan, ProgressReport, Section
 from roadmaps.selectors import PLAN, Progress, due_items
 from roadmaps.states import APPROVED_STATES
-from shnor_portal.charts import chart_table, dynamics_chart
+from shnor_portal.charts import dynamics_chart
 from shnor_portal.periods import overlapping
-from shnor_portal.xlsx import SheetWriter
 from support.models import EventType, SupportEvent
 from support.selectors import counts_by_type, schools_reached
 
 from . import formatting as f
-from .base import Column, Document, Row, Table, _sheet_widths
+from .base import Column, Document, Figure, Heading, Paragraph, Row, Table
 from .scope import DocumentScope, document_scope, supported_schools
 from .text import counted, join_names, plural, sentence
 
@@ -790,19 +790,30 @@ class Part:
     tables: list[Table]
     charts: list = field(default_factory=list)
 
-    def chart_tables(self) -> list[Table]:
-        """Each chart's numbers as a table: the text alternative, and what the workbook holds instead of a picture."""
-        tables = []
+    def blocks(self) -> list:
+        """The part as the document's blocks: its heading, its sentences, its tables, then each chart followed by
+        the table of its numbers (the text alternative, and what the workbook holds instead of a picture)."""
+        blocks = [Heading(self.heading), *(Paragraph(text) for text in self.paragraphs), *self.tables]
         for chart in self.charts:
-            header, *rows = chart_table(chart)
-            tables.append(
-                Table(
-                    [Column(str(title), 16 if index else 10) for index, title in enumerate(header)],
-                    [Row(row) for row in rows],
-                    caption=str(chart.title),
-                )
-            )
-        return tables
+            blocks.extend([Figure(chart.svg(), caption=str(chart.title)), chart_numbers(chart)])
+        return blocks
+
+
+DECIMAL_FORMATS = {0: f.INTEGER, 1: f.NUMBER1, 2: f.NUMBER2, 3: f.NUMBER3}
+
+
+def chart_numbers(chart) -> Table:
+    """A dynamics chart's years, actual values and targets as a table of numbers."""
+    fmt = DECIMAL_FORMATS.get(chart.decimals, f.NUMBER)
+    columns = [Column("Год", 10, css="center"), Column(str(chart.value_label).capitalize(), 18, fmt)]
+    targets = chart.targets if chart.targets is not None else ()
+    if targets:
+        columns.append(Column(str(chart.target_label).capitalize(), 18, fmt))
+    rows = [
+        Row([str(category), chart.values[index], *([targets[index]] if targets else [])])
+        for index, category in enumerate(chart.categories)
+    ]
+    return Table(columns, rows, caption=f"{chart.title}: значения по годам")
 
 
 def introduction(scope: DocumentScope, plans: list[Plan], schools: list) -> list[str]:
@@ -885,7 +896,7 @@ class AnalyticalReport(Document):
     kind = "analytical"
     kind_label = "Аналитическая справка"
     landscape = False
-    template_name = "reports/documents/analytical.html"
+    template_name = "reports/documents/analytical.html"  # the shared blocks
 
     def build(self) -> dict:
         scope = document_scope(self.unit, self.year)
@@ -898,55 +909,21 @@ class AnalyticalReport(Document):
                 "в общеобразовательных организациях с низкими образовательными результатами",
                 f"{self.unit_name}, {self.year} год (по состоянию на {f.ru_date(data['report_date'])})",
             ],
-            "tables": [table for part in parts for table in (*part.tables, *part.chart_tables())],
+            "blocks": [block for part in parts for block in part.blocks()],
             "parts": parts,
             "report_date": data["report_date"],
         }
 
     def xlsx(self) -> bytes:
-        """The same parts on one sheet: each heading, its sentences as merged rows, its tables, and each chart's
-        numbers as a table (a workbook shows the figures the chart draws)."""
-        context = self.context()
-        sheet = SheetWriter(self.kind_label, _sheet_widths(context["tables"]), landscape=self.landscape)
-        sheet.text(self.title, bold=True, size=13, align="center")
-        for line in context["subtitle_lines"]:
-            sheet.text(line, align="center")
-        for part in context["parts"]:
-            sheet.blank()
-            sheet.text(part.heading, bold=True)
-            for paragraph in part.paragraphs:
-                sheet.text(paragraph)
-            for table in (*part.tables, *part.chart_tables()):
-                sheet.blank()
-                write_table(sheet, table)
-        sheet.blank()
-        for signature in context["signatures"]:
-            sheet.blank()
-            sheet.text(f"{signature.position} ____________________ {signature.name}".rstrip())
-        # A sheet of text and many tables has no one header to repeat on every printed page: the document's title
-        # row stays in view instead (frozen), and the print repeats nothing.
-        sheet.header_span = None
-        sheet.save()  # widths and page set-up
-        sheet.ws.freeze_panes = "A2"
+        """The shared workbook of the blocks, with the document's title row kept in view and printed on every page:
+        a sheet of text and many tables has no one table header to freeze or to repeat."""
+        workbook = load_workbook(io.BytesIO(super().xlsx()))
+        sheet = workbook.active
+        title_row = next(
+            (cell.row for cell in sheet["A"][:10] if cell.value == self.title), 1
+        )  # below the annex lines, if any
+        sheet.freeze_panes = sheet.cell(row=title_row + 1, column=1)
+        sheet.print_title_rows = f"{title_row}:{title_row}"
         buffer = io.BytesIO()
-        sheet.workbook.save(buffer)
+        workbook.save(buffer)
         return buffer.getvalue()
-
-
-def write_table(sheet: SheetWriter, table: Table) -> None:
-    """A table on a sheet as Document.xlsx writes one: caption, header, rows with their number formats."""
-    if table.caption:
-        sheet.text(table.caption, bold=True)
-    sheet.header(table.header_rows())
-    for row in table.rows:
-        if row.section and not row.full:  # its title across the table, after its number if it has one
-            number, title = [*row.values, "", ""][:2]
-            if number:
-                sheet.data([number, title], bold=True, merge_from=2)
-            else:
-                sheet.data([title], bold=True, merge_from=1)
-            continue
-        values, formats = table.xlsx_values(row)
-        sheet.data(values, formats, bold=row.section or row.css == "total")
-    if not table.rows and table.empty_text:
-        sheet.data([table.empty_text], merge_from=1)

@@ -22,7 +22,6 @@ from reports.assessments.models import Procedure, PublishedResult, SchoolAggrega
 from shnor_portal.xlsx import SheetWriter
 
 from . import formatting as f
-from .analytical import write_table
 from .base import Column, Document, Row, Table
 from .scope import document_scope, supported_schools
 
@@ -290,3 +289,23 @@ class AssessmentTables(Document):
             if index:
                 sheet.save()  # applies this sheet's widths, header and page set-up
         return first.save()
+
+
+def write_table(sheet: SheetWriter, table: Table) -> None:
+    """A table on its sheet as Document.xlsx writes one: caption, header, rows with their number formats, section
+    rows across the table."""
+    if table.caption:
+        sheet.text(table.caption, bold=True)
+    sheet.header(table.header_rows())
+    for row in table.rows:
+        if row.section and not row.full:  # its title across the table, after its number if it has one
+            number, title = [*row.values, "", ""][:2]
+            if number:
+                sheet.data([number, title], bold=True, merge_from=2)
+            else:
+                sheet.data([title], bold=True, merge_from=1)
+            continue
+        values, formats = table.xlsx_values(row)
+        sheet.data(values, formats, bold=row.section or row.css == "total")
+    if not table.rows and table.empty_text:
+        sheet.data([table.empty_text], merge_from=1)

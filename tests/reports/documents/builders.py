@@ -77,10 +77,11 @@ def tool(name: str) -> str:
     return path
 
 
-def pdf_text(content: bytes, page: int | None = None) -> str:
-    """The text of the PDF (or of one page) as pdftotext reads it, in its layout."""
+def pdf_text(content: bytes, page: int | None = None, *, raw: bool = False) -> str:
+    """The text of the PDF (or of one page) as pdftotext reads it: in its layout, or `raw` in the order it was
+    written (a table cell's lines together)."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    command = [tool("pdftotext"), "-layout", *pages, "-", "-"]
+    command = [tool("pdftotext"), "-raw" if raw else "-layout", *pages, "-", "-"]
     result = subprocess.run(command, input=content, capture_output=True, check=True)
     return result.stdout.decode()
 
