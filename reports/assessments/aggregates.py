@@ -248,22 +248,7 @@ def class_rows(campaign, schools) -> dict[int, list[tuple[str, dict]]]:
 
     Grouped when asked, by the same statement as the stored aggregates, rather than stored: a campaign is a small
     part of the table, and storing classes would triple the work of every recalculation after an import."""
-    by_id = {school.pk: school for school in schools}
-    if not by_id:
-        return {}
-    sql, params = _counted([campaign.pk], sorted(by_id), ("school_id", "class_name"), classes_only=True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY g.school_id, g.class_name", params)
-        names = [column[0] for column in cursor.description]
-        groups = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    result: dict[int, list] = {}
-    for group in groups:
-        counts = {name: group[name] or 0 for name in COUNTS}
-        counts["test_max"], counts["has_minimum"] = group["test_max"], bool(group["has_minimum"])
-        counts["primary_max"] = group["primary_max"]
-        numbers = SimpleNamespace(school=by_id[group["school_id"]], campaign=campaign, **counts)
-        result.setdefault(group["school_id"], []).append((group["class_name"], row_of(numbers, campaign.procedure)))
-    return result
+    return {school_id: rows for (_campaign, school_id), rows in class_rows_of([campaign], schools).items()}
 
 
 def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | None]]]:
@@ -282,3 +267,30 @@ def school_dynamics(school) -> dict[tuple[str, str], list[tuple[int, float | Non
         )
         series.setdefault(key, []).append((row["campaign__year"], value))
     return series
+
+
+def class_rows_of(campaigns, schools) -> dict[tuple[int, int], list[tuple[str, dict]]]:
+    """`class_rows` of several campaigns at once (the assessment tables of a document): (campaign id, school id) →
+    [(class, row of `row_of`)], by the same statement as the stored aggregates — two queries whatever the number of
+    campaigns and schools."""
+    by_id = {school.pk: school for school in schools}
+    by_campaign = {campaign.pk: campaign for campaign in campaigns}
+    if not by_id or not by_campaign:
+        return {}
+    sql, params = _counted(
+        sorted(by_campaign), sorted(by_id), ("campaign_id", "school_id", "class_name"), classes_only=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY g.campaign_id, g.school_id, g.class_name", params)
+        names = [column[0] for column in cursor.description]
+        groups = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    result: dict[tuple[int, int], list] = {}
+    for group in groups:
+        campaign = by_campaign[group["campaign_id"]]
+        counts = {name: group[name] or 0 for name in COUNTS}
+        counts["test_max"], counts["has_minimum"] = group["test_max"], bool(group["has_minimum"])
+        counts["primary_max"] = group["primary_max"]
+        numbers = SimpleNamespace(school=by_id[group["school_id"]], campaign=campaign, **counts)
+        key = (group["campaign_id"], group["school_id"])
+        result.setdefault(key, []).append((group["class_name"], row_of(numbers, campaign.procedure)))
+    return result

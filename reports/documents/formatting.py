@@ -14,11 +14,12 @@ TEXT = "text"
 INTEGER = "int"
 NUMBER1 = "number1"  # one decimal: «0,3»
 NUMBER2 = "number2"  # two decimals: «3,47»
+NUMBER3 = "number3"  # three decimals: an index such as the ИОР «0,472»
 PERCENT1 = "percent1"  # a percentage stored as 53.3, written «53,3 %» (0.533 with «0.0%» in a workbook)
 NUMBER = "number"  # as many decimals as it has, up to two: «10», «0,3», «3,47»
 DATE = "date"
-FORMATS = (TEXT, INTEGER, NUMBER, NUMBER1, NUMBER2, PERCENT1, DATE)
-DECIMALS = {INTEGER: 0, NUMBER: 2, NUMBER1: 1, NUMBER2: 2, PERCENT1: 1}
+FORMATS = (TEXT, INTEGER, NUMBER, NUMBER1, NUMBER2, NUMBER3, PERCENT1, DATE)
+DECIMALS = {INTEGER: 0, NUMBER: 2, NUMBER1: 1, NUMBER2: 2, NUMBER3: 3, PERCENT1: 1}
 
 
 def ru_date(value: dt.date | dt.datetime | None) -> str:

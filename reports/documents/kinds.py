@@ -9,9 +9,12 @@ from __future__ import annotations
 from registry.models import Municipality, Region
 from roadmaps.models import Plan
 
+from .analytical import AnalyticalReport
+from .assessment_tables import AssessmentTables
 from .base import Document, DocumentUnavailable
 from .indicators import IndicatorsAnnex
 from .plan import PlanAnnex
+from .registry_list import RegistryList
 from .selection import plans_for, plans_in
 
 __all__ = ["KINDS", "document_for", "plans_for", "plans_in"]
@@ -19,6 +22,9 @@ __all__ = ["KINDS", "document_for", "plans_for", "plans_in"]
 KINDS: dict[str, type[Document]] = {
     PlanAnnex.kind: PlanAnnex,
     IndicatorsAnnex.kind: IndicatorsAnnex,
+    AnalyticalReport.kind: AnalyticalReport,
+    RegistryList.kind: RegistryList,
+    AssessmentTables.kind: AssessmentTables,
 }
 
 

@@ -92,30 +92,42 @@ def school_indicator_rows(school, year: int) -> list[IndicatorRow]:
 def indicator_history(municipality, indicator: Indicator) -> list[dict]:
     """The indicator's values across years against the targets, for the chart of the indicator page: one dict per
     year that has a value or a target, in year order (two queries)."""
-    values = {
-        v.year: v
-        for v in IndicatorValue.objects.filter(municipality=municipality, indicator=indicator, school__isnull=True)
-    }
-    targets = dict(
-        IndicatorTarget.objects.filter(adopted__municipality=municipality, adopted__indicator=indicator).values_list(
-            "year", "target"
-        )
-    )
-    history = []
-    for year in sorted(set(values) | set(targets)):
-        value = values.get(year)
-        actual = value.value if value else None
-        history.append(
-            {
-                "year": year,
-                "actual": actual,
-                "target": targets.get(year),
-                "met": is_met(indicator.direction, actual, targets.get(year)),
-                "numerator": value.numerator if value else None,
-                "denominator": value.denominator if value else None,
-            }
-        )
-    return history
+    return indicator_histories(municipality, [indicator]).get(indicator.pk, [])
+
+
+def indicator_histories(municipality, indicators) -> dict[int, list[dict]]:
+    """`indicator_history` of several indicators at once (the analytical report's charts): indicator id → its
+    points, two queries whatever the number of indicators."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    values: dict[int, dict] = {}
+    for value in IndicatorValue.objects.filter(
+        municipality=municipality, indicator_id__in=list(by_id), school__isnull=True
+    ):
+        values.setdefault(value.indicator_id, {})[value.year] = value
+    targets: dict[int, dict] = {}
+    for indicator_id, year, target in IndicatorTarget.objects.filter(
+        adopted__municipality=municipality, adopted__indicator_id__in=list(by_id)
+    ).values_list("adopted__indicator_id", "year", "target"):
+        targets.setdefault(indicator_id, {})[year] = target
+    histories = {}
+    for pk, indicator in by_id.items():
+        own_values, own_targets = values.get(pk, {}), targets.get(pk, {})
+        history = []
+        for year in sorted(set(own_values) | set(own_targets)):
+            value = own_values.get(year)
+            actual = value.value if value else None
+            history.append(
+                {
+                    "year": year,
+                    "actual": actual,
+                    "target": own_targets.get(year),
+                    "met": is_met(indicator.direction, actual, own_targets.get(year)),
+                    "numerator": value.numerator if value else None,
+                    "denominator": value.denominator if value else None,
+                }
+            )
+        histories[pk] = history
+    return histories
 
 
 def _row(indicator, adoption, target, value) -> IndicatorRow:
