@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_links, dashboard_views, flag_views, indicator_views, school_tab, views
+from . import activity_links, dashboard_views, flag_views, indicator_views, school_tab, signed_views, views
 
 app_name = "reports"
 
@@ -29,4 +29,10 @@ urlpatterns = [
     ),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator-detail"),
     path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
+    # The document registry of signed PDFs and the public verification page (SPEC §3: /reports/verify/).
+    path("documents/registry/", signed_views.document_list, name="document-list"),
+    path("documents/registry/<int:pk>/", signed_views.document_detail, name="document-detail"),
+    path("documents/registry/<int:pk>/download/", signed_views.document_download, name="document-download"),
+    path("documents/registry/<int:pk>/revoke/", signed_views.document_revoke, name="document-revoke"),
+    path("verify/", signed_views.verify, name="verify"),
 ]
