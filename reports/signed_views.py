@@ -69,7 +69,7 @@ def document_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_revoke(request, pk):
     entry = get_document_for(request.user, pk, CHANGE)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST) if request.method == "POST" else RevokeForm()
     if entry.is_revoked:
         messages.info(request, _("The document has already been revoked."))
         return redirect("reports:document-detail", pk=entry.pk)
@@ -88,7 +88,7 @@ def document_revoke(request, pk):
 def verify(request):
     """Open to everyone: a file is checked, a number shows the public facts of its entry (never the file). Each
     question counts against the client's allowance (signatures/throttle.py), so that numbers cannot be harvested."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         if not throttle.allow(request):

@@ -139,7 +139,7 @@ def ensure_demo_certificate(path: Path | None = None) -> Path | None:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     data = make_self_signed_p12(
-        "Департамент образования (демонстрационный сертификат)", "ШНОР-портал, демонстрация", password=None
+        "Департамент образования (демо)", "ШНОР-портал, демонстрационный сертификат", password=None
     )
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from reports.documents.kinds import KINDS
 from shnor_portal.files.limits import too_large_message
 from shnor_portal.files.uploads import is_too_large
 
@@ -72,12 +73,8 @@ class DocumentFilterForm(forms.Form):
 
 def kind_label(kind: str) -> str:
     """The Russian name of a kind of document (reports/documents), the code itself for a kind no longer known."""
-    try:
-        from ..documents.kinds import KINDS
-    except ImportError:  # the documents framework is not there (a branch without it)
-        return kind
-    known = KINDS.get(kind) if isinstance(KINDS, dict) else None
-    return str(getattr(known, "title", None) or kind)
+    known = KINDS.get(kind)
+    return str(known.kind_label) if known is not None else kind
 
 
 class RevokeForm(forms.Form):
