@@ -10,8 +10,6 @@ from openpyxl import load_workbook
 from reports.signatures import services
 from reports.signatures.models import SignedDocument, VerificationAttempt
 
-from .signing_fixtures import make_document, plain_pdf, signed_entry, signing_key, signing_p12  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
@@ -21,11 +19,11 @@ def _bytes(entry):
 
 
 @pytest.fixture
-def far_entry(world, signing_key, make_document, other_coordinator):  # noqa: F811
+def far_entry(world, signing_key, make_document, other_coordinator):
     return services.sign(make_document(world.far, title="Целевые показатели Дубенского района"), other_coordinator)
 
 
-def test_the_inspector_lists_the_scope_and_downloads_the_exact_file(client_for, inspector, signed_entry, far_entry):  # noqa: F811
+def test_the_inspector_lists_the_scope_and_downloads_the_exact_file(client_for, inspector, signed_entry, far_entry):
     client = client_for(inspector)
     page = client.get(reverse("reports:document-list"))
     assert page.status_code == 200
@@ -38,7 +36,7 @@ def test_the_inspector_lists_the_scope_and_downloads_the_exact_file(client_for, 
     assert client.get(reverse("reports:document-detail", args=[far_entry.pk])).status_code == 404
 
 
-def test_the_list_filters_exports_and_shows_revoked(client_for, coordinator, signed_entry, make_document, world):  # noqa: F811
+def test_the_list_filters_exports_and_shows_revoked(client_for, coordinator, signed_entry, make_document, world):
     second = services.sign(make_document(world.municipality, year=2022), coordinator)
     services.revoke(signed_entry, coordinator, "Ошибка")
     client = client_for(coordinator)
@@ -54,7 +52,7 @@ def test_the_list_filters_exports_and_shows_revoked(client_for, coordinator, sig
 
 def test_the_list_costs_a_bounded_number_of_queries(
     client_for, coordinator, signed_entry, make_document, world, django_assert_max_num_queries
-):  # noqa: F811, E501
+):
     for _ in range(3):
         services.sign(make_document(world.municipality), coordinator)
     client = client_for(coordinator)
@@ -62,7 +60,7 @@ def test_the_list_costs_a_bounded_number_of_queries(
         assert client.get(reverse("reports:document-list")).status_code == 200
 
 
-def test_outsiders_and_principals_of_other_places_are_refused(client_for, outsider, other_coordinator, signed_entry):  # noqa: F811
+def test_outsiders_and_principals_of_other_places_are_refused(client_for, outsider, other_coordinator, signed_entry):
     assert client_for(outsider).get(reverse("reports:document-list")).status_code == 403
     client = client_for(other_coordinator)
     assert signed_entry.number not in client.get(reverse("reports:document-list")).content.decode()
@@ -71,7 +69,7 @@ def test_outsiders_and_principals_of_other_places_are_refused(client_for, outsid
 
 def test_the_coordinator_revokes_with_a_reason_and_the_inspector_cannot(
     client_for, coordinator, inspector, signed_entry
-):  # noqa: F811
+):
     url = reverse("reports:document-revoke", args=[signed_entry.pk])
     assert client_for(inspector).post(url, {"reason": "нет"}).status_code == 403
     signed_entry.refresh_from_db()
@@ -85,7 +83,7 @@ def test_the_coordinator_revokes_with_a_reason_and_the_inspector_cannot(
     assert signed_entry.revoke_reason == "Ошибка в разделе 2" and signed_entry.revoked_by == coordinator
 
 
-def test_the_public_page_confirms_an_intact_file_without_login(client, signed_entry):  # noqa: F811
+def test_the_public_page_confirms_an_intact_file_without_login(client, signed_entry):
     page = client.get(reverse("reports:verify"))
     assert page.status_code == 200 and "Content-Security-Policy" in page
     upload = SimpleUploadedFile("doc.pdf", _bytes(signed_entry), content_type="application/pdf")
@@ -94,7 +92,7 @@ def test_the_public_page_confirms_an_intact_file_without_login(client, signed_en
     assert signed_entry.certificate_serial in answer
 
 
-def test_the_public_page_refuses_a_changed_file_in_russian(client, signed_entry):  # noqa: F811
+def test_the_public_page_refuses_a_changed_file_in_russian(client, signed_entry):
     data = bytearray(_bytes(signed_entry))
     data[data.index(b"stream") + 40] ^= 0x01
     upload = SimpleUploadedFile("doc.pdf", bytes(data), content_type="application/pdf")
@@ -102,7 +100,7 @@ def test_the_public_page_refuses_a_changed_file_in_russian(client, signed_entry)
     assert "Документ НЕ действителен" in answer and "изменён после подписания" in answer
 
 
-def test_a_number_alone_shows_the_facts_but_never_the_file(client, signed_entry):  # noqa: F811
+def test_a_number_alone_shows_the_facts_but_never_the_file(client, signed_entry):
     answer = client.post(reverse("reports:verify"), {"number": signed_entry.number}).content.decode()
     assert signed_entry.title.replace("«", "&laquo;") in answer or "План мероприятий" in answer
     assert signed_entry.signer_name in answer and "действует" in answer
@@ -112,7 +110,7 @@ def test_a_number_alone_shows_the_facts_but_never_the_file(client, signed_entry)
     assert "Документа с номером «ШНОР-2020-123456» в реестре нет." in unknown
 
 
-def test_guessing_numbers_is_throttled_per_address(client, settings, signed_entry):  # noqa: F811
+def test_guessing_numbers_is_throttled_per_address(client, settings, signed_entry):
     settings.DOCUMENT_VERIFY_ATTEMPTS = 3
     for number in range(3):
         assert client.post(reverse("reports:verify"), {"number": f"ШНОР-2026-00000{number}"}).status_code == 200
@@ -133,6 +131,6 @@ def test_empty_garbage_and_huge_uploads_get_russian_answers(client, settings):
     )
     settings.DOCUMENT_VERIFY_MAX_BYTES = 1024 * 1024
     huge = SimpleUploadedFile("big.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024))
-    answer = client.post(reverse("reports:verify"), {"file": huge})
-    assert answer.status_code == 200 and "Файл больше 1 МБ" in answer.content.decode()
+    refused = client.post(reverse("reports:verify"), {"file": huge})
+    assert refused.status_code == 200 and "Файл больше 1 МБ" in refused.content.decode()
     assert SignedDocument.objects.count() == 0

@@ -7,14 +7,6 @@ from reports.signatures import services
 from reports.signatures.models import SignedDocument
 from shnor_portal.audit.models import AuditEntry
 
-from .signing_fixtures import (  # noqa: F401
-    make_document,
-    plain_pdf,
-    signed_entry,
-    signing_key,
-    signing_p12,
-)
-
 pytestmark = pytest.mark.django_db
 
 
@@ -23,7 +15,7 @@ def _bytes(entry):
         return handle.read()
 
 
-def test_it_registers_the_signed_file_with_its_hash_certificate_and_signer(signed_entry, coordinator, world):  # noqa: F811
+def test_it_registers_the_signed_file_with_its_hash_certificate_and_signer(signed_entry, coordinator, world):
     entry = SignedDocument.objects.get(pk=signed_entry.pk)
     data = _bytes(entry)
     assert entry.number.startswith("ШНОР-") and len(entry.number) == len("ШНОР-2026-000001")
@@ -39,14 +31,14 @@ def test_it_registers_the_signed_file_with_its_hash_certificate_and_signer(signe
     assert AuditEntry.objects.filter(object_repr__contains=entry.number, municipality_id=world.municipality.pk).exists()
 
 
-def test_signing_again_makes_a_new_entry_with_the_next_number(signed_entry, make_document, world, coordinator):  # noqa: F811
+def test_signing_again_makes_a_new_entry_with_the_next_number(signed_entry, make_document, world, coordinator):
     again = services.sign(make_document(world.municipality), coordinator)
     assert again.pk != signed_entry.pk and again.sha256 != signed_entry.sha256
     assert int(again.number[-6:]) == int(signed_entry.number[-6:]) + 1
     assert SignedDocument.objects.count() == 2
 
 
-def test_an_entry_is_frozen_but_for_its_revocation(signed_entry):  # noqa: F811
+def test_an_entry_is_frozen_but_for_its_revocation(signed_entry):
     signed_entry.title = "Другое"
     with pytest.raises(ValidationError):
         signed_entry.save()
@@ -54,7 +46,7 @@ def test_an_entry_is_frozen_but_for_its_revocation(signed_entry):  # noqa: F811
     assert signed_entry.title == "План мероприятий («дорожная карта»)"
 
 
-def test_the_signed_file_verifies_as_valid_and_names_its_entry(signed_entry):  # noqa: F811
+def test_the_signed_file_verifies_as_valid_and_names_its_entry(signed_entry):
     result = services.verify(_bytes(signed_entry))
     assert result.status == services.VALID and result.entry == signed_entry
     assert signed_entry.number in result.message and "подпись действительна" in result.message.lower()
@@ -62,7 +54,7 @@ def test_the_signed_file_verifies_as_valid_and_names_its_entry(signed_entry):  #
 
 
 @pytest.mark.parametrize("where", [0.05, 0.3, 0.6, 0.97, -1])
-def test_one_changed_byte_anywhere_is_not_valid_in_plain_russian(signed_entry, where):  # noqa: F811
+def test_one_changed_byte_anywhere_is_not_valid_in_plain_russian(signed_entry, where):
     data = bytearray(_bytes(signed_entry))
     position = len(data) - 1 if where == -1 else int(len(data) * where)
     data[position] ^= 0x01
@@ -71,7 +63,7 @@ def test_one_changed_byte_anywhere_is_not_valid_in_plain_russian(signed_entry, w
     assert result.message.startswith(("Документ НЕ действителен: ", "Файл PDF повреждён", "Подпись в файле повреждена"))
 
 
-def test_a_changed_byte_in_the_content_says_the_file_was_changed_after_signing(signed_entry):  # noqa: F811
+def test_a_changed_byte_in_the_content_says_the_file_was_changed_after_signing(signed_entry):
     data = bytearray(_bytes(signed_entry))
     data[data.index(b"stream") + 40] ^= 0x01  # inside the first content stream: the PDF still reads
     result = services.verify(bytes(data))
@@ -82,7 +74,7 @@ def test_a_changed_byte_in_the_content_says_the_file_was_changed_after_signing(s
     )
 
 
-def test_a_revoked_entry_verifies_as_revoked_with_the_reason(signed_entry, coordinator):  # noqa: F811
+def test_a_revoked_entry_verifies_as_revoked_with_the_reason(signed_entry, coordinator):
     services.revoke(signed_entry, coordinator, "Ошибка в таблице")
     signed_entry.refresh_from_db()
     assert signed_entry.revoked_by == coordinator and signed_entry.revoke_reason == "Ошибка в таблице"
@@ -92,14 +84,14 @@ def test_a_revoked_entry_verifies_as_revoked_with_the_reason(signed_entry, coord
         services.revoke(signed_entry, coordinator, "ещё раз")
 
 
-def test_a_revocation_needs_a_reason(signed_entry, coordinator):  # noqa: F811
+def test_a_revocation_needs_a_reason(signed_entry, coordinator):
     with pytest.raises(services.DocumentError, match="причину"):
         services.revoke(signed_entry, coordinator, "  ")
     signed_entry.refresh_from_db()
     assert signed_entry.revoked_at is None
 
 
-def test_a_file_signed_elsewhere_is_not_in_the_registry(signing_key, plain_pdf):  # noqa: F811
+def test_a_file_signed_elsewhere_is_not_in_the_registry(signing_key, plain_pdf):
     from django.utils import timezone
 
     from reports import signing
@@ -109,12 +101,12 @@ def test_a_file_signed_elsewhere_is_not_in_the_registry(signing_key, plain_pdf):
     assert result.status == services.NOT_VALID and "нет в реестре" in result.message
 
 
-def test_unsigned_and_garbage_files_are_answered_in_russian(plain_pdf):  # noqa: F811
+def test_unsigned_and_garbage_files_are_answered_in_russian(plain_pdf):
     assert services.verify(plain_pdf).message == "Файл не содержит электронной подписи."
     assert services.verify(b"not a pdf at all").message == "Файл не является документом PDF."
 
 
-def test_a_number_is_looked_up_in_any_case_and_nonsense_is_none(signed_entry):  # noqa: F811
+def test_a_number_is_looked_up_in_any_case_and_nonsense_is_none(signed_entry):
     assert services.lookup(signed_entry.number.lower()) == signed_entry
     assert services.lookup(" " + signed_entry.number + " ") == signed_entry
     assert services.lookup("ШНОР-2026-") is None and services.lookup("'; DROP TABLE") is None

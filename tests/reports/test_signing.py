@@ -7,11 +7,9 @@ from django.utils import timezone
 
 from reports import signing
 
-from .signing_fixtures import plain_pdf, signing_key, signing_p12  # noqa: F401
-
 
 @pytest.fixture
-def signed(signing_key, plain_pdf):  # noqa: F811
+def signed(signing_key, plain_pdf):
     return signing.sign_pdf(plain_pdf, number="ШНОР-2026-000042", signed_at=timezone.now())
 
 
@@ -31,12 +29,15 @@ def test_the_stamp_is_real_russian_text_in_the_last_page(signed, tmp_path):
     pages = int(
         next(
             line.split()[-1]
-            for line in subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout.splitlines()
+            for line in subprocess.run(["/usr/bin/pdfinfo", path], capture_output=True, text=True).stdout.splitlines()
             if line.startswith("Pages:")
         )
     )
     text = subprocess.run(
-        ["pdftotext", "-f", str(pages), "-l", str(pages), path, "-"], capture_output=True, text=True, check=True
+        ["/usr/bin/pdftotext", "-f", str(pages), "-l", str(pages), path, "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ" in text
     assert f"Сертификат: {signed.certificate.serial}" in text
@@ -46,7 +47,7 @@ def test_the_stamp_is_real_russian_text_in_the_last_page(signed, tmp_path):
     assert f"Действителен: с {valid_from} по {valid_to}" in text
     assert f"Подписан: {timezone.localtime().strftime('%d.%m.%Y')}" in text
     assert "Рег. № ШНОР-2026-000042" in text
-    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(["/usr/bin/pdffonts", path], capture_output=True, text=True, check=True).stdout
     stamp_font = next(line for line in fonts.splitlines() if "PTSans" in line)
     assert stamp_font.split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, with a ToUnicode map
 
@@ -63,7 +64,7 @@ def test_bytes_appended_after_signing_are_noticed(signed):
     assert check.problem or not check.covers_whole_file
 
 
-def test_a_pdf_without_signature_and_garbage_get_russian_answers(plain_pdf):  # noqa: F811
+def test_a_pdf_without_signature_and_garbage_get_russian_answers(plain_pdf):
     assert signing.check_signature(plain_pdf).problem == "Файл не содержит электронной подписи."
     assert signing.check_signature(b"\x00\x01garbage").problem == "Файл не является документом PDF."
     assert signing.check_signature(b"%PDF-1.7\n" + b"\xff" * 5000).problem == "Файл PDF повреждён и не читается."
@@ -75,7 +76,7 @@ def test_a_missing_certificate_is_a_clear_russian_refusal(settings, tmp_path):
         signing.load_signer()
 
 
-def test_a_wrong_password_is_refused_without_quoting_the_key(settings, signing_key):  # noqa: F811
+def test_a_wrong_password_is_refused_without_quoting_the_key(settings, signing_key):
     settings.DOCUMENT_SIGNING_P12_PASSWORD = "wrong"
     with pytest.raises(signing.SigningUnavailable) as refusal:
         signing.load_signer()

@@ -5,8 +5,6 @@ from django.core.management import call_command
 
 from reports.signatures import services
 
-from .signing_fixtures import make_document, plain_pdf, signed_entry, signing_key, signing_p12  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
@@ -40,7 +38,7 @@ def _file(tmp_path, entry, change=None):
     return path
 
 
-def test_it_exits_0_and_prints_the_entry_for_an_intact_registered_file(signed_entry, tmp_path):  # noqa: F811
+def test_it_exits_0_and_prints_the_entry_for_an_intact_registered_file(signed_entry, tmp_path):
     code, out, err = _run(_file(tmp_path, signed_entry))
     assert code == 0 and err == ""
     assert f"Регистрационный номер: {signed_entry.number}" in out
@@ -48,19 +46,19 @@ def test_it_exits_0_and_prints_the_entry_for_an_intact_registered_file(signed_en
     assert "Подпись действительна" in out
 
 
-def test_one_changed_byte_exits_1_with_a_russian_reason(signed_entry, tmp_path):  # noqa: F811
+def test_one_changed_byte_exits_1_with_a_russian_reason(signed_entry, tmp_path):
     code, _out, err = _run(_file(tmp_path, signed_entry, change=lambda size: size // 10))
     assert code == 1
     assert err.startswith(("Документ НЕ действителен: ", "Файл PDF повреждён", "Подпись в файле повреждена"))
 
 
-def test_a_revoked_document_exits_1_and_says_so(signed_entry, coordinator, tmp_path):  # noqa: F811
+def test_a_revoked_document_exits_1_and_says_so(signed_entry, coordinator, tmp_path):
     services.revoke(signed_entry, coordinator, "Заменён новой редакцией")
     code, out, err = _run(_file(tmp_path, signed_entry))
     assert code == 1 and signed_entry.number in out and "отозван" in err and "Заменён новой редакцией" in err
 
 
-def test_an_unsigned_file_garbage_and_a_missing_path_exit_1(plain_pdf, tmp_path):  # noqa: F811
+def test_an_unsigned_file_garbage_and_a_missing_path_exit_1(plain_pdf, tmp_path):
     unsigned = tmp_path / "plain.pdf"
     unsigned.write_bytes(plain_pdf)
     assert _run(unsigned)[0::2] == (1, "Файл не содержит электронной подписи.")
