@@ -22,6 +22,8 @@ def navigation(request):
             # «Реестр документов»: the same readers as the indicators (reports.access.may_list_documents).
             "documents": scope.is_admin
             or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools),
+            # The report centre: those who oversee a municipality or a region (reports/access.py).
+            "report_centre": scope.is_admin or bool(scope.regions_read or scope.municipalities_read),
         },
         "user_roles": [Role(role).label for role in Role.values if role in scope.roles],
     }

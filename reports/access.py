@@ -11,9 +11,10 @@ from django.http import Http404
 
 from accounts.access import VIEW, decide, scope_of
 from accounts.models import Role
-from registry.models import Municipality, School
+from registry.models import Municipality, Region, School
 
 from .assessments.models import ResultImport
+from .documents.models import DocumentRender
 
 
 def schools_importable_by(user):
@@ -65,6 +66,47 @@ def get_result_import_for(user, pk) -> ResultImport:
         if not may_open_import(user, record, set(schools_importable_by(user).values_list("pk", flat=True))):
             raise Http404
     return record
+
+
+# --- The report centre (reports/documents) ------------------------------------------------------------------------
+# Official documents are made by those who oversee municipalities or regions — coordinators, inspectors, regional
+# coordinators and inspectors, the administrator — each for the municipalities (and regions) of their own scope.
+# Principals and mentor schools read their plans on the plan pages; the report centre is not theirs (403). A unit
+# outside the scope is a 404, as is a rendered file of another user.
+
+
+def may_use_report_centre(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_read or scope.regions_read)
+
+
+def report_municipalities_for(user):
+    """The municipalities whose documents the user makes, by name."""
+    scope = scope_of(user)
+    municipalities = Municipality.objects.select_related("region").order_by("name")
+    if scope.is_admin:
+        return municipalities
+    return municipalities.filter(Q(pk__in=scope.municipalities_read) | Q(region_id__in=scope.regions_read))
+
+
+def report_regions_for(user):
+    """The regions whose documents (all their municipalities together) the user makes, by name."""
+    scope = scope_of(user)
+    regions = Region.objects.order_by("name")
+    return regions if scope.is_admin else regions.filter(pk__in=scope.regions_read)
+
+
+def get_render_for(user, pk):
+    """A document rendered in a task: its requester's while the unit is still in their scope (the administrator's
+    too); 404 for anyone else."""
+    job = DocumentRender.objects.select_related("municipality__region", "region").filter(pk=pk).first()
+    if job is None or not (user.is_superuser or job.requested_by_id == user.pk):
+        raise Http404
+    if job.municipality_id and not report_municipalities_for(user).filter(pk=job.municipality_id).exists():
+        raise Http404
+    if job.region_id and not report_regions_for(user).filter(pk=job.region_id).exists():
+        raise Http404
+    return job
 
 
 # --- Target indicators of a municipality (reports/indicator_views.py) ------------------------------------------------

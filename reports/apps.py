@@ -29,3 +29,7 @@ class ReportsConfig(AppConfig):
         from .tasks import requeue_stale_recalculations
 
         register_sweeper(requeue_stale_recalculations)
+
+        from .documents.services import sweep_renders
+
+        register_sweeper(sweep_renders)  # documents whose worker died, and those past their retention

@@ -10,6 +10,7 @@ from .assessments.models import (  # noqa: F401 — models of the reports app li
     Subject,
 )
 from .assessments.rules import FlagRule  # noqa: F401 — identification rules (docs/identification.md)
+from .documents.models import DocumentRender  # noqa: F401 — documents rendered in a task (reports/documents)
 from .indicators.models import (  # noqa: F401 — target indicators (docs/indicators.md)
     ActivityIndicator,
     AdoptedIndicator,

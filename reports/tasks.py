@@ -23,6 +23,7 @@ from shnor_portal.outbox import services as outbox
 
 from .assessments.aggregates import recalculate
 from .assessments.models import Campaign, Recalculation
+from .documents import services as documents
 from .indicators import services as indicators
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,12 @@ def indicator_scope(campaign_ids, school_ids) -> tuple[list[int] | None, list[in
         return None, sorted(years)
     municipality_ids = School.objects.filter(pk__in=school_ids).values_list("municipality_id", flat=True).distinct()
     return sorted(municipality_ids), sorted(years)
+
+
+@shared_task(name="reports.render_document")
+def render_document(render_id: str) -> str:
+    """A document too long for a page request (reports/documents/services.py); safe to run twice."""
+    return documents.run_render(render_id)
 
 
 @shared_task(name="reports.recalculate_indicators")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import activity_links, dashboard_views, flag_views, indicator_views, school_tab, signed_views, views
+from . import (
+    activity_links,
+    dashboard_views,
+    document_views,
+    flag_views,
+    indicator_views,
+    school_tab,
+    signed_views,
+    views,
+)
 
 app_name = "reports"
 
@@ -29,6 +38,11 @@ urlpatterns = [
     ),
     path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator-detail"),
     path("schools/<slug:code>/results/", school_tab.school_results_tab, name="school-results-tab"),
+    path("centre/", document_views.document_centre, name="document-centre"),
+    path("centre/render/", document_views.document_render, name="document-render"),
+    path("centre/renders/<uuid:pk>/", document_views.document_render_status, name="document-render-status"),
+    path("centre/renders/<uuid:pk>/file/", document_views.document_render_file, name="document-render-file"),
+    path("centre/renders/<uuid:pk>/retry/", document_views.document_render_retry, name="document-render-retry"),
     # The document registry of signed PDFs and the public verification page (SPEC §3: /reports/verify/).
     path("documents/registry/", signed_views.document_list, name="document-list"),
     path("documents/registry/<int:pk>/", signed_views.document_detail, name="document-detail"),

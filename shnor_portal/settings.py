@@ -291,8 +291,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step of every page at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Portal
@@ -308,6 +307,15 @@ SUPPORT_MATERIAL_MAX_BYTES = env_int("SUPPORT_MATERIAL_MAX_BYTES", 10 * 1024 * 1
 # the outbox sweep; «Повторить» is offered for a job still queued after RECALCULATION_RETRY_AFTER_MINUTES.
 RECALCULATION_STALE_MINUTES = env_int("RECALCULATION_STALE_MINUTES", 10)
 RECALCULATION_RETRY_AFTER_MINUTES = env_int("RECALCULATION_RETRY_AFTER_MINUTES", 3)
+# Official documents (reports/documents): a municipality's document of up to this many table rows is rendered while
+# the user waits (WeasyPrint: about 0.3 s per dense page here); a region's or a longer one in a Celery task, whose
+# job is re-queued when it has run this long without finishing, and whose file is kept this many days.
+DOCUMENT_RENDER_INLINE_MAX_ROWS = env_int("DOCUMENT_RENDER_INLINE_MAX_ROWS", 400)
+DOCUMENT_RENDER_STALE_MINUTES = env_int("DOCUMENT_RENDER_STALE_MINUTES", 15)
+DOCUMENT_RENDER_RETENTION_DAYS = env_int("DOCUMENT_RENDER_RETENTION_DAYS", 7)
 # Seconds a recalculation waits after each campaign: 0 in production; the fault tests slow a job down with it to
 # kill its worker midway.
 RECALCULATION_PAUSE_SECONDS = float(env_str("RECALCULATION_PAUSE_SECONDS", "0") or 0)
+
+# WeasyPrint logs every layout step of every page at INFO (a separate line: the loggers above are shared by others).
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
