@@ -234,6 +234,12 @@ def may_sign_for(user, unit) -> bool:
     return unit is not None and unit.pk in _regions_coordinated(user)
 
 
+def may_sign_any(user) -> bool:
+    """Whether the user coordinates anything whose documents they could sign (the «Подписать» action at all)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_edit) or bool(_regions_coordinated(user))
+
+
 def get_document_for(user, pk, action: str = VIEW):
     """A registry entry the user reads (404 otherwise); with CHANGE (revocation) a reader who is not a coordinator
     of its scope gets a 403."""

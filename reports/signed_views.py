@@ -8,19 +8,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import CHANGE
 from shnor_portal.files.serving import attachment_response
 from shnor_portal.pagination import paginate
 from shnor_portal.xlsx import xlsx_response
 
-from .access import documents_visible_to, get_document_for, may_list_documents, may_sign_for
+from .access import (
+    documents_visible_to,
+    get_document_for,
+    may_list_documents,
+    may_sign_any,
+    may_sign_for,
+    may_use_report_centre,
+    report_municipalities_for,
+    report_regions_for,
+)
+from .documents.base import DocumentUnavailable
+from .documents.forms import DocumentForm
+from .documents.kinds import document_for
 from .signatures import services, throttle
 from .signatures.exports import documents_workbook
 from .signatures.forms import DocumentFilterForm, RevokeForm, VerifyForm, kind_label
+from .signing import SigningUnavailable
 
 PAGE_SIZE = 50
 
@@ -82,6 +97,44 @@ def document_revoke(request, pk):
             messages.success(request, _("The document %(number)s is revoked.") % {"number": entry.number})
             return redirect("reports:document-detail", pk=entry.pk)
     return render(request, "reports/signed/revoke.html", {"entry": entry, "form": form})
+
+
+@login_required
+@require_POST
+def document_sign(request):
+    """«Подписать» of the report centre: the chosen document is rendered, signed and registered; its entry opens."""
+    if not (may_use_report_centre(request.user) and may_sign_any(request.user)):
+        raise PermissionDenied
+    form = DocumentForm(
+        request.POST,
+        municipalities=list(report_municipalities_for(request.user)),
+        regions=list(report_regions_for(request.user)),
+        user=request.user,
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the document to sign in the report centre."))
+        return redirect("reports:document-centre")
+    unit = form.chosen_unit()
+    if not may_sign_for(request.user, unit):
+        raise PermissionDenied
+    back = f"{reverse('reports:document-centre')}?{urlencode(_choice(form))}"
+    try:
+        document = document_for(form.cleaned_data["kind"], unit, form.cleaned_data["year"], form.chosen_plan())
+        entry = services.sign(document, request.user)
+    except (DocumentUnavailable, SigningUnavailable, services.DocumentError) as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(
+        request, _("The document is signed and registered under number %(number)s.") % {"number": entry.number}
+    )
+    return redirect("reports:document-detail", pk=entry.pk)
+
+
+def _choice(form) -> dict:
+    data = {name: form.cleaned_data[name] for name in ("kind", "unit", "year")}
+    if form.cleaned_data.get("plan"):
+        data["plan"] = form.cleaned_data["plan"]
+    return data
 
 
 @require_http_methods(["GET", "POST"])

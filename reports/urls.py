@@ -48,5 +48,6 @@ urlpatterns = [
     path("documents/registry/<int:pk>/", signed_views.document_detail, name="document-detail"),
     path("documents/registry/<int:pk>/download/", signed_views.document_download, name="document-download"),
     path("documents/registry/<int:pk>/revoke/", signed_views.document_revoke, name="document-revoke"),
+    path("documents/sign/", signed_views.document_sign, name="document-sign"),
     path("verify/", signed_views.verify, name="verify"),
 ]

@@ -69,6 +69,15 @@ ENTRIES = [
     entry("reports:document-detail", {"pk": "@signed_document"}, READ_DOCUMENT),
     entry("reports:document-download", {"pk": "@signed_document"}, READ_DOCUMENT),
     entry("reports:document-revoke", {"pk": "@signed_document"}, REVOKE_DOCUMENT, SAME_AS_GET),
+    # «Подписать» of the report centre: POST only, for those who coordinate something (an empty choice goes back
+    # to the centre with a message and signs nothing).
+    entry(
+        "reports:document-sign",
+        {},
+        everyone(405),
+        _statuses(302, 302, 403, 403, 403, 302, 403, 302),
+        writers=(),
+    ),
     # The verification page is public (SPEC §3): everyone, signed in or not; an empty POST is a form with its errors
     # and records no attempt.
     entry("reports:verify", {}, everyone(200), everyone(200), anonymous_get=200, anonymous_post=200, writers=()),
