@@ -134,3 +134,14 @@ def test_empty_garbage_and_huge_uploads_get_russian_answers(client, settings):
     refused = client.post(reverse("reports:verify"), {"file": huge})
     assert refused.status_code == 200 and "Файл больше 1 МБ" in refused.content.decode()
     assert SignedDocument.objects.count() == 0
+
+
+def test_the_inspector_dashboard_lists_the_latest_documents_of_the_municipality(
+    client_for, inspector, signed_entry, far_entry, coordinator
+):
+    services.revoke(signed_entry, coordinator, "Ошибка")
+    page = client_for(inspector).get(reverse("dashboard")).content.decode()
+    assert reverse("reports:document-detail", args=[signed_entry.pk]) in page
+    assert reverse("reports:document-download", args=[signed_entry.pk]) in page
+    assert far_entry.number not in page
+    assert "отозван" in page
