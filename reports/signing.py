@@ -6,6 +6,8 @@ settings (DOCUMENT_SIGNING_P12 and its password, both with *_FILE variants); it 
 exception message and never leaves this process. The demo set-up makes a self-signed certificate under var/keys/.
 """
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import hashlib
@@ -76,6 +78,18 @@ def _owner(cert: asn1_x509.Certificate) -> str:
 
 def _date(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y")
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """`function(*args, **kwargs)` where pyHanko's synchronous API works: its sign_pdf and validate_pdf_signature call
+    asyncio.run(), which refuses to run inside a running event loop (an ASGI server, Playwright's sync API in the
+    browser tests). There the call is made in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args, **kwargs).result()
 
 
 # --- The key -------------------------------------------------------------------------------------------------------
@@ -249,7 +263,8 @@ def sign_pdf(pdf: bytes, *, number: str, signed_at: dt.datetime, signer=None) ->
         new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=last_page, box=box),
     )
     local = timezone.localtime(signed_at)
-    output = pdf_signer.sign_pdf(
+    output = outside_event_loop(
+        pdf_signer.sign_pdf,
         writer,
         appearance_text_params={
             "serial": certificate.serial,
@@ -314,7 +329,7 @@ def check_signature(data: bytes) -> SignatureCheck:
         result.certificate = Certificate.from_asn1(cert) if cert is not None else None
         # Trust is decided against the registry (the certificate recorded for the entry), not by a chain to a
         # public root: a self-signed department certificate is a trust root of its own.
-        status = validate_pdf_signature(embedded, _validation_context(cert), skip_diff=True)
+        status = outside_event_loop(validate_pdf_signature, embedded, _validation_context(cert), skip_diff=True)
     except (PdfError, SignatureValidationError, ValueError, KeyError, TypeError):
         logger.info("A signature could not be checked", exc_info=True)
         result.problem = _("The signature of the file is damaged and cannot be checked.")

@@ -96,3 +96,17 @@ def test_the_demo_certificate_is_made_once_and_only_at_the_demo_path(settings, t
     assert signing.ensure_demo_certificate() == demo and demo.read_bytes() == first
     settings.DOCUMENT_SIGNING_P12_PASSWORD = ""
     assert "демонстрационный" in signing.signing_certificate().owner
+
+
+def test_it_signs_and_checks_inside_a_running_event_loop(signing_key, plain_pdf):
+    import asyncio
+    import concurrent.futures
+
+    async def inside():
+        signed = signing.sign_pdf(plain_pdf, number="ШНОР-2026-000043", signed_at=timezone.now())
+        return signing.check_signature(signed.data)
+
+    # In a thread of its own: a browser test of the same process may have left Playwright's loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        check = executor.submit(asyncio.run, inside()).result()
+    assert check.intact and check.number == "ШНОР-2026-000043"

@@ -72,9 +72,7 @@ def make_plan(
 def pdf_text(content: bytes, page: int | None = None) -> str:
     """The text of the PDF (or of one page) as pdftotext reads it, in its layout."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(
-        ["pdftotext", "-layout", *pages, "-", "-"], input=content, capture_output=True, check=True
-    )
+    result = subprocess.run(["pdftotext", "-layout", *pages, "-", "-"], input=content, capture_output=True, check=True)
     return result.stdout.decode()
 
 

@@ -45,8 +45,12 @@ def test_it_writes_a_sheet_like_a_printed_annex():
     sheet = SheetWriter("План", [8, 40, 12], landscape=True)
     sheet.text("Приложение 1", first=2)
     title_row = sheet.text("ЦЕЛЕВЫЕ ПОКАЗАТЕЛИ", bold=True, align="center")
-    sheet.header([[HeaderCell("№", rowspan=2), HeaderCell("Показатель", rowspan=2), HeaderCell("Значения")],
-                  [HeaderCell("2021")]])
+    sheet.header(
+        [
+            [HeaderCell("№", rowspan=2), HeaderCell("Показатель", rowspan=2), HeaderCell("Значения")],
+            [HeaderCell("2021")],
+        ]
+    )
     sheet.data(["1.", "Раздел"], bold=True, merge_from=2)
     sheet.data(["1.1", "=cmd|' /C calc'!A0", 0.533], [None, None, "0.0%"])
     workbook = load_workbook(io.BytesIO(sheet.save()))

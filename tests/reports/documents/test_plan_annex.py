@@ -37,7 +37,11 @@ def test_it_prints_sections_and_activities_with_their_numbers_as_written(world, 
         (False, "2.1"),
         (False, "2.2"),
     ]
-    assert table.rows[1].values[2:] == ["Октябрь-ноябрь 2020г", "УМЦ управления образования", "Обучились 10 % руководителей"]
+    assert table.rows[1].values[2:] == [
+        "Октябрь-ноябрь 2020г",
+        "УМЦ управления образования",
+        "Обучились 10 % руководителей",
+    ]
 
 
 def test_a_plan_without_numbers_has_no_number_column(world):
