@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shnor_portal.xlsx import Column, build_workbook
 
@@ -21,7 +22,7 @@ def documents_workbook(entries, subtitle: str = "") -> bytes:
         Column(_("Year"), 8),
         Column(_("Signed at"), 17),
         Column(_("Signed by"), 28),
-        Column(_("Certificate"), 44),
+        Column(pgettext("signature", "Certificate"), 44),
         Column(_("Revoked at"), 17),
         Column(_("Reason of revocation"), 40),
     ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.signatures import services
 from shnor_portal.commands import RussianArgumentsCommand
@@ -37,7 +38,7 @@ class Command(RussianArgumentsCommand):
                 f"{_('Scope')}: {facts['scope']}, {facts['year']}",
                 f"{_('Signed at')}: {facts['signed_at']:%d.%m.%Y %H:%M}",
                 f"{_('Signed by')}: {facts['signer']}",
-                f"{_('Certificate')}: {facts['certificate_serial']} ({facts['certificate_owner']})",
+                f"{pgettext('signature', 'Certificate')}: {facts['certificate_serial']} ({facts['certificate_owner']})",
             ]
             self.stdout.write("\n".join(lines))
         if result.ok:
