@@ -33,7 +33,7 @@ def main() -> int:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from bench import indicators, registry_list, results_import, roadmaps_due, roadmaps_import, signing
+        from bench import documents, indicators, registry_list, results_import, roadmaps_due, roadmaps_import, signing
 
         only = set(sys.argv[1:])  # `python -m bench results_import` runs one part
         if not only or "registry_list" in only:
@@ -46,6 +46,8 @@ def main() -> int:
             roadmaps_import.run(print)
         if not only or "indicators" in only:
             indicators.run(print)
+        if not only or "documents" in only:
+            documents.run(print)
         if not only or "signing" in only:
             signing.run(print)
     finally:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 ARGPARSE_MESSAGES = [
     (re.compile(r"^the following arguments are required: (?P<names>.+)$"), "required"),
     (re.compile(r"^unrecognized arguments: (?P<names>.+)$"), "unknown"),
+    (re.compile(r"^one of the arguments (?P<names>.+) is required$"), "one_of"),
+    (re.compile(r"^argument (?P<name>\S+): not allowed with argument (?P<other>\S+)$"), "exclusive"),
     (re.compile(r"^argument (?P<name>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)$"), "choice"),
     (re.compile(r"^argument (?P<name>\S+): invalid (?:int|float) value: (?P<value>.+)$"), "number"),
     (re.compile(r"^argument (?P<name>\S+): expected (?:one|at least one) argument$"), "value"),
@@ -30,6 +32,10 @@ def russian_argument_error(message: str) -> str:
             return _("required arguments are missing: %(names)s") % parts
         if kind == "unknown":
             return _("unknown arguments: %(names)s") % parts
+        if kind == "one_of":
+            return _("one of the arguments is required: %(names)s") % parts
+        if kind == "exclusive":
+            return _("argument %(name)s cannot be given with %(other)s") % parts
         if kind == "choice":
             parts["choices"] = parts["choices"].replace("'", "")
             return _("argument %(name)s: «%(value)s» is not one of %(choices)s") % parts

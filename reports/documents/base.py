@@ -215,6 +215,7 @@ class Document:
         self.year = int(year)
         self.plan = plan
         self._built: dict | None = None
+        self.page_count: int | None = None  # known once the PDF is made
 
     # --- what a kind provides ------------------------------------------------------------------------------------
 
@@ -286,14 +287,19 @@ class Document:
             return render_to_string("reports/documents/base.html", context)
 
     def pdf(self) -> bytes:
+        """The PDF; `page_count` says how many pages it has afterwards."""
+        # WeasyPrint (with Pango and fontTools) is imported here, not with the module: every page and command of the
+        # portal imports the reports app, few of them make a PDF.
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
         stylesheet = CSS(filename=str(CSS_PATH), font_config=fonts)
-        return HTML(string=self.html(), base_url=str(settings.BASE_DIR)).write_pdf(
+        rendered = HTML(string=self.html(), base_url=str(settings.BASE_DIR)).render(
             stylesheets=[stylesheet], font_config=fonts
         )
+        self.page_count = len(rendered.pages)
+        return rendered.write_pdf()
 
     def xlsx(self) -> bytes:
         context = self.context()

@@ -73,9 +73,9 @@ class IndicatorsAnnex(Document):
         if len(baseline_years) == 1:
             baseline += f" ({next(iter(baseline_years))} г.)"
         columns = [
-            Column("№ п/п", 6, css="center"),
+            Column("№ п/п", 7, css="center"),
             Column("Наименование показателя", 50),
-            Column("Единица измерения", 11, css="center"),
+            Column("Единица измерения", 12, css="center"),
             Column(baseline, 12),
             Column(f"Плановое значение на {self.year} г.", 12),
             Column(f"Фактическое значение за {self.year} г.", 12),

@@ -208,6 +208,27 @@ def _signed_document(world, coordinator):
     return {"signed_document": _with_file(entry, "file", "signed.pdf")}
 
 
+def _document_objects(world, coordinator):
+    """A plan annex the coordinator had rendered in a task (reports/documents): done, with its file."""
+    from reports.documents.models import DocumentRender
+
+    job = _with_file(
+        DocumentRender(
+            kind="plan",
+            municipality=world.municipality,
+            year=2021,
+            output_format="pdf",
+            requested_by=coordinator,
+            state=DocumentRender.State.DONE,
+            progress=100,
+            filename="plan-oktyabrsky-2021.pdf",
+        ),
+        "file",
+        "plan.pdf",
+    )
+    return {"document_render": job}
+
+
 def build_objects(world, coordinator):
     """The objects by name, on `world`; `coordinator` is the user who made the imports and opened the amendment."""
     return {
@@ -218,6 +239,7 @@ def build_objects(world, coordinator):
         **_imports(world, coordinator),
         **_indicator_objects(world),
         **_signed_document(world, coordinator),
+        **_document_objects(world, coordinator),
     }
 
 

@@ -19,6 +19,10 @@ CHANGE_INDICATORS = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
 OKTYABRSKY = {"municipality": "oktyabrsky"}
 READ_DOCUMENT = _statuses(200, 404, 200, 200, 200, 200, 404, 200)
 REVOKE_DOCUMENT = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
+# The report centre: those who oversee municipalities or regions (principals and mentor schools: 403); a document
+# rendered in a task is its requester's (the coordinator's) and the administrator's, a 404 for anyone else.
+REPORT_CENTRE = _statuses(200, 200, 403, 403, 200, 200, 403, 200)
+OWN_RENDER = _statuses(200, 404, 403, 403, 404, 404, 403, 200)
 ENTRIES = [
     entry("reports:indicator-list", {}, READ_INDICATORS),
     entry("reports:indicator-detail", {"code": "LOW_RESULTS_SHARE"}, READ_INDICATORS),
@@ -81,6 +85,17 @@ ENTRIES = [
     # The verification page is public (SPEC §3): everyone, signed in or not; an empty POST is a form with its errors
     # and records no attempt.
     entry("reports:verify", {}, everyone(200), everyone(200), anonymous_get=200, anonymous_post=200, writers=()),
+    entry("reports:document-centre", {}, REPORT_CENTRE),
+    # An empty choice answers with the form and its errors; nothing is written.
+    entry("reports:document-render", {}, everyone(405), REPORT_CENTRE, writers=()),
+    entry("reports:document-render-status", {"pk": "@document_render"}, OWN_RENDER),
+    entry("reports:document-render-file", {"pk": "@document_render"}, OWN_RENDER),
+    entry(
+        "reports:document-render-retry",
+        {"pk": "@document_render"},
+        everyone(405),
+        _statuses(302, 404, 403, 403, 404, 404, 403, 302),
+    ),
 ]
 
 

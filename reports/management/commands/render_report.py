@@ -58,8 +58,11 @@ class Command(RussianArgumentsCommand):
                 raise CommandError(f"Нет плана №{options['plan']}.")
         signer = self.signer(options)
         out = Path(options["out"])
+        if out.is_dir():
+            example = out / f"{options['kind']}.{options['output_format']}"
+            raise CommandError(f"--out указывает на папку, а не на файл: {out}. Укажите имя файла, например {example}.")
         if not out.parent.is_dir():
-            raise CommandError(f"Нет каталога «{out.parent}» для файла.")
+            raise CommandError(f"Папка для --out не существует: {out.parent}. Создайте её или укажите другую.")
         try:
             document = document_for(options["kind"], unit, options["year"], plan)
             if options["sign"]:

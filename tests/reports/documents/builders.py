@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -69,15 +70,24 @@ def make_plan(
     return plan
 
 
-def pdf_text(content: bytes, page: int | None = None) -> str:
-    """The text of the PDF (or of one page) as pdftotext reads it, in its layout."""
+def tool(name: str) -> str:
+    """The full path of a poppler-utils program (scripts/debian-packages.sh installs them)."""
+    path = shutil.which(name)
+    assert path, f"{name} is missing: install poppler-utils"
+    return path
+
+
+def pdf_text(content: bytes, page: int | None = None, *, raw: bool = False) -> str:
+    """The text of the PDF (or of one page) as pdftotext reads it: in its layout, or `raw` in the order it was
+    written (a table cell's lines together)."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(["pdftotext", "-layout", *pages, "-", "-"], input=content, capture_output=True, check=True)
+    command = [tool("pdftotext"), "-raw" if raw else "-layout", *pages, "-", "-"]
+    result = subprocess.run(command, input=content, capture_output=True, check=True)
     return result.stdout.decode()
 
 
 def pdf_info(content: bytes) -> dict[str, str]:
-    result = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True)
+    result = subprocess.run([tool("pdfinfo"), "-"], input=content, capture_output=True, check=True)
     return dict(
         (key.strip(), value.strip())
         for key, _, value in (line.partition(":") for line in result.stdout.decode().splitlines())
@@ -85,7 +95,7 @@ def pdf_info(content: bytes) -> dict[str, str]:
 
 
 def pdf_fonts(content: bytes) -> list[list[str]]:
-    result = subprocess.run(["pdffonts", "-"], input=content, capture_output=True, check=True)
+    result = subprocess.run([tool("pdffonts"), "-"], input=content, capture_output=True, check=True)
     return [line.split() for line in result.stdout.decode().splitlines()[2:]]
 
 
@@ -94,7 +104,7 @@ def page_image(content: bytes, page: int = 1, dpi: int = 40):
     from PIL import Image
 
     result = subprocess.run(
-        ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-"],
+        [tool("pdftoppm"), "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-"],
         input=content,
         capture_output=True,
         check=True,
