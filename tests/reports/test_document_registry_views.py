@@ -145,3 +145,24 @@ def test_the_inspector_dashboard_lists_the_latest_documents_of_the_municipality(
     assert reverse("reports:document-download", args=[signed_entry.pk]) in page
     assert far_entry.number not in page
     assert "отозван" in page
+
+
+def test_a_regional_document_is_the_regions_own(
+    client_for, regional, coordinator, inspector, world, make_document, signing_key
+):
+    entry = services.sign(make_document(world.region, kind="indicators", title="Показатели региона"), regional)
+    assert entry.region == world.region and entry.municipality is None
+    regional_client = client_for(regional)
+    assert entry.number in regional_client.get(reverse("reports:document-list")).content.decode()
+    assert regional_client.get(reverse("reports:document-revoke", args=[entry.pk])).status_code == 200
+    # A municipality's coordinator and inspector oversee their municipality, not the region's own documents.
+    assert client_for(coordinator).get(reverse("reports:document-detail", args=[entry.pk])).status_code == 404
+    assert client_for(inspector).get(reverse("reports:document-download", args=[entry.pk])).status_code == 404
+
+
+def test_principals_read_their_municipality_documents_but_do_not_revoke(client_for, principal, signed_entry):
+    client = client_for(principal)
+    assert client.get(reverse("reports:document-detail", args=[signed_entry.pk])).status_code == 200
+    assert client.post(reverse("reports:document-revoke", args=[signed_entry.pk]), {"reason": "x"}).status_code == 403
+    signed_entry.refresh_from_db()
+    assert signed_entry.revoked_at is None
