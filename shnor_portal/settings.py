@@ -319,3 +319,5 @@ RECALCULATION_PAUSE_SECONDS = float(env_str("RECALCULATION_PAUSE_SECONDS", "0") 
 
 # WeasyPrint logs every layout step of every page at INFO (a separate line: the loggers above are shared by others).
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# fontTools logs every table it subsets at INFO, for each signature's stamp (pyHanko subsets the stamp's font).
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
