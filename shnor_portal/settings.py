@@ -311,7 +311,7 @@ RECALCULATION_RETRY_AFTER_MINUTES = env_int("RECALCULATION_RETRY_AFTER_MINUTES",
 # the user waits (WeasyPrint: about 0.3 s per dense page here); a region's or a longer one in a Celery task, whose
 # job is re-queued when it has run this long without finishing, and whose file is kept this many days.
 DOCUMENT_RENDER_INLINE_MAX_ROWS = env_int("DOCUMENT_RENDER_INLINE_MAX_ROWS", 400)
-DOCUMENT_RENDER_STALE_MINUTES = env_int("DOCUMENT_RENDER_STALE_MINUTES", 15)
+DOCUMENT_RENDER_STALE_MINUTES = env_int("DOCUMENT_RENDER_STALE_MINUTES", 10)
 DOCUMENT_RENDER_RETENTION_DAYS = env_int("DOCUMENT_RENDER_RETENTION_DAYS", 7)
 # Seconds a recalculation waits after each campaign: 0 in production; the fault tests slow a job down with it to
 # kill its worker midway.

@@ -72,7 +72,34 @@ class Row:
 
 
 @dataclass
+class Heading:
+    """A heading inside the document's body (an analytical report's «1. Выполнение мероприятий»)."""
+
+    text: str
+    block: ClassVar[str] = "heading"
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of text written from the data; line breaks are kept."""
+
+    text: str
+    block: ClassVar[str] = "paragraph"
+
+
+@dataclass
+class Figure:
+    """A server-side SVG chart (shnor_portal.charts, trusted markup) with its caption; the .xlsx gets the caption
+    only, so a figure should sit beside the table of its numbers."""
+
+    svg: SafeString
+    caption: str = ""
+    block: ClassVar[str] = "figure"
+
+
+@dataclass
 class Table:
+    block: ClassVar[str] = "table"
     columns: list[Column]
     rows: list[Row]
     caption: str = ""
@@ -100,7 +127,7 @@ class Table:
         if self.caption:
             parts.append(f"<caption>{escape(self.caption)}</caption>")
         parts.append("<colgroup>")
-        parts.extend(f'<col class="w{round(column.width * 100 / total)}">' for column in self.columns)
+        parts.extend(f'<col class="w{max(1, round(column.width * 100 / total))}">' for column in self.columns)
         parts.append("</colgroup><thead>")
         for index, cells in enumerate(self.header_rows()):
             numbered = self.numbered_columns and index == len(self.header_rows()) - 1
@@ -251,8 +278,13 @@ class Document:
     def unit_name(self) -> str:
         return self.unit.name
 
+    def blocks(self) -> list:
+        """The body in order: Heading, Paragraph, Table, Figure. A kind gives `blocks` in `build()`, or only
+        `tables` (then the body is those tables)."""
+        return self.built.get("blocks") or self.built.get("tables", [])
+
     def tables(self) -> list[Table]:
-        return self.built["tables"]
+        return [block for block in self.blocks() if isinstance(block, Table)]
 
     def row_count(self) -> int:
         """Rows of all tables: what rendering costs (the report centre renders large documents in a task)."""
@@ -265,6 +297,8 @@ class Document:
     def _context(self) -> dict:
         return {
             **self.built,
+            "blocks": self.blocks(),
+            "tables": self.tables(),
             "document": self,
             "kind": self.kind,
             "annex": self.annex(),
@@ -325,7 +359,19 @@ class Document:
             sheet.text(PASSPORT_TITLE, bold=True)
             for label, value in context["passport"]:
                 sheet.text(f"{label[:1].upper()}{label[1:]}: {value}")
-        for table in tables:
+        for block in context["blocks"]:
+            if isinstance(block, Heading):
+                sheet.blank()
+                sheet.text(block.text, bold=True)
+                continue
+            if isinstance(block, Paragraph):
+                sheet.text(block.text)
+                continue
+            if isinstance(block, Figure):
+                if block.caption:
+                    sheet.text(block.caption, italic=True)
+                continue
+            table = block
             sheet.blank()
             if table.caption:
                 sheet.text(table.caption, bold=True)

@@ -66,6 +66,10 @@ class DocumentForm(forms.Form):
             ("", _("the approved plan of the highest level")),
             *[(plan.pk, plan_label(plan)) for plan in self.plans],
         ]
+        if not self.plans:
+            # No plan to choose (another kind, or none covers the year): a plan left in the query from an earlier
+            # choice is ignored, not an error of a field the page does not show.
+            self.fields["plan"].disabled = True
 
     def chosen_unit(self):
         return self.units[self.cleaned_data["unit"]]

@@ -4,10 +4,12 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import pytest
+from django.utils.safestring import mark_safe
 from openpyxl import load_workbook
 
 from reports.documents import formatting as f
-from reports.documents.base import Column, Row, Table
+from reports.documents.base import Column, Document, Figure, Heading, Paragraph, Row, Table
 from shnor_portal.xlsx import HeaderCell, SheetWriter
 
 
@@ -64,3 +66,34 @@ def test_it_writes_a_sheet_like_a_printed_annex():
     assert ws["C6"].value == 0.533 and ws["C6"].number_format == "0.0%"
     assert ws["B6"].alignment.wrap_text
     assert 8 < ws.column_dimensions["B"].width <= 40  # fitted to the text, within its maximum
+
+
+class Report(Document):
+    """A kind made of blocks, as an analytical report is (kinds 3–5 build on this)."""
+
+    kind = "test-report"
+    kind_label = "Справка"
+    template_name = "reports/documents/indicators.html"  # a body of blocks only
+
+    def build(self):
+        table = Table([Column("№", 5), Column("Показатель", 40)], [Row(["1.", "=SUM(A1)"])])
+        figure = Figure(mark_safe('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'), "Рис. 1")
+        blocks = [Heading("1. Итоги"), Paragraph("Выполнено 3 из 4 мероприятий."), table, figure]
+        return {"title": "Аналитическая справка", "blocks": blocks}
+
+
+@pytest.mark.django_db
+def test_a_document_of_blocks_keeps_their_order_in_html_and_xlsx(world):
+    document = Report(world.municipality, 2021)
+    html = document.html()
+    positions = [html.index(text) for text in ("1. Итоги", "Выполнено 3 из 4", "=SUM(A1)", "<svg", "Рис. 1")]
+    assert positions == sorted(positions) and len(document.tables()) == 1 and document.row_count() == 1
+    values = [row[0] for row in load_workbook(io.BytesIO(document.xlsx())).active.iter_rows(values_only=True)]
+    texts = [value for value in values if value]
+    assert (
+        texts.index("1. Итоги")
+        < texts.index("Выполнено 3 из 4 мероприятий.")
+        < texts.index("1.")
+        < texts.index("Рис. 1")
+    )
+    assert document.pdf().startswith(b"%PDF") and document.page_count == 1

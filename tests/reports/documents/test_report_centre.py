@@ -55,6 +55,15 @@ def test_several_plans_give_a_choice_and_a_draft_previews_as_a_draft(client_for,
     assert response.context["document"].plan == draft and "ПРОЕКТ" in response.content.decode()
 
 
+def test_a_plan_left_from_an_earlier_choice_is_ignored(client_for, coordinator, world):
+    plan = make_plan(world.municipality)
+    response = client_for(coordinator).get(CENTRE, choice(kind="indicators", plan=plan.pk))
+    assert not response.context["form"].errors and response.context["document"].plan is None
+    response = client_for(coordinator).get(CENTRE, choice(year="2030", plan=plan.pk))
+    assert "plan" not in response.context["form"].errors
+    assert "нет утверждённого плана, действующего в 2030 году" in response.content.decode()
+
+
 def test_a_unit_outside_the_scope_is_an_error_of_the_field(client_for, coordinator, world):
     make_plan(world.far)
     response = client_for(coordinator).get(CENTRE, choice(unit="m:dubensky"))
