@@ -27,8 +27,15 @@ def free_port() -> int:
 def embedded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("embedded")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
-    # Like `make demo`, except for the database file, which goes to a temporary folder instead of the project.
-    env.update({"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}"})
+    # Like `make demo`, except for the database file and the uploaded files (the demo's signed documents), which go
+    # to a temporary folder instead of the project.
+    env.update(
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "DJANGO_MEDIA_ROOT": str(folder / "media"),
+        }
+    )
 
     def manage(*args, timeout=300):
         return subprocess.run(
