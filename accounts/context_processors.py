@@ -19,6 +19,9 @@ def navigation(request):
             # «Целевые показатели»: those who oversee a municipality or a region, and principals (reports/access.py).
             "indicators": scope.is_admin
             or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools),
+            # «Реестр документов»: the same readers as the indicators (reports.access.may_list_documents).
+            "documents": scope.is_admin
+            or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools),
             # The report centre: those who oversee a municipality or a region (reports/access.py).
             "report_centre": scope.is_admin or bool(scope.regions_read or scope.municipalities_read),
         },

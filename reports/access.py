@@ -188,3 +188,62 @@ def get_indicator_municipality_for(user, code, action: str = VIEW) -> Municipali
 
 def may_change_indicators(user, municipality) -> bool:
     return scope_of(user).can_change_municipality(municipality)
+
+
+# --- Signed documents (reports/signatures) --------------------------------------------------------------------------
+# A document of a municipality is read (listed, opened, downloaded) by those who oversee it — its coordinators and
+# inspectors, the regional coordinators and inspectors of its region, the administrator — and by the principals of
+# its schools, who read its programme as they read its indicators; a regional document by those who oversee the
+# region. Only a coordinator of the document's scope (municipal for a municipality, regional for a region) or the
+# administrator signs and revokes. Outside the readers an entry is a 404, a reader's revocation a 403.
+
+
+def _regions_coordinated(user) -> set[int]:
+    return set(user.role_assignments.filter(role=Role.REGIONAL_COORDINATOR).values_list("region_id", flat=True))
+
+
+def may_list_documents(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.regions_read or scope.municipalities_read or scope.principal_schools)
+
+
+def documents_visible_to(user):
+    from .signatures.models import SignedDocument
+
+    scope = scope_of(user)
+    if scope.is_admin:
+        return SignedDocument.objects.all()
+    if not may_list_documents(user):
+        return SignedDocument.objects.none()
+    principal_municipalities = School.objects.filter(pk__in=scope.principal_schools).values("municipality_id")
+    return SignedDocument.objects.filter(
+        Q(municipality_id__in=scope.municipalities_read)
+        | Q(municipality__region_id__in=scope.regions_read)
+        | Q(region_id__in=scope.regions_read)
+        | Q(municipality_id__in=principal_municipalities)
+    )
+
+
+def may_sign_for(user, unit) -> bool:
+    """Whether the user signs (and revokes) documents of `unit`, a Municipality or a Region."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if isinstance(unit, Municipality):
+        return unit.pk in scope.municipalities_edit
+    return unit is not None and unit.pk in _regions_coordinated(user)
+
+
+def may_sign_any(user) -> bool:
+    """Whether the user coordinates anything whose documents they could sign (the «Подписать» action at all)."""
+    scope = scope_of(user)
+    return scope.is_admin or bool(scope.municipalities_edit) or bool(_regions_coordinated(user))
+
+
+def get_document_for(user, pk, action: str = VIEW):
+    """A registry entry the user reads (404 otherwise); with CHANGE (revocation) a reader who is not a coordinator
+    of its scope gets a 403."""
+    entry = documents_visible_to(user).select_related("municipality__region", "region", "plan").filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return decide(entry, True, may_sign_for(user, entry.scope), action)

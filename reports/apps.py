@@ -16,6 +16,10 @@ class ReportsConfig(AppConfig):
 
         register_models()  # the audit trail follows adoptions, targets and manual values
 
+        from .signatures.audit import register_models as register_documents
+
+        register_documents()  # and every signed document and its revocation
+
         from .indicators import triggers
 
         triggers.connect()  # edits of the data the formulas read enqueue a debounced recalculation

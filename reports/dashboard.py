@@ -73,12 +73,14 @@ def dashboard_context(user, year: int | None = None) -> dict:
 
 def municipal_panels(scope, year: int) -> list[dict]:
     """One panel per municipality the user coordinates or inspects: its indicators met / not met / without data for
-    the year, and for a coordinator the execution of its plans (five queries whatever the number)."""
+    the year, for a coordinator the execution of its plans, for an inspector its latest signed documents (six queries
+    whatever the number)."""
     municipalities = list(Municipality.objects.filter(pk__in=scope.municipalities_read).order_by("name"))
     ids = [m.pk for m in municipalities]
     summary = data.indicator_summary(ids, year)
     editable = [m for m in ids if m in scope.municipalities_edit]
     execution = data.plan_execution(editable, year) if editable else {}
+    documents = data.recent_documents(ids)
     return [
         {
             "municipality": m,
@@ -86,6 +88,7 @@ def municipal_panels(scope, year: int) -> list[dict]:
             "edit": m.pk in scope.municipalities_edit,
             "execution": execution.get(m.pk, {"due": 0, "done": 0, "overdue": 0}),
             "done_percent": data.done_percent(execution.get(m.pk)),
+            "documents": documents[m.pk],
         }
         for m in municipalities
     ]

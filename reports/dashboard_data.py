@@ -263,3 +263,27 @@ def latest_results(school_ids, limit: int = 30) -> dict[int, list[dict]]:
 def latest_value_year(municipality_ids) -> int | None:
     """The latest calendar year with a stored indicator value of the municipalities (one query)."""
     return IndicatorValue.objects.filter(municipality_id__in=list(municipality_ids)).aggregate(year=Max("year"))["year"]
+
+
+RECENT_DOCUMENTS = 5
+
+
+def recent_documents(municipality_ids: list[int]) -> dict[int, list]:
+    """The latest signed documents of each municipality (revoked ones too, marked), RECENT_DOCUMENTS at most each:
+    one query whatever the number of municipalities (a row number per municipality)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from .signatures.models import SignedDocument
+
+    rows = (
+        SignedDocument.objects.filter(municipality_id__in=municipality_ids)
+        .annotate(rank=Window(RowNumber(), partition_by=F("municipality_id"), order_by=[F("signed_at").desc()]))
+        .filter(rank__lte=RECENT_DOCUMENTS)
+        .only("pk", "number", "title", "year", "signed_at", "revoked_at", "municipality_id")
+        .order_by("municipality_id", "rank")
+    )
+    recent: dict[int, list] = {pk: [] for pk in municipality_ids}
+    for entry in rows:
+        recent[entry.municipality_id].append(entry)
+    return recent

@@ -11,6 +11,7 @@ from .indicators import demo as indicators_demo
 from .indicators import services as indicators
 from .indicators import triggers
 from .indicators.models import IndicatorValue
+from .signatures import demo as signatures_demo
 
 
 def load(tally) -> list[tuple[str, str]]:
@@ -30,4 +31,6 @@ def load(tally) -> list[tuple[str, str]]:
         indicators_demo.load(tally)
     if tally.created or tally.updated or not IndicatorValue.objects.exists():
         indicators.recalculate()
+    # Last: the signed documents are rendered from everything above, with the indicators calculated.
+    signatures_demo.load(tally)
     return logins

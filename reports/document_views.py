@@ -18,7 +18,13 @@ from shnor_portal.files.serving import attachment_response
 from shnor_portal.files.sniff import CONTENT_TYPES
 from shnor_portal.htmx import render_page_or_fragment
 
-from .access import get_render_for, may_use_report_centre, report_municipalities_for, report_regions_for
+from .access import (
+    get_render_for,
+    may_sign_for,
+    may_use_report_centre,
+    report_municipalities_for,
+    report_regions_for,
+)
 from .documents import services
 from .documents.base import DocumentUnavailable
 from .documents.forms import DocumentForm, RenderForm
@@ -60,6 +66,8 @@ def _centre_page(request, form, document=None, status=200):
             "preview": document.fragment() if document is not None else None,
             "in_task": document is not None and not services.in_request(document),
             "documents_css": static("css/documents.css"),
+            # «Подписать»: a coordinator of the document's scope or the administrator (reports/signed_views.py).
+            "may_sign": document is not None and may_sign_for(request.user, document.unit),
         },
         status=status,
     )

@@ -19,3 +19,4 @@ from .indicators.models import (  # noqa: F401 — target indicators (docs/indic
     IndicatorValue,
     ManualValue,
 )
+from .signatures.models import SignedDocument, VerificationAttempt  # noqa: F401 — the document registry

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import activity_links, dashboard_views, document_views, flag_views, indicator_views, school_tab, views
+from . import (
+    activity_links,
+    dashboard_views,
+    document_views,
+    flag_views,
+    indicator_views,
+    school_tab,
+    signed_views,
+    views,
+)
 
 app_name = "reports"
 
@@ -35,4 +44,11 @@ urlpatterns = [
     path("centre/renders/<uuid:pk>/", document_views.document_render_status, name="document-render-status"),
     path("centre/renders/<uuid:pk>/file/", document_views.document_render_file, name="document-render-file"),
     path("centre/renders/<uuid:pk>/retry/", document_views.document_render_retry, name="document-render-retry"),
+    # The document registry of signed PDFs and the public verification page (SPEC §3: /reports/verify/).
+    path("documents/registry/", signed_views.document_list, name="document-list"),
+    path("documents/registry/<int:pk>/", signed_views.document_detail, name="document-detail"),
+    path("documents/registry/<int:pk>/download/", signed_views.document_download, name="document-download"),
+    path("documents/registry/<int:pk>/revoke/", signed_views.document_revoke, name="document-revoke"),
+    path("documents/sign/", signed_views.document_sign, name="document-sign"),
+    path("verify/", signed_views.verify, name="verify"),
 ]

@@ -163,6 +163,21 @@ IMPORT_UPLOAD_RETENTION_DAYS = env_int("IMPORT_UPLOAD_RETENTION_DAYS", 7)
 GIA_GAP_MIN_PARTICIPANTS = env_int("GIA_GAP_MIN_PARTICIPANTS", 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Signed documents (reports/signing.py). The department's key: a PKCS#12 file and its password (both with
+# *_FILE variants). Without DOCUMENT_SIGNING_P12 the demo certificate that `load_demo` makes under var/keys/ is used.
+DOCUMENT_SIGNING_DEMO_P12 = BASE_DIR / "var" / "keys" / "demo-signing.p12"
+DOCUMENT_SIGNING_P12 = Path(env_str("DOCUMENT_SIGNING_P12", str(DOCUMENT_SIGNING_DEMO_P12)))
+DOCUMENT_SIGNING_P12_PASSWORD = env_str("DOCUMENT_SIGNING_P12_PASSWORD", "")
+DOCUMENT_SIGNING_LOCATION = env_str("DOCUMENT_SIGNING_LOCATION", "ШНОР-портал")
+# The TrueType font of the visible stamp: it must cover Cyrillic and have 1000 units per em, as pyHanko writes glyph
+# widths unscaled (DejaVu's 2048 would space the letters apart): PT Sans from fonts-paratype.
+DOCUMENT_STAMP_FONT = env_str("DOCUMENT_STAMP_FONT", "/usr/share/fonts/truetype/paratype/PTS55F.ttf")
+# The public verification page: a file larger than this is refused unread; each address may ask this many times
+# (numbers and files together) per DOCUMENT_VERIFY_WINDOW_MINUTES, then it waits.
+DOCUMENT_VERIFY_MAX_BYTES = env_int("DOCUMENT_VERIFY_MAX_BYTES", 30 * 1024 * 1024)
+DOCUMENT_VERIFY_ATTEMPTS = env_int("DOCUMENT_VERIFY_ATTEMPTS", 20)
+DOCUMENT_VERIFY_WINDOW_MINUTES = env_int("DOCUMENT_VERIFY_WINDOW_MINUTES", 10)
+
 # --- Celery: no broker → tasks run eagerly in-process (embedded demo).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
@@ -304,3 +319,5 @@ RECALCULATION_PAUSE_SECONDS = float(env_str("RECALCULATION_PAUSE_SECONDS", "0") 
 
 # WeasyPrint logs every layout step of every page at INFO (a separate line: the loggers above are shared by others).
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# fontTools logs every table it subsets at INFO, for each signature's stamp (pyHanko subsets the stamp's font).
+LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}

@@ -27,6 +27,8 @@ def _fast_and_eager(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"  # uploads of a test never land in the project folder
+    # Nor does the demo signing certificate that load_demo makes (tests/reports/conftest.py has a key of its own).
+    settings.DOCUMENT_SIGNING_DEMO_P12 = settings.DOCUMENT_SIGNING_P12 = tmp_path / "keys" / "demo-signing.p12"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

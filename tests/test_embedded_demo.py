@@ -67,9 +67,11 @@ def embedded(tmp_path_factory):
     assert [program[1] for _, program in commands] == ["migrate", "collectstatic", "load_demo", "runserver"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "DJANGO_"))}
     # Exactly `make demo`'s commands and variables, except that the database file and the collected static files go
-    # to a temporary folder instead of the project, and the server listens on a free port.
+    # to a temporary folder instead of the project (with the uploaded files: the demo's signed documents), and the
+    # server listens on a free port.
     env.update(serve_variables)
     env.update({"DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "DJANGO_STATIC_ROOT": str(folder / "static")})
+    env["DJANGO_MEDIA_ROOT"] = str(folder / "media")
 
     def manage(*args, timeout=300):
         return subprocess.run(

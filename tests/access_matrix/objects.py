@@ -195,6 +195,33 @@ def _indicator_objects(world):
     return {"adopted_indicator": adopted}
 
 
+def _signed_document(world, coordinator):
+    """A registry entry of a signed document of the coordinator's municipality (its file need not be a real
+    signature here: the matrix asks who may reach it)."""
+    from django.utils import timezone
+
+    from reports.signatures.models import SignedDocument
+
+    now = timezone.now()
+    entry = SignedDocument(
+        number="ШНОР-2026-000001",
+        title="matrix document",
+        kind="plan",
+        municipality=world.municipality,
+        year=2021,
+        sha256="0" * 64,
+        size=9,
+        certificate_serial="01",
+        certificate_owner="matrix",
+        certificate_valid_from=now,
+        certificate_valid_to=now,
+        signer=coordinator,
+        signer_name="matrix",
+        signed_at=now,
+    )
+    return {"signed_document": _with_file(entry, "file", "signed.pdf")}
+
+
 def _document_objects(world, coordinator):
     """A plan annex the coordinator had rendered in a task (reports/documents): done, with its file."""
     from reports.documents.models import DocumentRender
@@ -225,6 +252,7 @@ def build_objects(world, coordinator):
         **_roadmaps_objects(world, coordinator),
         **_imports(world, coordinator),
         **_indicator_objects(world),
+        **_signed_document(world, coordinator),
         **_document_objects(world, coordinator),
     }
 

@@ -17,6 +17,8 @@ ACT_ON_THE_IMPORT = _statuses(302, 404, 403, 403, 403, 302, 403, 302)
 READ_INDICATORS = _statuses(200, 200, 200, 200, 200, 200, 403, 200)
 CHANGE_INDICATORS = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
 OKTYABRSKY = {"municipality": "oktyabrsky"}
+READ_DOCUMENT = _statuses(200, 404, 200, 200, 200, 200, 404, 200)
+REVOKE_DOCUMENT = _statuses(200, 404, 403, 403, 403, 403, 404, 200)
 # The report centre: those who oversee municipalities or regions (principals and mentor schools: 403); a document
 # rendered in a task is its requester's (the coordinator's) and the administrator's, a 404 for anyone else.
 REPORT_CENTRE = _statuses(200, 200, 403, 403, 200, 200, 403, 200)
@@ -67,6 +69,25 @@ ENTRIES = [
     ),
     # The municipalities compared: for those who oversee municipalities or regions, each within their own scope.
     entry("reports:municipality-comparison", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
+    # The document registry: listed by those who oversee a municipality or region and by principals; an entry of
+    # oktyabrsky is read by its overseers and the principals of its schools (the mentor persona is the principal of
+    # peregrebnoe-1); only its coordinators and the administrator revoke it.
+    entry("reports:document-list", {}, _statuses(200, 200, 200, 200, 200, 200, 403, 200)),
+    entry("reports:document-detail", {"pk": "@signed_document"}, READ_DOCUMENT),
+    entry("reports:document-download", {"pk": "@signed_document"}, READ_DOCUMENT),
+    entry("reports:document-revoke", {"pk": "@signed_document"}, REVOKE_DOCUMENT, SAME_AS_GET),
+    # «Подписать» of the report centre: POST only, for those who coordinate something (an empty choice goes back
+    # to the centre with a message and signs nothing).
+    entry(
+        "reports:document-sign",
+        {},
+        everyone(405),
+        _statuses(302, 302, 403, 403, 403, 302, 403, 302),
+        writers=(),
+    ),
+    # The verification page is public (SPEC §3): everyone, signed in or not; an empty POST is a form with its errors
+    # and records no attempt.
+    entry("reports:verify", {}, everyone(200), everyone(200), anonymous_get=200, anonymous_post=200, writers=()),
     entry("reports:document-centre", {}, REPORT_CENTRE),
     # An empty choice answers with the form and its errors; nothing is written.
     entry("reports:document-render", {}, everyone(405), REPORT_CENTRE, writers=()),

@@ -152,7 +152,7 @@ def test_the_inspector_sees_the_indicators_and_no_documents_yet(client_for, insp
     assert "coordinator" not in response.context
     body = response.content.decode()
     assert "Документы" in body
-    assert "Портал пока не выпускает подписанные документы" in body
+    assert "Документы муниципалитета ещё не подписывались" in body
 
 
 def test_the_principal_sees_the_school_indicators_as_stored_and_the_latest_results(client_for, principal, world):
