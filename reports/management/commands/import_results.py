@@ -18,13 +18,16 @@ class Command(RussianArgumentsCommand):
         parser.add_argument("--year", type=int)
         parser.add_argument("--subject")
         parser.add_argument("--grade", type=int)
+        parser.add_argument("--school", help="school code, for a school's protocol without «Код ОО» (ФИС ОКО)")
         parser.add_argument("--dry-run", action="store_true", help="check the file only, write nothing")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Файл не найден: {path}")
-        supplied = Supplied(options["procedure"], options["year"], options["subject"], options["grade"])
+        supplied = Supplied(
+            options["procedure"], options["year"], options["subject"], options["grade"], options["school"]
+        )
         # The command line works for the whole installation: every school of the registry is in scope.
         schools = dict(School.objects.values_list("code", "pk"))
         if options["dry_run"]:
@@ -43,6 +46,8 @@ class Command(RussianArgumentsCommand):
             f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
             f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
         )
+        if summary.get("reference_rows"):
+            self.stdout.write(f"Распределения отметок страны, региона, муниципалитета — {summary['reference_rows']}.")
 
     def _summary(self, path, parsed):
         kind = "протокол участников" if parsed.shape == "protocol" else "статистика по отметкам"
@@ -52,6 +57,8 @@ class Command(RussianArgumentsCommand):
         )
         for info in parsed.campaigns.values():
             self.stdout.write(f"  {info['procedure']} {info['year']}. {info['subject']}, {info['grade']} класс")
+        if parsed.tasks:
+            self.stdout.write("Баллы за задания: " + ", ".join(parsed.tasks))
         if parsed.unknown_columns:
             self.stdout.write("Неизвестные столбцы пропущены: " + ", ".join(parsed.unknown_columns))
 
