@@ -65,15 +65,19 @@ class Command(RussianArgumentsCommand):
     def _refuse(self, path, parsed):
         self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
         for problem in parsed.problems:
-            place = ", ".join(
-                part
-                for part in (
-                    f"лист «{problem.sheet}»" if problem.sheet else "",
-                    f"строка {problem.row}" if problem.row else "",
-                    f"столбец «{problem.column}»" if problem.column else "",
-                    f"значение «{problem.value}»" if problem.value else "",
-                )
-                if part
-            )
-            self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
+            self.write_problem(self.stderr, problem)
         sys.exit(1)
+
+    @staticmethod
+    def write_problem(stream, problem) -> None:
+        place = ", ".join(
+            part
+            for part in (
+                f"лист «{problem.sheet}»" if problem.sheet else "",
+                f"строка {problem.row}" if problem.row else "",
+                f"столбец «{problem.column}»" if problem.column else "",
+                f"значение «{problem.value}»" if problem.value else "",
+            )
+            if part
+        )
+        stream.write(f"  {place + ': ' if place else ''}{problem.message}")
