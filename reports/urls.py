@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/flags/<slug:code>/include/", flag_views.flag_listing, name="flag-listing"),
     path("results/campaigns/<int:pk>/", views.campaign_results, name="campaign-results"),
     path("results/import/", views.results_upload, name="results-upload"),
+    path("results/import/tasks/", views.task_table_upload, name="task-table-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
     path("results/import/<uuid:pk>/problems.xlsx", views.results_problems, name="results-problems"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
