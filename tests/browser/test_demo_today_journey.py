@@ -23,7 +23,7 @@ def test_a_principal_sees_the_current_plans_tasks_after_load_demo(live_server, p
     start, end = academic_year(timezone.localdate())
     title = f"План мероприятий по повышению качества образования на {start.year}/{end.year} учебный год (демо)"
     sign_in("director-chemashi", PASSWORD)
-    page.get_by_role("link", name="Мои задачи").click()
+    page.get_by_role("link", name="Мои задачи", exact=True).click()
     expect(page.get_by_role("heading", name="Мои задачи")).to_be_visible()
     rows = page.locator("tbody tr").filter(has_text=title)
     overdue = rows.filter(has=page.locator(".badge", has_text="просрочено"))
