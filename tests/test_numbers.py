@@ -108,3 +108,37 @@ def test_a_cell_carries_its_own_number_format_in_a_column_of_mixed_units():
         (12.3, "0.0"),
         (7, "0"),
     ]
+
+
+def test_the_plan_execution_counts_read_a_share_with_one_decimal():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("roadmaps/execution/_counts.html", {"counts": SectionProgress(None, total=16, done=1)})
+    assert "6,3&nbsp;%" in html  # was «6%» (round(6.25) == 6)
+
+
+def test_the_principals_panel_writes_means_and_shares_by_the_rule():
+    from django.template.loader import render_to_string
+
+    indicator = SimpleNamespace(name="Доля", unit="%")
+    school = SimpleNamespace(
+        code="school",
+        indicator_values=[(indicator, Decimal("12.25"), "12,3")],
+        latest_results=[
+            {
+                "year": 2026,
+                "procedure": "ВПР",
+                "subject": "Математика",
+                "grade": 5,
+                "participants": 20,
+                "mean_mark": 4.0,
+                "mean_score": None,
+                "success_pct": 95.0,
+                "quality_pct": 12.25,
+            }
+        ],
+    )
+    html = render_to_string("reports/dashboard/_school.html", {"school": school, "indicator_year": 2026})
+    cells = [cell.rsplit(">", 1)[-1] for cell in html.split("</td>")]
+    assert cells[1:5] == ["20", "4,00", "95,0", "12,3"]
+    assert "12,3</dd>" in html
