@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .assessments.aggregates import row_values
+from shnor_portal.numbers import format_column
+
+from .assessments.aggregates import EGE_COLUMNS, VPR_COLUMNS, row_values
+from .assessments.models import Procedure
 
 DASH = "—"
 # Numbers only: their text has no character HTML would read as markup, so they skip escaping (a cell a number,
@@ -30,19 +32,19 @@ class Line:
 
 
 def table_lines(rows, procedure: str) -> list[Line]:
-    """A line per school of `rows` (from `campaign_rows`), each followed by a line per class of it."""
-    separator = escape(get_format("DECIMAL_SEPARATOR"))
+    """A line per school of `rows` (from `campaign_rows`), each followed by a line per class of it. Means have two
+    decimals and percentages one, by the portal's one rule (shnor_portal/numbers.py)."""
+    names = EGE_COLUMNS if procedure == Procedure.EGE else VPR_COLUMNS
 
-    def text(value) -> str:
-        if value is None:
-            return DASH
-        shown = str(value).replace(".", separator)
-        return shown if isinstance(value, NUMBERS) else escape(shown)
+    def text(value, column: str) -> str:
+        shown = format_column(value, column, DASH)
+        return shown if value is None or isinstance(value, NUMBERS) else escape(shown)
 
     def cells(row) -> SafeString:
         # The mean primary score (SPEC §2.4) leads the numbers, then the columns of `row_values` as the export has them.
-        primary = f'<td class="text-end text-nowrap">{text(row.get("mean_primary"))}</td>'
-        return SafeString(primary + "".join(f'<td class="text-end">{text(v)}</td>' for v in row_values(row, procedure)))
+        primary = f'<td class="text-end text-nowrap">{text(row.get("mean_primary"), "mean_primary")}</td>'
+        values = zip(row_values(row, procedure), names, strict=True)
+        return SafeString(primary + "".join(f'<td class="text-end">{text(v, name)}</td>' for v, name in values))
 
     lines = []
     for school, school_row, classes in rows:

@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shnor_portal.xlsx import Column, build_workbook
+from shnor_portal.numbers import PCT_FORMAT
+from shnor_portal.xlsx import Column, Formatted, build_workbook, places_format
 
 from . import dashboard_data as data
 from .indicators.models import Indicator
+from .indicators.table import format_value, places, rounded
 
 
 @dataclass
@@ -24,9 +26,10 @@ class ComparisonRow:
     shnor: int = 0
     shfnsu: int = 0
     indicators: list = field(default_factory=list)  # values of KEY_INDICATORS in their order (None: «нет данных»)
+    indicator_texts: list = field(default_factory=list)  # the same as their units write them («12,5», «3,80»)
     due: int = 0
     done: int = 0
-    done_percent: int | None = None
+    done_percent: Decimal | None = None
     last_import: dt.datetime | None = None
 
     def key(self, name: str):
@@ -68,6 +71,14 @@ def comparison_rows(municipalities, year: int, *, today: dt.date | None = None) 
     return rows
 
 
+def write_indicators(rows: list[ComparisonRow], indicators: list) -> list[ComparisonRow]:
+    """Each row's indicator values as the page shows them: by their unit's places, the portal's one rule."""
+    units = [indicator.unit if indicator else "" for indicator in indicators]
+    for row in rows:
+        row.indicator_texts = [format_value(value, unit) for value, unit in zip(row.indicators, units, strict=True)]
+    return rows
+
+
 def sort_rows(rows: list[ComparisonRow], key: str, descending: bool) -> list[ComparisonRow]:
     """Sorted by the column; rows without a value last in either direction, then by name."""
     by_name = sorted(rows, key=lambda row: row.municipality.name)
@@ -83,8 +94,12 @@ def key_indicators() -> list[Indicator]:
     return [found.get(code) for code in data.KEY_INDICATORS]
 
 
-def _number(value: Decimal | None):
-    return float(value) if value is not None else None
+def _number(value: Decimal | None, unit: str = ""):
+    """A cell that stays a number and shows its unit's places, as the page does."""
+    found = rounded(value, unit)
+    if found is None:
+        return None
+    return Formatted(int(found) if places(unit) == 0 else float(found), places_format(places(unit)))
 
 
 def comparison_workbook(rows: list[ComparisonRow], indicators: list, year: int) -> bytes:
@@ -97,18 +112,19 @@ def comparison_workbook(rows: list[ComparisonRow], indicators: list, year: int) 
             Column(indicator.name if indicator else code, 24)
             for indicator, code in zip(indicators, data.KEY_INDICATORS, strict=True)
         ],
-        Column(_("Plan items due done, %"), 14),
+        Column(_("Plan items due done, %"), 14, PCT_FORMAT),
         Column(_("Plan items due"), 12),
         Column(_("Last results import"), 16),
     ]
+    units = [indicator.unit if indicator else "" for indicator in indicators]
     lines = (
         [
             row.municipality.name,
             row.municipality.region.name,
             row.shnor,
             row.shfnsu,
-            *[_number(value) for value in row.indicators],
-            row.done_percent,
+            *[_number(value, unit) for value, unit in zip(row.indicators, units, strict=True)],
+            float(row.done_percent) if row.done_percent is not None else None,
             row.due,
             timezone.localtime(row.last_import).date() if row.last_import else None,
         ]

@@ -8,6 +8,7 @@ of the calendar year Y, the one in which that academic year starts.
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Max, OuterRef, Q, Subquery
@@ -15,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from registry.models import Listing, School, Status
+from registry.rounding import share_pct
 from roadmaps.selectors import PLAN, Progress, due_items
 from shnor_portal.periods import overlapping
 
@@ -22,6 +24,7 @@ from .assessments.aggregates import row_of
 from .assessments.models import Recalculation, ResultImport, SchoolAggregate
 from .indicators.models import AdoptedIndicator, Indicator, IndicatorScope, IndicatorTarget, IndicatorValue
 from .indicators.selectors import is_met
+from .indicators.table import format_value
 
 # The indicators the regional comparison shows for each municipality: the share of low-results schools, the network
 # coverage of the registry, the plans done in time and the top marks — what a region compares its districts by.
@@ -68,12 +71,12 @@ def plan_execution(municipality_ids, year: int, *, today: dt.date | None = None)
     return {row.pop(f"{PLAN}__municipality_id"): row for row in rows}
 
 
-def done_percent(execution: dict | None) -> int | None:
-    """Items done of the items due, in whole per cent rounded half-up (1 of 8 is 13, not Python's 12); None when
-    nothing was due."""
+def done_percent(execution: dict | None) -> Decimal | None:
+    """Items done of the items due, in per cent with one decimal rounded half-up like every share (1 of 8 is 12,5;
+    1 of 16 is 6,3, not Python's 6,2); None when nothing was due."""
     if not execution or not execution["due"]:
         return None
-    return (200 * execution["done"] + execution["due"]) // (2 * execution["due"])
+    return share_pct(execution["done"], execution["due"])
 
 
 def indicator_values(municipality_ids, year: int, codes=KEY_INDICATORS) -> dict[int, dict[str, object]]:
@@ -225,8 +228,9 @@ def _embedded_touching(rows, school_ids_of, municipality_ids, limit: int) -> lis
 # --- A principal's school
 
 
-def school_indicators(school_ids, year: int) -> dict[int, list[tuple[Indicator, object]]]:
-    """{school id: [(indicator, stored value or None)]} of the per-school indicators (VPR_*, IOR), two queries."""
+def school_indicators(school_ids, year: int) -> dict[int, list[tuple[Indicator, object, str]]]:
+    """{school id: [(indicator, stored value or None, the value as its unit writes it)]} of the per-school indicators
+    (VPR_*, IOR), two queries."""
     indicators = list(Indicator.objects.filter(scope=IndicatorScope.SCHOOL))
     values = {
         (s, i): v
@@ -234,7 +238,14 @@ def school_indicators(school_ids, year: int) -> dict[int, list[tuple[Indicator, 
             "school_id", "indicator_id", "value"
         )
     }
-    return {s: [(indicator, values.get((s, indicator.pk))) for indicator in indicators] for s in school_ids}
+    return {
+        s: [
+            (indicator, value, format_value(value, indicator.unit))
+            for indicator in indicators
+            for value in [values.get((s, indicator.pk))]
+        ]
+        for s in school_ids
+    }
 
 
 def latest_results(school_ids, limit: int = 30) -> dict[int, list[dict]]:

@@ -37,6 +37,7 @@ def municipality_comparison(request):
     key, descending = parse_sort(request.GET.get("sort"), comparison.SORT_KEYS, "name")
     rows = comparison.sort_rows(comparison.comparison_rows(municipalities, year), key, descending)
     indicators = comparison.key_indicators()
+    comparison.write_indicators(rows, indicators)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(f"municipalities-{year}.xlsx", comparison.comparison_workbook(rows, indicators, year))
     page, query = paginate(request, rows, COMPARISON_PAGE_SIZE)

@@ -14,11 +14,12 @@ from .indicators.models import IndicatorValue
 from .signatures import demo as signatures_demo
 
 
-def load(tally) -> list[tuple[str, str]]:
+def load(tally, today=None) -> list[tuple[str, str]]:
     """Load (or bring up to date) the whole demo world; return the demo logins with their descriptions.
 
     The edits enqueue no recalculation one by one (triggers suspended): the indicators of every municipality and year
-    are recalculated once at the end — when something changed, so that a second run changes nothing."""
+    are recalculated once at the end — when something changed, so that a second run changes nothing. `today` is the
+    day the current plans are placed around (default: the local date)."""
     with triggers.suspended():
         registry_demo.load(tally)
         support_demo.load(tally)
@@ -27,7 +28,7 @@ def load(tally) -> list[tuple[str, str]]:
         registry_demo.load_profiles(tally)
         reports_demo.load(tally)
         reports_demo.load_published(tally)
-        roadmaps_demo.load(tally)
+        roadmaps_demo.load(tally, today)
         indicators_demo.load(tally)
     if tally.created or tally.updated or not IndicatorValue.objects.exists():
         indicators.recalculate()

@@ -18,6 +18,7 @@ lists, counts and groupings are single statements whatever the number of activit
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -38,6 +39,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import scope_of
+from shnor_portal.numbers import PCT_PLACES, half_up
 
 from .models import ActivityPeriod, Level, ProgressReport, ReportStatus, Review, Section
 from .states import APPROVED_STATES
@@ -277,8 +279,12 @@ class SectionProgress:
     not_started: int = 0
 
     @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+    def percent(self) -> Decimal:
+        """The share done in per cent with one decimal, rounded half-up from the exact fraction (1 of 8 is 12,5; 1 of
+        16 is 6,3 — Python's round() would give the banker's 6,2)."""
+        if not self.total:
+            return Decimal(0).quantize(Decimal("0.1"))
+        return half_up(Decimal(100 * self.done) / Decimal(self.total), PCT_PLACES)
 
 
 def _progress_counts(items) -> dict:

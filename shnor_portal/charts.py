@@ -28,6 +28,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .numbers import format_decimal
+
 FONT = "DejaVu Sans, PT Sans, Arial, sans-serif"
 INK = "#212529"
 MUTED = "#495057"
@@ -60,15 +62,9 @@ def number(value) -> Decimal | None:
 
 
 def format_number(value, decimals: int = 1) -> str:
-    """«12,5» with a decimal comma, half-up rounded; «нет данных» for a missing value."""
-    value = number(value)
-    if value is None:
-        return _("no data")
-    quantum = Decimal(1).scaleb(-decimals)
-    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):f}"
-    if text.startswith("-") and not text.strip("-0.,"):
-        text = text[1:]  # «-0,0» reads as «0,0»
-    return text.replace(".", ",").replace("-", "−")
+    """«12,5» with a decimal comma, half-up rounded (the portal's one rule: shnor_portal/numbers.py); «нет данных»
+    for a missing value."""
+    return format_decimal(number(value), decimals, _("no data"))
 
 
 def _chart_id(*parts) -> str:

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # Means and percentages read the same on every page: one rule (shnor_portal/numbers.py).
+            "builtins": ["shnor_portal.templatetags_numbers"],
         },
     },
 ]

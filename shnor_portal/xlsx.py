@@ -27,8 +27,24 @@ class Column:
     number_format: str | None = None
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """A number with a format of its own, for a column whose rows have different units (an indicator's percentage in
+    one row, its mean in the next): the cell keeps the number and shows the places of its unit."""
+
+    value: object
+    number_format: str
+
+
+def places_format(places: int) -> str:
+    """The spreadsheet format of a number with `places` decimals: «0», «0.0», «0.00»…"""
+    return "0" if places <= 0 else "0." + "0" * places
+
+
 def safe_cell(value):
     """A value as it should land in a cell: dates stay dates, formula-like text is defused."""
+    if isinstance(value, Formatted):
+        value = value.value
     if value is None:
         return None
     if isinstance(value, (int, float, dt.date, dt.datetime)):
@@ -69,6 +85,8 @@ def build_workbook(title: str, columns: Sequence[Column], rows: Iterable[Sequenc
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
             if isinstance(value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
+            elif isinstance(value, Formatted):
+                cell.number_format = value.number_format
             elif column.number_format:
                 cell.number_format = column.number_format
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shnor_portal.numbers import PCT_PLACES, half_up
+
 MAX_SCORE = 2
 
 
@@ -40,7 +42,8 @@ class Result:
 
     @property
     def percent(self) -> Decimal:
-        return (Decimal(self.points) * 100 / Decimal(self.maximum)).quantize(Decimal("0.1"))
+        # Half-up like every share of the portal (shnor_portal/numbers.py): 2 of 16 points is 12,5 %, 1 of 16 is 6,3.
+        return half_up(Decimal(self.points) * 100 / Decimal(self.maximum), PCT_PLACES)
 
     @property
     def level(self) -> str:

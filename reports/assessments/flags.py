@@ -14,10 +14,10 @@ from fractions import Fraction
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.lookups import GreaterThanOrEqual
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from registry.models import School
+from shnor_portal.numbers import format_decimal
 
 from .aggregates import mean, pct
 from .models import AggregatedResult, ParticipantResult, Procedure, SchoolAggregate
@@ -47,7 +47,8 @@ def enabled(rules: dict[str, FlagRule], code: str) -> FlagRule | None:
 
 
 def _num(value, decimals: int = 1) -> str:
-    return number_format(value, decimal_pos=decimals) if value is not None else "—"
+    """A percentage (one decimal) or a mean (two) by the portal's one rule: half-up, decimal comma."""
+    return format_decimal(value, decimals)
 
 
 def _work(procedure: str, subject: str, grade: int) -> str:

@@ -6,14 +6,15 @@ Russian decimal comma on the page; the export writes the same rounded numbers as
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shnor_portal.numbers import format_decimal, half_up
 from shnor_portal.params import parse_sort, parse_text
-from shnor_portal.xlsx import Column, build_workbook
+from shnor_portal.xlsx import Column, Formatted, build_workbook, places_format
 
 from .models import Direction, Method, Unit
 from .selectors import IndicatorRow, indicator_rows
@@ -54,21 +55,13 @@ def places(unit: str) -> int:
 
 
 def rounded(value, unit: str) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal(1).scaleb(-places(unit)), rounding=ROUND_HALF_UP)
+    return half_up(value, places(unit))
 
 
 def format_value(value, unit: str) -> str:
     """«12,5» for a percentage, «3,45» for a mean, «7» for a count; "" for a missing value (the caller says what
-    a gap means: «нет данных» or no target)."""
-    number = rounded(value, unit)
-    if number is None:
-        return ""
-    text = f"{number:f}"
-    if text.startswith("-") and not text.strip("-0."):
-        text = text[1:]
-    return text.replace(".", ",").replace("-", "−")
+    a gap means: «нет данных» or no target). The portal's one rule of numbers (shnor_portal/numbers.py)."""
+    return format_decimal(value, places(unit), "")
 
 
 def exact_text(value) -> str:
@@ -196,10 +189,11 @@ def table_workbook(municipality, year: int, rows: list[TableRow], filters: Table
     ]
 
     def number(value, unit):
+        # The rows of one column have different units: each cell carries its unit's places (as the page shows them).
         found = rounded(value, unit)
         if found is None:
             return None
-        return int(found) if places(unit) == 0 else float(found)
+        return Formatted(int(found) if places(unit) == 0 else float(found), places_format(places(unit)))
 
     data = (
         [

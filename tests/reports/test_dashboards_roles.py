@@ -184,7 +184,7 @@ def test_the_principal_sees_the_school_indicators_as_stored_and_the_latest_resul
     )
     response = client_for(principal).get("/", {"year": YEAR})
     [school] = response.context["own_schools"]
-    values = {indicator.code: value for indicator, value in school.indicator_values}
+    values = {indicator.code: value for indicator, value, _text in school.indicator_values}
     assert values["VPR_SUCCESS"] == Decimal("87.5")
     assert values["VPR_QUALITY"] is None
     assert [(row["year"], row["grade"], row["participants"]) for row in school.latest_results] == [(2021, 6, 4)]
@@ -286,10 +286,13 @@ def test_the_coordinator_is_not_shown_a_file_it_may_not_open(client_for, coordin
 
 
 @pytest.mark.parametrize(
-    ("done", "due", "percent"), [(1, 8, 13), (3, 8, 38), (5, 8, 63), (1, 3, 33), (2, 3, 67), (0, 5, 0), (5, 5, 100)]
+    ("done", "due", "percent"),
+    [(1, 8, "12.5"), (1, 16, "6.3"), (3, 16, "18.8"), (1, 3, "33.3"), (2, 3, "66.7"), (0, 5, "0.0"), (5, 5, "100.0")],
 )
-def test_plan_execution_is_rounded_half_up_in_whole_per_cent(done, due, percent):
+def test_plan_execution_is_rounded_half_up_to_one_decimal(done, due, percent):
+    """A percentage has one decimal like every share of the portal (shnor_portal/numbers.py), half-up: 1 of 16 is
+    6,25 → 6,3, where the banker's rounding gives 6,2."""
     from reports.dashboard_data import done_percent
 
-    assert done_percent({"done": done, "due": due}) == percent
+    assert done_percent({"done": done, "due": due}) == Decimal(percent)
     assert done_percent({"done": 0, "due": 0}) is None and done_percent(None) is None

@@ -138,7 +138,8 @@ def test_it_formats_the_numbers_of_the_campaign_table_in_the_russian_way(client_
         if '<td class="text-end">' in cell and "МБОУ «СОШ №000»" not in cell
     ]
     # participants, mean mark, «2»…«5», success, quality, lowered, confirmed, raised — for the school, then its class
-    school_line = ["1", "4,0", "0", "0", "1", "0", "100,0", "100,0", "100,0", "0,0", "0,0"]
+    # a mean with two decimals, a percentage with one (shnor_portal/numbers.py): a mean of exactly 4 is «4,00»
+    school_line = ["1", "4,00", "0", "0", "1", "0", "100,0", "100,0", "100,0", "0,0", "0,0"]
     assert cells == school_line + school_line
 
 
@@ -159,5 +160,5 @@ def test_the_campaign_table_body_escapes_school_and_class_names_and_writes_numbe
         f'<a href="{reverse("registry:school-tab", args=["chemashi", "results"])}">&lt;b&gt;Школа&lt;/b&gt;</a>' in html
     )
     assert '<span class="ps-3">5&quot;&gt;&lt;script&gt; класс</span>' in html
-    numbers = '<td class="text-end">3</td><td class="text-end">61,5</td><td class="text-end">80</td>'
+    numbers = '<td class="text-end">3</td><td class="text-end">61,50</td><td class="text-end">80</td>'
     assert html.count(numbers + '<td class="text-end">—</td></tr>') == 2

@@ -333,7 +333,7 @@ def test_a_version_page_costs_a_bounded_number_of_queries(
 
 def test_the_demo_coordinator_amends_the_demo_roadmap(db, client):
     call_command("load_demo", stdout=io.StringIO())
-    plan = Plan.objects.get(municipality__code="gorodets")
+    plan = Plan.objects.get(municipality__code="gorodets", level="municipal")
     assert client.login(username="coord-gorodets", password="shnor-demo-2024")
     url = reverse("roadmaps:amendment-open", args=[plan.pk])
     assert client.post(url, {"reason": "Уточнение сроков раздела 4"}).status_code == 302

@@ -14,7 +14,7 @@ def demo(db):
 
 
 def test_it_loads_the_gorodets_roadmap_with_all_its_activities(demo):
-    plan = Plan.objects.get(municipality__code="gorodets")
+    plan = Plan.objects.get(municipality__code="gorodets", level="municipal")
     assert (plan.status, plan.approval_number, str(plan.approval_date)) == (PlanStatus.APPROVED, "400а/п", "2020-09-04")
     assert list(plan.sections.values_list("number", flat=True)) == ["1", "2", "3.", "4"]
     numbers = list(Activity.objects.filter(section__plan=plan).values_list("number", flat=True))
@@ -39,20 +39,20 @@ def test_it_loads_the_gorodets_roadmap_with_all_its_activities(demo):
 
 
 def test_it_loads_the_chaa_khol_plan_with_its_passport_and_the_dubensky_programme(demo):
-    plan = Plan.objects.get(municipality__code="chaa-khol")
+    plan = Plan.objects.get(municipality__code="chaa-khol", level="municipal")
     assert (plan.approval_number, str(plan.approval_date), plan.timeframe) == ("158", "2021-03-26", "2021–2024 гг.")
     assert plan.goal.startswith("Сокращение разрыва") and "№ 111-д" in plan.normative_basis
     assert plan.sections.count() == 4 and Activity.objects.filter(section__plan=plan).count() == 18
     february = Activity.objects.get(section__plan=plan, deadline_text="Февраль, 2019 г.")
     assert february.outside_period and february.deadline_periods == [["2019-02-01", "2019-02-28"]]
-    programme = Plan.objects.get(municipality__code="dubensky")
+    programme = Plan.objects.get(municipality__code="dubensky", level="municipal")
     assert list(programme.sections.values_list("number", flat=True)) == ["I.", "II.", "Ш.", "IV.", "V"]
     gola = Activity.objects.get(section__plan=programme, deadline_text="4 квартал 2024 гола")
     assert gola.deadline_periods == [["2024-10-01", "2024-12-31"]]
 
 
 def test_the_demo_coordinator_opens_the_roadmap_and_the_other_one_gets_a_404(demo, client):
-    plan = Plan.objects.get(municipality__code="gorodets")
+    plan = Plan.objects.get(municipality__code="gorodets", level="municipal")
     assert client.login(username="coord-gorodets", password="shnor-demo-2024")
     html = client.get(plan.get_absolute_url()).content.decode()
     assert "Создание муниципальной рабочей группы" in html and "4.9" in html
@@ -61,7 +61,7 @@ def test_the_demo_coordinator_opens_the_roadmap_and_the_other_one_gets_a_404(dem
 
 
 def test_it_loads_the_yartsevo_programme_with_stages_under_the_main_activity(demo):
-    plan = Plan.objects.get(municipality__code="yartsevo")
+    plan = Plan.objects.get(municipality__code="yartsevo", level="municipal")
     assert (plan.approval_number, str(plan.approval_date)) == ("92", "2018-03-20")
     sections = list(plan.sections.select_related("parent"))
     assert [(s.number, s.parent.number if s.parent else None) for s in sections] == [

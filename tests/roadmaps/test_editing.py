@@ -542,7 +542,7 @@ def demo(db):
 
 
 def test_the_demo_users_edit_only_their_own_municipalitys_plans(demo):
-    gorodets = Plan.objects.get(municipality__code="gorodets")
+    gorodets = Plan.objects.get(municipality__code="gorodets", level="municipal")
     item = Activity.objects.select_related("section").get(section__plan=gorodets, number="1.1")
     edit = url("activity-edit", gorodets, item.pk)
     client = Client()

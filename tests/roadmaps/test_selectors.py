@@ -2,6 +2,7 @@
 the overview and the dashboard, in a bounded number of queries."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -163,7 +164,7 @@ def test_the_overview_counts_each_section_and_the_whole_plan(plan, section, worl
 
     rows, total = plan_progress(plan, today=TODAY)
     assert [(r.section.number, r.total, r.done, r.in_progress, r.overdue, r.not_started, r.percent) for r in rows] == [
-        ("1.", 3, 1, 1, 1, 0, 33),
+        ("1.", 3, 1, 1, 1, 0, Decimal("33.3")),
         ("2.", 2, 0, 0, 1, 1, 0),
     ]
     assert (total.total, total.done, total.in_progress, total.overdue, total.not_started, total.percent) == (

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from reports import demo_world
@@ -8,10 +10,23 @@ from shnor_portal.demo import Tally
 class Command(BaseCommand):
     help = "Loads the demo world of docs/demo.md (idempotent, deterministic) and prints the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="the day the current plans are placed around (default: today); for tests and rehearsals",
+        )
+
     def handle(self, *args, **options):
+        today = None
+        if options.get("today"):
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError as error:
+                raise CommandError(f"--today: дата в виде ГГГГ-ММ-ДД, а не «{options['today']}»") from error
         tally = Tally()
         with transaction.atomic():
-            logins = demo_world.load(tally)
+            logins = demo_world.load(tally, today=today)
         if tally.created or tally.updated:
             for label, count in sorted(tally.created.items()):
                 self.stdout.write(f"создано: {label} — {count}")
