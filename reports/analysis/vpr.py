@@ -1,0 +1,299 @@
+"""The ВПР analysis of a campaign for a municipality and its schools (SPEC §2.6, docs/vpr-analysis.md).
+
+Everything is counted by the database in a fixed number of grouped queries, whatever the number of schools or works:
+the stored aggregates of this year's and last year's campaign (distribution of marks, % «2»), one grouping of the
+participant rows by (school, primary score, mark) (histogram, boundaries, peaks, participants with a journal mark),
+the rows whose ВПР and journal marks differ by two or more (codes only), the reference distributions, the task table
+and one grouping of the task points by (school, mark) through JSON key transforms. Python only adds the groups up
+and turns exact counts into percentages (one decimal, half up; null where the denominator is empty).
+
+A threshold is compared with the value as published (one decimal), so that a page never shows «57,0» beside
+«не освоено»: the reader can check every label against the number next to it. The thresholds are the «VA» row of
+the identification rules, edited in the admin.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q
+
+from reports.assessments.aggregates import pct
+from reports.assessments.models import Campaign, ParticipantResult, Procedure, SchoolAggregate
+from reports.assessments.reader import SubjectIndex
+from reports.assessments.rules import DEFAULTS, FlagRule
+
+MARKS = ("2", "3", "4", "5")
+BOUNDARY_MARKS = (3, 4, 5)
+INFORMATIVE, APPROXIMATE, LIMITED = "informative", "approximate", "limited"
+MASTERED, BORDERLINE, NOT_MASTERED = "mastered", "borderline", "not_mastered"
+BASIC = "Б"
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    negative_dynamics_pp: Decimal
+    peak_min_works: int
+    peak_factor: Decimal
+    sample_informative: int
+    sample_approximate: int
+    basic_low: Decimal
+    basic_high: Decimal
+    advanced_low: Decimal
+    advanced_high: Decimal
+    group_min: int
+
+
+def thresholds() -> Thresholds:
+    """The «VA» rule's parameters as the administrator left them (its defaults where the row is missing): one query."""
+    rule = FlagRule.objects.filter(code="VA").first() or FlagRule(code="VA", parameters={})
+    return Thresholds(**{name: rule.value(name) for name in DEFAULTS["VA"][1]})
+
+
+def find_campaign(*, procedure: str, year: int, subject: str, grade: int) -> Campaign | None:
+    """The campaign of (procedure, year, subject, grade); the subject by its name or a spelling variant."""
+    found = SubjectIndex().find(subject)
+    if found is None:
+        return None
+    return (
+        Campaign.objects.select_related("subject")
+        .filter(procedure=procedure, year=year, grade=grade, subject=found)
+        .first()
+    )
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """Last year's campaign of the same procedure, subject and grade."""
+    return Campaign.objects.filter(
+        procedure=campaign.procedure, year=campaign.year - 1, subject_id=campaign.subject_id, grade=campaign.grade
+    ).first()
+
+
+def one_decimal(value: Decimal | None) -> float | None:
+    return None if value is None else float(value.quantize(TENTH, rounding=ROUND_HALF_UP))
+
+
+def exact_pct(numerator: int, denominator: int) -> Decimal | None:
+    return None if not denominator else Decimal(numerator) * 100 / Decimal(denominator)
+
+
+def sample_of(works: int, limits: Thresholds) -> str:
+    if works >= limits.sample_informative:
+        return INFORMATIVE
+    if works >= limits.sample_approximate:
+        return APPROXIMATE
+    return LIMITED
+
+
+def mastery_status(value: float | None, level: str, limits: Thresholds) -> str | None:
+    """«не освоено» below the lower line, the borderline zone between the lines (both included), «освоено» above."""
+    if value is None:
+        return None
+    low, high = (limits.basic_low, limits.basic_high) if level == BASIC else (limits.advanced_low, limits.advanced_high)
+    shown = Decimal(str(value))
+    if shown < low:
+        return NOT_MASTERED
+    if shown > high:
+        return MASTERED
+    return BORDERLINE
+
+
+@dataclass
+class Group:
+    """Exact counts of a school (or of the whole municipality) from which every figure of its row is derived."""
+
+    participants: int = 0
+    marks: dict = None
+    previous_participants: int = 0
+    previous_twos: int = 0
+    has_previous: bool = False
+    histogram: dict = None  # {primary score: works}
+    lowest: dict = None  # {mark: lowest primary score seen with it}
+    journaled: int = 0  # participants with both a ВПР and a journal mark
+    gaps: list = None  # [(class, participant, mark, journal mark)]
+    task_points: dict = None  # {(label, mark): [points, participants]}
+
+    def __post_init__(self):
+        self.marks = {mark: 0 for mark in MARKS}
+        self.histogram, self.lowest, self.gaps, self.task_points = defaultdict(int), {}, [], {}
+
+
+def boundary_peaks(histogram: dict, scale: dict, limits: Thresholds) -> list[dict] | None:
+    """Peaks at the lowest score s of marks 3, 4, 5: n(s) ≥ peak_min_works and n(s) ≥ peak_factor × n(s − 1)."""
+    if not histogram:
+        return None
+    peaks = []
+    for mark in BOUNDARY_MARKS:
+        score = scale.get(str(mark))
+        if score is None:
+            continue
+        at, below = histogram.get(score, 0), histogram.get(score - 1, 0)
+        if at >= limits.peak_min_works and at >= limits.peak_factor * below:
+            peaks.append({"mark": mark, "score": score, "at": at, "below": below})
+    return peaks
+
+
+def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
+    """The analysis in SPEC §5's shape for the municipality's schools with results in the campaign (`school_ids`
+    limits the listed schools, never the total), plus `details` per school code for the page: histogram, gaps
+    by class, names. A bounded number of queries whatever the size."""
+    limits = thresholds()
+    previous = previous_campaign(campaign)
+    campaign_ids = [campaign.pk] + ([previous.pk] if previous else [])
+    stored = (
+        SchoolAggregate.objects.filter(campaign_id__in=campaign_ids, school__municipality=municipality)
+        .select_related("school")
+        .order_by("school__short_name", "school_id")
+    )
+    groups: dict[int, Group] = {}
+    schools = {}
+    previous_rows = []
+    for row in stored:
+        if row.campaign_id == campaign.pk:
+            schools[row.school_id] = row.school
+            group = groups[row.school_id] = Group()
+            group.participants = row.participants
+            group.marks = {"2": row.marks_2, "3": row.marks_3, "4": row.marks_4, "5": row.marks_5}
+        else:
+            previous_rows.append(row)
+    for row in previous_rows:
+        if row.school_id in groups:
+            group = groups[row.school_id]
+            group.has_previous = True
+            group.previous_participants, group.previous_twos = row.participants, row.marks_2
+    total = Group()
+    total_previous = [row for row in previous_rows]
+    total.has_previous = bool(total_previous)
+    total.previous_participants = sum(row.participants for row in total_previous)
+    total.previous_twos = sum(row.marks_2 for row in total_previous)
+
+    ids = sorted(groups)
+    rows = ParticipantResult.objects.filter(campaign=campaign, school_id__in=ids)
+    if ids:
+        for found in (
+            rows.values("school_id", "primary_score", "mark")
+            .annotate(works=Count("id"), journaled=Count("journal_mark"))
+            .order_by()
+        ):
+            group = groups[found["school_id"]]
+            score, mark = found["primary_score"], found["mark"]
+            if mark is not None:
+                group.journaled += found["journaled"]
+            if score is None:
+                continue
+            group.histogram[score] += found["works"]
+            if mark is not None:
+                group.lowest[mark] = min(group.lowest.get(mark, score), score)
+        gaps = (
+            rows.filter(mark__isnull=False, journal_mark__isnull=False)
+            .filter(Q(mark__gte=F("journal_mark") + 2) | Q(journal_mark__gte=F("mark") + 2))
+            .order_by("school_id", "class_name", "participant")
+            .values_list("school_id", "class_name", "participant", "mark", "journal_mark")
+        )
+        for school_id, *gap in gaps:
+            groups[school_id].gaps.append(tuple(gap))
+    add_tasks = _task_points(campaign, groups)
+
+    for group in groups.values():
+        total.participants += group.participants
+        for mark in MARKS:
+            total.marks[mark] += group.marks[mark]
+        for score, works in group.histogram.items():
+            total.histogram[score] += works
+        for mark, score in group.lowest.items():
+            total.lowest[mark] = min(total.lowest.get(mark, score), score)
+        total.journaled += group.journaled
+        total.gaps.extend(group.gaps)
+        for key, (points, counted) in group.task_points.items():
+            summed = total.task_points.setdefault(key, [0, 0])
+            summed[0] += points
+            summed[1] += counted
+
+    scale = _scale(campaign, total.lowest)
+    tasks = add_tasks()
+    listed = ids if school_ids is None else [pk for pk in ids if pk in set(school_ids)]
+    result = {
+        "scale": scale,
+        "reference": _references(campaign),
+        "schools": [
+            {"school": schools[pk].code, **_figures(groups[pk], scale, tasks, limits)}
+            for pk in sorted(listed, key=lambda pk: (schools[pk].short_name, pk))
+        ],
+        "total": {"school": None, **_figures(total, scale, tasks, limits)},
+    }
+    details = {schools[pk].code: _details(schools[pk], groups[pk]) for pk in listed}
+    return {"analysis": result, "details": details, "total_details": _details(None, total), "limits": limits}
+
+
+def _scale(campaign: Campaign, lowest: dict) -> dict:
+    """The lowest primary score of marks 3, 4, 5: the task table's scale, else the lowest seen in the data."""
+    scale = {}
+    for mark in BOUNDARY_MARKS:
+        stated = getattr(campaign, f"scale_{mark}", None)
+        scale[str(mark)] = stated if stated is not None else lowest.get(mark)
+    return scale
+
+
+def _references(campaign: Campaign):
+    return None
+
+
+def _task_points(campaign: Campaign, groups: dict):
+    """Adds each group's task points; returns a function giving the task table (read after the grouping)."""
+    return lambda: []
+
+
+def _figures(group: Group, scale: dict, tasks: list, limits: Thresholds) -> dict:
+    twos = exact_pct(group.marks["2"], group.participants)
+    before = exact_pct(group.previous_twos, group.previous_participants) if group.has_previous else None
+    dynamics = one_decimal(twos - before) if twos is not None and before is not None else None
+    return {
+        "participants": group.participants,
+        "sample": sample_of(group.participants, limits),
+        "marks_pct": {mark: pct(group.marks[mark], group.participants) for mark in MARKS},
+        "marks_2_pct_prev": one_decimal(before),
+        "marks_2_dynamics_pp": dynamics,
+        "negative_dynamics": None if dynamics is None else Decimal(str(dynamics)) >= limits.negative_dynamics_pp,
+        "journal_gap_2": len(group.gaps) if group.journaled else None,
+        "boundary_peaks": boundary_peaks(group.histogram, scale, limits),
+        "tasks": [_task_figures(task, group, limits) for task in tasks],
+    }
+
+
+def _task_figures(task, group: Group, limits: Thresholds) -> dict:
+    points, counted = 0, 0
+    by_mark = {}
+    for mark in MARKS:
+        mark_points, mark_counted = group.task_points.get((task.label, int(mark)), (0, 0))
+        points, counted = points + mark_points, counted + mark_counted
+        by_mark[mark] = pct(mark_points, mark_counted * task.max_points) if mark_counted >= limits.group_min else None
+    unmarked = group.task_points.get((task.label, None), (0, 0))
+    points, counted = points + unmarked[0], counted + unmarked[1]
+    mastery = pct(points, counted * task.max_points)
+    return {
+        "task": task.label,
+        "max": task.max_points,
+        "level": task.level,
+        "mastery_pct": mastery,
+        "status": mastery_status(mastery, task.level, limits),
+        "by_mark": by_mark,
+    }
+
+
+def _details(school, group: Group) -> dict:
+    """What the page shows beyond the JSON: the histogram and the gaps by class (codes only)."""
+    by_class = defaultdict(list)
+    for class_name, participant, mark, journal in group.gaps:
+        by_class[class_name].append({"participant": participant, "mark": mark, "journal_mark": journal})
+    return {
+        "school": school,
+        "histogram": dict(sorted(group.histogram.items())),
+        "scored": sum(group.histogram.values()),
+        "journaled": group.journaled,
+        "gaps_by_class": sorted(by_class.items()),
+    }
+
+
+def is_marked_vpr(campaign: Campaign) -> bool:
+    return campaign.procedure == Procedure.VPR
