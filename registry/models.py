@@ -18,6 +18,12 @@ code_validator = RegexValidator(
 RESERVED_CODES = frozenset({"new", "edit", "export", "import"})
 
 
+# ФИС ОКО names an organisation by its login «sch» + six digits (e.g. sch860125); its reports write it so.
+fis_oko_login_validator = RegexValidator(
+    r"^sch[0-9]{6}$", _("A ФИС ОКО login is «sch» followed by six digits, e.g. «sch860125».")
+)
+
+
 def not_reserved(value: str) -> None:
     if value in RESERVED_CODES:
         raise ValidationError(_("«%(code)s» is reserved by the portal; choose another code."), params={"code": value})
@@ -82,6 +88,15 @@ class School(models.Model):
     phone = models.CharField(_("phone"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    fis_oko_login = models.CharField(
+        _("ФИС ОКО login"),
+        max_length=16,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[fis_oko_login_validator],
+        help_text=_("«sch» and six digits, as ФИС ОКО reports write the school: (sch860125) …"),
+    )
 
     objects = SchoolQuerySet.as_manager()
     history = HistoricalRecords()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import School
+from registry.models import Municipality, Region, School
 
 
 class Procedure(models.TextChoices):
@@ -68,6 +68,10 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     subject = models.ForeignKey(Subject, models.PROTECT, related_name="campaigns", verbose_name=_("subject"))
     grade = models.PositiveSmallIntegerField(_("grade"))
+    # The mark scale of the work (the lowest primary score of marks 3, 4 and 5), from its task table.
+    scale_3 = models.PositiveSmallIntegerField(_("mark 3 from (primary score)"), null=True, blank=True)
+    scale_4 = models.PositiveSmallIntegerField(_("mark 4 from (primary score)"), null=True, blank=True)
+    scale_5 = models.PositiveSmallIntegerField(_("mark 5 from (primary score)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "procedure", "subject__name", "grade"]
@@ -132,6 +136,8 @@ class ParticipantResult(models.Model):
     mark = models.PositiveSmallIntegerField(null=True)
     test_score = models.PositiveSmallIntegerField(null=True)
     journal_mark = models.PositiveSmallIntegerField(null=True)
+    # {task label as normalised («4(1)»): points}, in the order of the file; null when the file had no task columns.
+    task_scores = models.JSONField(null=True)
     source = models.ForeignKey(
         ResultImport, models.SET_NULL, null=True, related_name="+", db_constraint=False, db_index=False
     )
@@ -144,6 +150,76 @@ class ParticipantResult(models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.participant}"
+
+
+class TaskLevel(models.TextChoices):
+    BASIC = "Б", _("basic")
+    ADVANCED = "П", _("advanced")
+    HIGH = "В", _("high")
+
+
+class Task(models.Model):
+    """One task of a campaign's work (its task table): label, maximum points, difficulty level, skills checked."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="tasks", verbose_name=_("campaign"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    label = models.CharField(_("task"), max_length=16)
+    max_points = models.PositiveSmallIntegerField(_("maximum points"))
+    level = models.CharField(_("difficulty level"), max_length=1, choices=TaskLevel.choices)
+    skills = models.TextField(_("skills checked"), blank=True)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [models.UniqueConstraint(fields=["campaign", "label"], name="one_task_label_per_campaign")]
+
+    def __str__(self):
+        return self.label
+
+
+class ReferenceLevel(models.TextChoices):
+    RUSSIA = "russia", _("the whole country")
+    REGION = "region", _("region")
+    MUNICIPALITY = "municipality", _("municipality")
+
+
+class ReferenceDistribution(models.Model):
+    """A distribution of marks (in %) published by ФИС ОКО for the country, a region or a municipality, shown
+    beside a school's own numbers. `region`/`municipality` name the unit whose report brought it; a later import
+    of the same report for the same unit replaces it."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="references", verbose_name=_("campaign"))
+    level = models.CharField(_("level"), max_length=12, choices=ReferenceLevel.choices)
+    region = models.ForeignKey(
+        Region, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name as written"), max_length=400)
+    schools = models.PositiveIntegerField(_("schools"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    pct_2 = models.DecimalField(_("«2», %"), max_digits=5, decimal_places=2)
+    pct_3 = models.DecimalField(_("«3», %"), max_digits=5, decimal_places=2)
+    pct_4 = models.DecimalField(_("«4», %"), max_digits=5, decimal_places=2)
+    pct_5 = models.DecimalField(_("«5», %"), max_digits=5, decimal_places=2)
+    source = models.ForeignKey(
+        ResultImport, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
+    )
+
+    class Meta:
+        ordering = ["campaign", "level"]
+        verbose_name = _("reference distribution")
+        verbose_name_plural = _("reference distributions")
+
+    def __str__(self):
+        return f"{self.campaign}: {self.name}"
 
 
 class AggregatedResult(models.Model):
