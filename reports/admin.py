@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .assessments.models import PublishedResult
+from .assessments.models import EgeMinimumScore, PublishedResult
 from .assessments.rules import DEFAULTS, FlagRule
 from .indicators.base import FORMULAS
 from .indicators.models import AdoptedIndicator, Indicator, IndicatorTarget, ManualValue
@@ -81,6 +81,17 @@ class FlagRuleAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a rule is switched off, not deleted: the flag page explains every rule it knows
+
+
+@admin.register(EgeMinimumScore)
+class EgeMinimumScoreAdmin(admin.ModelAdmin):
+    """ЕГЭ minimum test scores by year and subject (REFERENCE §4): a year the table lacks uses the subject's own."""
+
+    list_display = ("year", "subject", "min_score")
+    list_editable = ("min_score",)
+    list_filter = ("year",)
+    search_fields = ("subject__name",)
+    ordering = ("-year", "subject__name")
 
 
 @admin.register(PublishedResult)

@@ -16,10 +16,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from reports.assessments.aggregates import pct
-from reports.assessments.models import Campaign, ParticipantResult, Procedure, SchoolAggregate
+from reports.assessments.models import (
+    Campaign,
+    ParticipantResult,
+    Procedure,
+    ReferenceDistribution,
+    ReferenceLevel,
+    SchoolAggregate,
+)
 from reports.assessments.reader import SubjectIndex
 from reports.assessments.rules import DEFAULTS, FlagRule
 
@@ -193,7 +202,9 @@ def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
         )
         for school_id, *gap in gaps:
             groups[school_id].gaps.append(tuple(gap))
-    add_tasks = _task_points(campaign, groups)
+    tasks = list(campaign.tasks.order_by("position", "label")) if ids else []
+    if tasks:
+        _task_points(rows, tasks, groups)
 
     for group in groups.values():
         total.participants += group.participants
@@ -211,11 +222,10 @@ def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
             summed[1] += counted
 
     scale = _scale(campaign, total.lowest)
-    tasks = add_tasks()
     listed = ids if school_ids is None else [pk for pk in ids if pk in set(school_ids)]
     result = {
         "scale": scale,
-        "reference": _references(campaign),
+        "reference": _references(campaign, municipality),
         "schools": [
             {"school": schools[pk].code, **_figures(groups[pk], scale, tasks, limits)}
             for pk in sorted(listed, key=lambda pk: (schools[pk].short_name, pk))
@@ -235,13 +245,51 @@ def _scale(campaign: Campaign, lowest: dict) -> dict:
     return scale
 
 
-def _references(campaign: Campaign):
-    return None
+def _references(campaign: Campaign, municipality) -> dict | None:
+    """The ФИС ОКО distributions of the country, the municipality's region and the municipality (one query); per
+    level the one brought by the municipality's own report first, then by its region's, then the newest."""
+    found = list(
+        ReferenceDistribution.objects.filter(campaign=campaign).filter(
+            Q(level=ReferenceLevel.RUSSIA)
+            | Q(level=ReferenceLevel.REGION, region_id=municipality.region_id)
+            | Q(level=ReferenceLevel.MUNICIPALITY, municipality=municipality)
+        )
+    )
+    if not found:
+        return None
+
+    def preference(row):
+        return (row.municipality_id == municipality.pk, row.region_id == municipality.region_id, row.pk)
+
+    result = {}
+    for level in (ReferenceLevel.RUSSIA, ReferenceLevel.REGION, ReferenceLevel.MUNICIPALITY):
+        rows = sorted((row for row in found if row.level == level), key=preference)
+        if not rows:
+            result[level.value] = None
+            continue
+        row = rows[-1]
+        result[level.value] = {
+            "participants": row.participants,
+            "marks_pct": {mark: one_decimal(getattr(row, f"pct_{mark}")) for mark in MARKS},
+        }
+    return result
 
 
-def _task_points(campaign: Campaign, groups: dict):
-    """Adds each group's task points; returns a function giving the task table (read after the grouping)."""
-    return lambda: []
+def _task_points(rows, tasks: list, groups: dict) -> None:
+    """Each task's points and the participants who have a score for it, per (school, mark): one grouped query, a
+    sum and a count of the task's JSON key per task."""
+    sums = {}
+    for index, task in enumerate(tasks):
+        value = KeyTextTransform(task.label, "task_scores")
+        sums[f"p{index}"] = Sum(Cast(value, IntegerField()))
+        sums[f"n{index}"] = Count(value)
+    grouped = rows.filter(task_scores__isnull=False).values("school_id", "mark").annotate(**sums).order_by()
+    for found in grouped:
+        points = groups[found["school_id"]].task_points
+        for index, task in enumerate(tasks):
+            counted = found[f"n{index}"]
+            if counted:
+                points[(task.label, found["mark"])] = [found[f"p{index}"] or 0, counted]
 
 
 def _figures(group: Group, scale: dict, tasks: list, limits: Thresholds) -> dict:
