@@ -12,13 +12,12 @@ A threshold is compared with the value as published (one decimal), so that a pag
 the identification rules, edited in the admin.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, Q, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Count, DecimalField, F, Func, Q, Sum
 
 from reports.assessments.aggregates import pct
 from reports.assessments.models import (
@@ -275,21 +274,42 @@ def _references(campaign: Campaign, municipality) -> dict | None:
     return result
 
 
+class TaskPoints(Func):
+    """A task's points in a participant's `task_scores` (NULL where the work has no score for it).
+
+    Not Django's KeyTextTransform: it reads a key that looks like a number («1», «2») as an array index, and most
+    task labels are numbers. The key is always passed as a string parameter here."""
+
+    output_field = DecimalField()
+
+    def __init__(self, label: str):
+        super().__init__(F("task_scores"))
+        self.label = label
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({column}, %s)", [*params, "$." + json.dumps(self.label)]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"(({column} ->> %s)::numeric)", [*params, self.label]
+
+
 def _task_points(rows, tasks: list, groups: dict) -> None:
     """Each task's points and the participants who have a score for it, per (school, mark): one grouped query, a
     sum and a count of the task's JSON key per task."""
     sums = {}
     for index, task in enumerate(tasks):
-        value = KeyTextTransform(task.label, "task_scores")
-        sums[f"p{index}"] = Sum(Cast(value, IntegerField()))
-        sums[f"n{index}"] = Count(value)
+        sums[f"p{index}"] = Sum(TaskPoints(task.label))
+        sums[f"n{index}"] = Count(TaskPoints(task.label))
     grouped = rows.filter(task_scores__isnull=False).values("school_id", "mark").annotate(**sums).order_by()
     for found in grouped:
         points = groups[found["school_id"]].task_points
         for index, task in enumerate(tasks):
             counted = found[f"n{index}"]
             if counted:
-                points[(task.label, found["mark"])] = [found[f"p{index}"] or 0, counted]
+                # str(): a sum SQLite hands back as a float is read as written, not as its binary expansion.
+                points[(task.label, found["mark"])] = [Decimal(str(found[f"p{index}"] or 0)), counted]
 
 
 def _figures(group: Group, scale: dict, tasks: list, limits: Thresholds) -> dict:
