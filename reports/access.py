@@ -13,7 +13,7 @@ from accounts.access import VIEW, decide, scope_of
 from accounts.models import Role
 from registry.models import Municipality, School
 
-from .assessments.models import ResultImport
+from .assessments.models import ResultImport, SchoolAggregate
 
 
 def schools_importable_by(user):
@@ -146,3 +146,20 @@ def get_indicator_municipality_for(user, code, action: str = VIEW) -> Municipali
 
 def may_change_indicators(user, municipality) -> bool:
     return scope_of(user).can_change_municipality(municipality)
+
+
+# --- The ВПР analysis of a campaign (reports/analysis/views.py) -------------------------------------------------------
+# It follows the results' rules: the municipality's page (all its schools side by side) belongs to those who oversee
+# the municipality; one school's page to everyone who reads that school's results (the registry's `get_school_for`:
+# its principal, its mentor school, the coordinators and inspectors of its municipality and region).
+
+
+def analysis_municipalities_for(user, campaign):
+    """Municipalities the user oversees that have results in the campaign, by name (the page's choice)."""
+    scope = scope_of(user)
+    with_results = Municipality.objects.filter(
+        pk__in=SchoolAggregate.objects.filter(campaign=campaign).values("school__municipality_id")
+    )
+    if not scope.is_admin:
+        with_results = with_results.filter(Q(region_id__in=scope.regions_read) | Q(pk__in=scope.municipalities_read))
+    return with_results.select_related("region").order_by("name")

@@ -94,11 +94,18 @@ def sample_of(works: int, limits: Thresholds) -> str:
     return LIMITED
 
 
+def zone(level: str, limits: Thresholds) -> tuple[Decimal, Decimal]:
+    """The borderline zone of a task's level: basic, or advanced and high alike."""
+    if level == BASIC:
+        return limits.basic_low, limits.basic_high
+    return limits.advanced_low, limits.advanced_high
+
+
 def mastery_status(value: float | None, level: str, limits: Thresholds) -> str | None:
     """«не освоено» below the lower line, the borderline zone between the lines (both included), «освоено» above."""
     if value is None:
         return None
-    low, high = (limits.basic_low, limits.basic_high) if level == BASIC else (limits.advanced_low, limits.advanced_high)
+    low, high = zone(level, limits)
     shown = Decimal(str(value))
     if shown < low:
         return NOT_MASTERED
@@ -356,6 +363,7 @@ def _details(school, group: Group) -> dict:
         by_class[class_name].append({"participant": participant, "mark": mark, "journal_mark": journal})
     return {
         "school": school,
+        "marks": dict(group.marks),
         "histogram": dict(sorted(group.histogram.items())),
         "scored": sum(group.histogram.values()),
         "journaled": group.journaled,
