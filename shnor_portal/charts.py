@@ -633,12 +633,13 @@ class HistogramChart:
         parts.append(f'<text x="27" y="{TOP + 1}" font-size="11" fill="{INK}">{_x(self.value_label)}</text>')
         x = 40 + int(len(self.value_label) * 6.5)
         parts.append(f'<rect x="{x}" y="{TOP - 10}" width="14" height="14" fill="url(#{hatch})" stroke="{INK}"/>')
-        parts.append(f'<text x="{x + 19}" y="{TOP + 1}" font-size="11" fill="{INK}">{_x(_("peak"))}</text>')
+        peak, boundary = _("peak"), _("mark boundary")
+        parts.append(f'<text x="{x + 19}" y="{TOP + 1}" font-size="11" fill="{INK}">{_x(peak)}</text>')
         x += 70
         parts.append(
             f'<line x1="{x}" y1="{TOP - 3}" x2="{x + 18}" y2="{TOP - 3}" stroke="{TARGET}" stroke-dasharray="4 3" '
             f'stroke-width="2"/><text x="{x + 23}" y="{TOP + 1}" font-size="11" fill="{INK}">'
-            f"{_x(_('mark boundary'))}</text>"
+            f"{_x(boundary)}</text>"
         )
         for tick in axis.ticks:
             y = top + HIST_H * (1 - axis.fraction(tick))

@@ -6,7 +6,7 @@ with, never what it means about a school (REFERENCE §3).
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shnor_portal.charts import distribution_chart, format_number, histogram_chart, zone_bar_chart
 from shnor_portal.xlsx import Column, build_workbook
@@ -23,7 +23,11 @@ STATUS_NOTES = {
     "borderline": gettext_lazy("borderline zone"),
     "not_mastered": gettext_lazy("not mastered"),
 }
-LEVEL_NAMES = {"Б": gettext_lazy("basic"), "П": gettext_lazy("advanced"), "В": gettext_lazy("high")}
+LEVEL_NAMES = {
+    "Б": pgettext_lazy("task level", "basic"),
+    "П": pgettext_lazy("task level", "advanced"),
+    "В": pgettext_lazy("task level", "high"),
+}
 # Sort keys of the municipality's table: how each is read from a school's row. Nulls go last either way.
 SORTS = {
     "school": lambda row: row["name"].lower(),
@@ -152,7 +156,7 @@ def histogram(details: dict, scale: dict, figures: dict, title: str):
         title=title,
         boundaries=boundaries,
         highlighted=peaks,
-        value_label=_("works"),
+        value_label=_("number of works"),
         score_label=_("primary score"),
     )
 
@@ -163,4 +167,4 @@ def mastery(figures: dict, limits: Thresholds):
         low, high = zone(task["level"], limits)
         note = f"{LEVEL_NAMES.get(task['level'], task['level'])}: {STATUS_NOTES.get(task['status'], '—')}"
         bars.append((task["task"], task["mastery_pct"], low, high, note))
-    return zone_bar_chart(bars, title=_("Task mastery, % of the maximum"), value_label=_("mastery, %"))
+    return zone_bar_chart(bars, title=_("Task mastery, percent of the maximum"), value_label=_("mastery, %"))
