@@ -37,6 +37,7 @@ def load(tally) -> None:
                 "is_rural": bool(item.get("is_rural")),
                 "address": item.get("address") or "",
                 "director": item.get("director") or "",
+                "fis_oko_login": item.get("fis_oko_login"),
             },
             tally,
         )

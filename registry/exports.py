@@ -38,6 +38,7 @@ def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
         Column(_("Basis"), 50),
         Column(_("Support model"), 20),
         Column(_("Mentor school"), 34),
+        Column(_("ФИС ОКО login"), 12),
     ]
 
     def rows():
@@ -56,6 +57,7 @@ def registry_workbook(schools, year_label: str, filters_label: str) -> bytes:
                 "; ".join(dict.fromkeys(item.basis_label for item in listings if item.basis_label)),
                 "; ".join(dict.fromkeys(item.get_support_model_display() for item in listings if item.support_model)),
                 "; ".join(dict.fromkeys(pairing.mentor.short_name for pairing in school.year_mentors)),
+                school.fis_oko_login or "",
             ]
 
     title = _("Registry of schools, %(year)s") % {"year": year_label}

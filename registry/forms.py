@@ -24,11 +24,16 @@ class SchoolForm(forms.ModelForm):
             "phone",
             "email",
             "website",
+            "fis_oko_login",
         ]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
         field_classes = {"website": forms.URLField}
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    def clean_fis_oko_login(self):
+        # Written as ФИС ОКО writes it (lower case), and empty means «none» (NULL, which unique allows many times).
+        return (self.cleaned_data.get("fis_oko_login") or "").strip().lower() or None
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +54,7 @@ class SchoolForm(forms.ModelForm):
             "address",
             Row(Column("director", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             Row(Column("email", css_class="col-md-6"), Column("website", css_class="col-md-6")),
+            Row(Column("fis_oko_login", css_class="col-md-4")),
             Submit("save", _("Save")),
         )
 

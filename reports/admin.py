@@ -3,9 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .assessments.models import EgeMinimumScore, PublishedResult
+from .assessments.models import Campaign, EgeMinimumScore, PublishedResult, ReferenceDistribution, Task
 from .assessments.rules import DEFAULTS, FlagRule
 from .indicators.base import FORMULAS
 from .indicators.models import AdoptedIndicator, Indicator, IndicatorTarget, ManualValue
@@ -103,6 +104,46 @@ class PublishedResultAdmin(admin.ModelAdmin):
     search_fields = ("school__short_name", "school__code", "source")
     autocomplete_fields = ()
     raw_id_fields = ("school",)
+
+
+class TaskInline(admin.TabularInline):
+    """The task table of the work (IMPORT_FORMATS «Task table»): `import_tasks` or the wizard fill it, here it is
+    corrected by hand."""
+
+    model = Task
+    extra = 0
+    fields = ("position", "label", "max_points", "level", "skills")
+
+
+class ReferenceInline(admin.TabularInline):
+    model = ReferenceDistribution
+    extra = 0
+    fields = ("level", "name", "region", "municipality", "schools", "participants", "pct_2", "pct_3", "pct_4", "pct_5")
+    raw_id_fields = ("region", "municipality")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["procedure", "year", "subject", "grade", "scale_3", "scale_4", "scale_5"]
+
+    def clean(self):
+        cleaned = super().clean()
+        scale = [cleaned.get(name) for name in ("scale_3", "scale_4", "scale_5")]
+        if any(value is not None for value in scale) and (None in scale or not scale[0] < scale[1] < scale[2]):
+            raise forms.ValidationError(_("The mark scale is given for all of 3, 4 and 5 and rises: 3 < 4 < 5."))
+        return cleaned
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ("__str__", "procedure", "year", "subject", "grade", "scale_3", "scale_4", "scale_5")
+    list_filter = ("procedure", "year", "grade", "subject")
+    inlines = [TaskInline, ReferenceInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a campaign holds results: they are replaced by an import, not deleted from here
 
 
 class IndicatorForm(forms.ModelForm):

@@ -17,6 +17,7 @@ urlpatterns = [
         name="vpr-analysis-school",
     ),
     path("results/import/", views.results_upload, name="results-upload"),
+    path("results/import/tasks/", views.task_table_upload, name="task-table-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),
     path("results/import/<uuid:pk>/confirm/", views.results_confirm, name="results-confirm"),
     path("results/import/<uuid:pk>/retry/", views.results_retry, name="results-retry"),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from registry.access import schools_visible_to
+from shnor_portal.files.limits import MAX_UPLOAD, too_large_message
+from shnor_portal.files.uploads import is_too_large
 from shnor_portal.htmx import render_page_or_fragment
 from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
@@ -21,6 +23,7 @@ from .access import analysis_municipalities_for, get_result_import_for, oversees
 from .assessments.models import MARKED, Procedure, Recalculation, ResultImport
 from .assessments.reader import Supplied
 from .assessments.services import ImportRefused, check_upload, confirm, recalculation_status, retry
+from .assessments.task_table import import_task_table
 
 
 class ResultsUploadForm(forms.Form):
@@ -33,10 +36,29 @@ class ResultsUploadForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2015, max_value=2100)
     subject = forms.CharField(label=gettext_lazy("Subject"), required=False, max_length=100)
     grade = forms.IntegerField(label=gettext_lazy("Grade"), required=False, min_value=1, max_value=11)
+    school = forms.ModelChoiceField(
+        label=gettext_lazy("School (for a school's protocol from ФИС ОКО without «Код ОО»)"),
+        queryset=None,
+        required=False,
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools_importable_by(user).order_by("short_name")
 
     def supplied(self) -> Supplied:
         data = self.cleaned_data
-        return Supplied(data["procedure"] or None, data["year"], data["subject"] or None, data["grade"])
+        school = data["school"].code if data.get("school") else None
+        return Supplied(data["procedure"] or None, data["year"], data["subject"] or None, data["grade"], school)
+
+
+class TaskTableForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Task table (.xlsx or .csv)"))
+    procedure = forms.ChoiceField(label=gettext_lazy("Procedure"), choices=Procedure.choices)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2015, max_value=2100)
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=100)
+    grade = forms.IntegerField(label=gettext_lazy("Grade"), min_value=1, max_value=11)
 
 
 def _importer(user):
@@ -48,13 +70,46 @@ def _importer(user):
 @require_http_methods(["GET", "POST"])
 def results_upload(request):
     _importer(request.user)
-    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    form = ResultsUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         record = check_upload(request.user, form.cleaned_data["file"], form.supplied())
         return redirect("reports:results-import", pk=record.pk)
     imports = ResultImport.objects.filter(user=request.user).select_related("user")
     page, query = paginate(request, imports, 20)
-    return render(request, "reports/results/upload.html", {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": page, "query": query, "tasks_form": TaskTableForm()}
+    return render(request, "reports/results/upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_table_upload(request):
+    """The task table of a work (tasks, maxima, levels, skills, mark scale): checked and stored at once, or its
+    problems listed; the same rules as `import_tasks`."""
+    _importer(request.user)
+    form = TaskTableForm(request.POST or None, request.FILES or None)
+    table = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        if is_too_large(upload, MAX_UPLOAD):
+            form.add_error("file", too_large_message(MAX_UPLOAD))
+        else:
+            table, campaign = import_task_table(
+                upload.file,
+                procedure=data["procedure"],
+                year=data["year"],
+                subject_name=data["subject"],
+                grade=data["grade"],
+                name=upload.name,
+            )
+            if campaign is not None:
+                messages.success(
+                    request,
+                    _("The task table of %(campaign)s is stored: %(n)s tasks.")
+                    % {"campaign": campaign, "n": len(table.tasks)},
+                )
+                return redirect("reports:results-upload")
+    return render(request, "reports/results/tasks.html", {"form": form, "table": table})
 
 
 @login_required

@@ -31,6 +31,7 @@ SHEETS: dict[str, list[Col]] = {
         Col("director", "Директор", False, 28),
         Col("phone", "Телефон", False, 16),
         Col("email", "Эл. почта", False, 24),
+        Col("fis_oko_login", "Логин ФИС ОКО", False, 14),
     ],
     PROFILES: [
         Col("code", "Код школы", True),

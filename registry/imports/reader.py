@@ -16,7 +16,7 @@ from shnor_portal.files.archive import FormulaWithoutValue, UnpackedTooLarge
 from shnor_portal.files.refusals import FileRefused
 from shnor_portal.files.rows import workbook_sheets
 
-from ..models import School, SchoolType, code_validator, not_reserved
+from ..models import School, SchoolType, code_validator, fis_oko_login_validator, not_reserved
 from ..profiles import RiskFactor, RiskLevel, SchoolYearProfile, SwotKind
 from .columns import HELP, PROFILES, RISKS, SCHOOLS, SHEETS, SWOT
 
@@ -267,8 +267,33 @@ FALSE = {"нет", "no", "0", "false", "ложь", "-", ""}
 TEXT_FIELDS = ("short_name", "name", "settlement", "address", "director", "phone")
 
 
+def _fis_oko_login(book, number, value, code: str, logins: dict) -> str | None:
+    """A «Логин ФИС ОКО» (schNNNNNN, empty for none), unique across the registry and the sheet."""
+    login = str(value or "").strip().lower() or None
+    if login is None:
+        return None
+    header = _header_of(SCHOOLS, "fis_oko_login")
+    try:
+        fis_oko_login_validator(login)
+    except ValidationError as error:
+        book.problem(SCHOOLS, number, header, " ".join(error.messages))
+        return None
+    holder = logins.setdefault(login, code)
+    if holder != code:
+        book.problem(
+            SCHOOLS,
+            number,
+            header,
+            _("The ФИС ОКО login «%(login)s» already belongs to the school «%(code)s».")
+            % {"login": login, "code": holder},
+        )
+    return login
+
+
 def _read_schools(book, rows, municipality, own):
     taken = set(School.objects.exclude(municipality=municipality).values_list("code", flat=True))
+    # Logins held in the registry, by their school; a school of the sheet may take over its own login.
+    logins = dict(School.objects.exclude(fis_oko_login=None).values_list("fis_oko_login", "code"))
     for number, values in _rows(book, SCHOOLS, rows):
         before = len(book.problems)
         for key in ("code", "short_name", "name", "type"):
@@ -335,6 +360,8 @@ def _read_schools(book, rows, municipality, own):
                         _("«%(value)s» is not an e-mail address.") % {"value": email[:100]},
                     )
             record["email"] = email
+        if "fis_oko_login" in values:
+            record["fis_oko_login"] = _fis_oko_login(book, number, values.get("fis_oko_login"), code, logins)
         if len(book.problems) == before:
             book.schools[code] = record
 

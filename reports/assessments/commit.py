@@ -7,6 +7,7 @@ the campaign — rolls the whole transaction back: nothing is written. A clean f
 (campaign, school) it holds, all rows kept before (docs/import-formats.md «Replacement»).
 """
 
+import json
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -14,10 +15,18 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from registry.models import School
 from shnor_portal.files.limits import MAX_UPLOAD
 
-from .models import AggregatedResult, Campaign, ParticipantResult, ResultImport
-from .reader import Parsed, Supplied, iter_results
+from .models import (
+    AggregatedResult,
+    Campaign,
+    ParticipantResult,
+    ReferenceDistribution,
+    ReferenceLevel,
+    ResultImport,
+)
+from .reader import NO_TASKS, Parsed, Supplied, iter_results
 
 BATCH = 5000
 COPY_CHUNK = 1 << 20  # what psycopg2 asks for per read; a read hands over ROWS_PER_READ rows instead
@@ -34,6 +43,7 @@ PARTICIPANT_COLUMNS = (
     "mark",
     "test_score",
     "journal_mark",
+    "task_scores",
     "source_id",
 )
 
@@ -96,6 +106,7 @@ def import_file(
             ),
             batch_size=BATCH,
         )
+        references = _store_references(parsed, campaigns, record, allowed_schools)
     return Outcome(
         parsed,
         {
@@ -106,6 +117,8 @@ def import_file(
             "participant_rows": parsed.participant_rows,
             "aggregate_rows": len(parsed.aggregates),
             "replaced_rows": replaced,
+            "reference_rows": references,
+            "tasks": parsed.tasks,
         },
     )
 
@@ -180,18 +193,18 @@ class _CopyStream:
             # itertools.chain, not a generator with `yield from`: dropping that would close the reader.
             rows = chain((self._held,), rows)
             self._held = None
-        for place, code, scores in islice(rows, ROWS_PER_READ):
+        for place, code, scores, tasks in islice(rows, ROWS_PER_READ):
             start = place.written_as
             if start is None:
                 prefix = prefixes[place.number] if place.number < known else None
                 if prefix is None:
                     self.waiting = place
-                    self._held = (place, code, scores)
+                    self._held = (place, code, scores, tasks)
                     break
                 start = place.written_as = prefix + place.head
             if "\\" in code:
                 code = code.replace("\\", "\\\\")
-            lines.append(f"{start}{code}\t{scores.copy_text}{suffix}")
+            lines.append(f"{start}{code}\t{scores.copy_text}\t{tasks}{suffix}")
         return "".join(lines).encode()
 
     def readline(self, size=-1):  # psycopg2 asks for it only when COPY's format is not text
@@ -201,7 +214,7 @@ class _CopyStream:
 def _insert(rows, campaigns: _Campaigns, source_id) -> None:
     """The embedded (SQLite) way: batched inserts of the same rows."""
     batch = []
-    for place, code, scores in rows:
+    for place, code, scores, tasks in rows:
         batch.append(
             ParticipantResult(
                 campaign=campaigns.get(place.campaign),
@@ -213,6 +226,7 @@ def _insert(rows, campaigns: _Campaigns, source_id) -> None:
                 mark=scores.mark,
                 test_score=scores.test,
                 journal_mark=scores.journal,
+                task_scores=None if tasks == NO_TASKS else json.loads(tasks),
                 source_id=source_id,
             )
         )
@@ -228,17 +242,78 @@ def _replace(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> int
     for key, school_id in parsed.touched:
         by_campaign.setdefault(key, set()).add(school_id)
     replaced = 0
+    pairs = []
     for key, school_ids in by_campaign.items():
         campaign = campaigns.get(key)
         if campaign.pk in campaigns.created:
             continue
-        replaced += (
-            ParticipantResult.objects.filter(campaign=campaign, school_id__in=school_ids)
-            .exclude(source_id=record.pk)
-            .delete()[0]
-        )
+        pairs += [(campaign.pk, school_id) for school_id in school_ids]
+        if connection.vendor != "postgresql":
+            replaced += (
+                ParticipantResult.objects.filter(campaign=campaign, school_id__in=school_ids)
+                .exclude(source_id=record.pk)
+                .delete()[0]
+            )
         replaced += AggregatedResult.objects.filter(campaign=campaign, school_id__in=school_ids).delete()[0]
+    if pairs and connection.vendor == "postgresql":
+        replaced += _delete_replaced_rows(pairs, record.pk)
     return replaced
+
+
+def _delete_replaced_rows(pairs: list[tuple[int, int]], source_id) -> int:
+    """One DELETE joined with the replaced (campaign, school) pairs: the planner joins them with the B-tree on
+    (campaign, school) for a few schools and hashes them against one scan when the file replaces most of the
+    table — never ten per-campaign deletes whose speed hung on its choice of a bitmap scan."""
+    # Rows whose import was deleted have no source (NULL): they are replaced too.
+    sql = (
+        f"DELETE FROM {ParticipantResult._meta.db_table} AS p "  # noqa: S608 — the model's own table name
+        "USING unnest(%s::integer[], %s::integer[]) AS r(campaign_id, school_id) "
+        "WHERE p.campaign_id = r.campaign_id AND p.school_id = r.school_id AND p.source_id IS DISTINCT FROM %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[c for c, _s in pairs], [s for _c, s in pairs], source_id])
+        return cursor.rowcount
+
+
+def _store_references(parsed: Parsed, campaigns: _Campaigns, record: ResultImport, allowed: dict[str, int]) -> int:
+    """The country, region and municipality rows of a ФИС ОКО report, kept for the unit the report came from (the
+    municipality of its schools, else the importer's own): they replace those of an earlier import of the same
+    report for the same unit."""
+    if not parsed.references:
+        return 0
+    ids = parsed.schools or set(allowed.values())
+    units = set(School.objects.filter(pk__in=ids).values_list("municipality_id", "municipality__region_id").distinct())
+    municipality_id = next(iter(units))[0] if len({unit[0] for unit in units}) == 1 else None
+    regions = {unit[1] for unit in units}
+    region_id = next(iter(regions)) if len(regions) == 1 else None
+    rows = []
+    for reference in parsed.references:
+        campaign = campaigns.get(reference["campaign"])
+        described = municipality_id
+        if reference["level"] == ReferenceLevel.MUNICIPALITY:
+            described = reference.get("municipality_id") or municipality_id
+        rows.append(
+            ReferenceDistribution(
+                campaign=campaign,
+                level=reference["level"],
+                region_id=region_id,
+                municipality_id=described,
+                name=reference["name"],
+                schools=reference["schools"],
+                participants=reference["participants"],
+                pct_2=reference["pct"][0],
+                pct_3=reference["pct"][1],
+                pct_4=reference["pct"][2],
+                pct_5=reference["pct"][3],
+                source=record,
+            )
+        )
+    for row in rows:
+        ReferenceDistribution.objects.filter(
+            campaign=row.campaign, level=row.level, region_id=row.region_id, municipality_id=row.municipality_id
+        ).delete()
+    ReferenceDistribution.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _refuse_codes_of_other_schools(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> None:

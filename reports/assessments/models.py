@@ -171,9 +171,9 @@ class ParticipantResult(models.Model):
 
 
 class TaskLevel(models.TextChoices):
-    BASIC = "Б", _("basic")
-    ADVANCED = "П", _("advanced")
-    HIGH = "В", _("high")
+    BASIC = "Б", _("basic level")
+    ADVANCED = "П", _("advanced level")
+    HIGH = "В", _("high level")
 
 
 class Task(models.Model):
@@ -181,15 +181,15 @@ class Task(models.Model):
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="tasks", verbose_name=_("campaign"))
     position = models.PositiveSmallIntegerField(_("position"))
-    label = models.CharField(_("task"), max_length=16)
+    label = models.CharField(_("task of the work"), max_length=16)
     max_points = models.PositiveSmallIntegerField(_("maximum points"))
     level = models.CharField(_("difficulty level"), max_length=1, choices=TaskLevel.choices)
     skills = models.TextField(_("skills checked"), blank=True)
 
     class Meta:
         ordering = ["campaign", "position"]
-        verbose_name = _("task")
-        verbose_name_plural = _("tasks")
+        verbose_name = _("task of the work")
+        verbose_name_plural = _("tasks of the work")
         constraints = [models.UniqueConstraint(fields=["campaign", "label"], name="one_task_label_per_campaign")]
 
     def __str__(self):

@@ -4,11 +4,13 @@ Nothing here writes. `read_results` returns the campaigns and rows a commit woul
 a file with any problem cannot be committed (docs/import-formats.md).
 """
 
+import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from operator import itemgetter
+from itertools import chain
+from operator import getitem, itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,7 @@ from shnor_portal.files.limits import CONTROL, MAX_CELL, MAX_UPLOAD
 from shnor_portal.files.refusals import FileRefused
 from shnor_portal.files.rows import open_rows
 
-from .models import MARKED, PRIMARY_SCORE_REQUIRED, MaxScore, Procedure, Subject
+from .models import MARKED, PRIMARY_SCORE_REQUIRED, MaxScore, Procedure, ReferenceLevel, Subject, Task
 
 MAX_PROBLEMS = 1000
 PROCEDURES = frozenset(Procedure.values)
@@ -34,8 +36,8 @@ COLUMNS = {
     "grade": ["параллель", "класс (параллель)"],
     "school": ["код оо", "код школы", "код образовательной организации"],
     "class": ["класс"],
-    "participant": ["код участника", "код ученика"],
-    "primary": ["первичный балл"],
+    "participant": ["код участника", "код ученика", "код"],
+    "primary": ["первичный балл", "балл"],
     "max": ["максимальный балл"],
     "mark": ["отметка"],
     "test": ["тестовый балл"],
@@ -49,6 +51,13 @@ COLUMNS = {
     "lowered": ["понизили"],
     "confirmed": ["подтвердили"],
     "raised": ["повысили"],
+    "variant": ["вариант"],
+}
+# The header of a ФИС ОКО «Статистика по отметкам»: the marks 2–5 are in the row below it.
+FIS_COLUMNS = {
+    "group": ["группы участников"],
+    "units": ["кол-во оо", "количество оо"],
+    "participants": ["кол-во уч.", "кол-во уч", "количество участников", "кол-во участников"],
 }
 HEADER_NAMES = {
     "year": "Год",
@@ -72,8 +81,26 @@ HEADER_NAMES = {
     "lowered": "Понизили",
     "confirmed": "Подтвердили",
     "raised": "Повысили",
+    "variant": "Вариант",
+    "group": "Группы участников",
+    "units": "Кол-во ОО",
 }
-TASK_COLUMN = re.compile(r"^(з|задание\s*)?\d{1,3}(\.\d{1,2})?$")
+# A task column: «1», «4(1)», «4.1», «З1», «Зад. 1», «Задание 1», «№ 1»; group 1 is the label as kept.
+TASK_COLUMN = re.compile(r"^(?:з|зад\.?|задание|№)?\s*(\d{1,3}(?:\s*\(\s*\d{1,2}\s*\)|\.\d{1,2})?)$")
+# What a task cell may hold for «nothing earned».
+NO_POINTS = ("", "х", "x", "-", "–", "—")
+# A school as ФИС ОКО writes it: «(sch860125) МКОУ «Чемашинская СОШ»».
+FIS_SCHOOL = re.compile(r"^\(\s*(sch\d{6})\s*\)\s*(.*)$", re.IGNORECASE)
+# Title rows of a ФИС ОКО report.
+TITLE_PROCEDURE = re.compile(
+    r"(всероссийск\w* проверочн\w* работ\w*|впр|нико|национальн\w* исследовани\w*)\D{0,20}(\d{4})"
+    r"(?:\s*\(?\s*(\d{1,2})\s*класс)?",
+    re.IGNORECASE,
+)
+TITLE_GRADE = re.compile(r"(\d{1,2})\s*класс", re.IGNORECASE)
+TITLE_SUBJECT = re.compile(r"^предмет\s*:\s*(.+)$", re.IGNORECASE)
+TITLE_DATE = re.compile(r"^дата\s*:\s*(.+)$", re.IGNORECASE)
+TITLE_MAX = re.compile(r"максимальный\s+первичный\s+балл\s*:?\s*(\d{1,4})", re.IGNORECASE)
 CLASS = re.compile(r"^(\d{1,2})\s*[-–\s]?\s*([а-яёa-z])?$", re.IGNORECASE)
 
 
@@ -92,6 +119,7 @@ class Supplied:
     year: int | None = None
     subject: str | None = None
     grade: int | None = None
+    school: str | None = None  # a school code, for a school's protocol without «Код ОО» (`--school`)
 
 
 @dataclass
@@ -109,6 +137,12 @@ class Parsed:
     rows: int = 0
     schools: set[int] = field(default_factory=set)
     percent_marks: bool = False  # the header says the mark columns are percentages
+    title: dict = field(default_factory=dict)  # what the title rows above the header said (ФИС ОКО reports)
+    tasks: list[str] = field(default_factory=list)  # task labels of a protocol, normalised, in the file's order
+    task_columns: list[tuple[int, str, str]] = field(default_factory=list, repr=False)  # (index, label, as written)
+    task_maxima: dict = field(default_factory=dict)  # label → maximum from the «Макс» row under the header
+    references: list[dict] = field(default_factory=list)  # ФИС ОКО rows of the country, region, municipality
+    fis_logins: dict = field(default_factory=dict, repr=False)  # login → (school id, code, municipality id)
     campaign_cache: dict = field(default_factory=dict, repr=False)
     class_cache: dict = field(default_factory=dict, repr=False)
 
@@ -201,17 +235,160 @@ def iter_results(
         return iter(())
     if header is None:
         return iter(())
+    subjects = SubjectIndex()
+    supplied = _with_titles(parsed, supplied, subjects)
+    if parsed.shape == "protocol" and "school" not in positions:
+        code = _protocol_school(parsed, supplied, allowed_schools)
+        if code is None:
+            return iter(())
+        positions["school"] = len(header)
+        rows = _with_school(rows, len(header), code)
     # Everything the checks need is loaded before the first row: no query may run while rows are streamed.
     context = _Context(
         allowed=allowed_schools,
         supplied=supplied,
-        subjects=SubjectIndex(),
+        subjects=subjects,
         all_codes={code.strip().lower() for code in School.objects.values_list("code", flat=True)},
         max_scores={(m.procedure, m.year, m.subject_id, m.grade): m.max_score for m in MaxScore.objects.all()},
+        title_max=parsed.title.get("max_score"),
     )
+    if parsed.task_columns:
+        for task in Task.objects.select_related("campaign"):
+            c = task.campaign
+            table = context.task_tables.setdefault((c.procedure, c.year, c.subject_id, c.grade), {})
+            table[task.label] = task.max_points
     if parsed.shape == "protocol":
         return _protocol_rows(parsed, rows, positions, context)
+    if "group" in positions:
+        return _fis_statistics_rows(parsed, rows, positions, context)
     return _statistics_rows(parsed, rows, positions, context)
+
+
+def _with_titles(parsed: Parsed, supplied: Supplied, subjects) -> Supplied:
+    """Values of the title rows count as supplied ones; a title that contradicts a supplied value is an error."""
+    values = {}
+    for key in ("procedure", "year", "subject", "grade"):
+        from_title, given = parsed.title.get(key), getattr(supplied, key)
+        if from_title is None:
+            continue
+        same = subjects.find(from_title) == subjects.find(given) if key == "subject" and given else from_title == given
+        if given is not None and not same:
+            parsed.problem(
+                None,
+                key,
+                from_title,
+                _("The title of the file says «%(value)s», but «%(given)s» was given for the import.")
+                % {"value": from_title, "given": given},
+            )
+            continue
+        values[key] = from_title
+    return replace(supplied, **values)
+
+
+def _protocol_school(parsed: Parsed, supplied: Supplied, allowed: dict[str, int]) -> str | None:
+    """The school of a protocol without «Код ОО»: from a title row «(schNNNNNN) …» or given; its code or None."""
+    login, code = parsed.title.get("login"), (supplied.school or "").strip().lower() or None
+    if login is not None:
+        school = School.objects.filter(fis_oko_login__iexact=login).first()
+        if school is None:
+            _unknown_login(parsed, None, login, parsed.title.get("school_name", ""), _school_names(allowed))
+            return None
+        if code is not None and code != school.code.lower():
+            parsed.problem(
+                None,
+                "school",
+                code,
+                _("The title of the file names the school %(login)s («%(school)s»), but «%(code)s» was given.")
+                % {"login": login, "school": school.short_name, "code": code},
+            )
+            return None
+        code = school.code.lower()
+    if code is None:
+        parsed.problem(
+            None,
+            "school",
+            "",
+            _(
+                "The file has no column «Код ОО» and no title row «(schNNNNNN) school name»: choose the school "
+                "(--school CODE)."
+            ),
+        )
+        return None
+    if code not in allowed:
+        if School.objects.filter(code__iexact=code).exists():
+            message = _("The school «%(code)s» is outside your area of responsibility.") % {"code": code}
+            parsed.problem(None, "school", code, message)
+        else:
+            parsed.problem(None, "school", code, _("Unknown school code «%(code)s».") % {"code": code})
+        return None
+    return code
+
+
+def _with_school(rows, width: int, code: str):
+    """The rows of a school's protocol with its code as one more cell, after the header's last column."""
+    for number, raw in rows:
+        if len(raw) < width:
+            raw = [*raw, *([None] * (width - len(raw)))]
+        yield number, [*raw[:width], code]
+
+
+def _school_names(allowed: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """The importer's schools by their names as compared (short and full): (code, short name)."""
+    names = {}
+    for code, short_name, full_name in School.objects.filter(pk__in=allowed.values()).values_list(
+        "code", "short_name", "name"
+    ):
+        names[_name_key(full_name)] = (code, short_name)
+        names[_name_key(short_name)] = (code, short_name)
+    return names
+
+
+def _unknown_login(parsed: Parsed, number, login: str, name: str, names: dict) -> None:
+    """An unknown ФИС ОКО login, named with the school as written and the registry school of the closest name."""
+    close = None
+    if name:
+        close = _closest_name(name, names)
+    if close is None:
+        message = _("The ФИС ОКО login «%(login)s» («%(name)s» in the file) is not in the registry.") % {
+            "login": login,
+            "name": name,
+        }
+    else:
+        message = _(
+            "The ФИС ОКО login «%(login)s» («%(name)s» in the file) is not in the registry; is it «%(school)s» "
+            "(code %(code)s)? Enter its login on the school's card."
+        ) % {"login": login, "name": name, "school": close[1], "code": close[0]}
+    parsed.problem(number, "group", login, message)
+
+
+# Words every school's name has: a name is told by the others («Чемашинская»).
+COMMON_NAME_WORDS = frozenset(
+    "муниципальное муниципальный казенное казённое бюджетное автономное государственное общеобразовательное "
+    "образовательное учреждение организация средняя основная начальная общеобразовательная школа школа-интернат "
+    "сош оош нош гимназия лицей имени им район района".split()
+)
+
+
+def _closest_name(name: str, names: dict):
+    """The registry school whose name shares the most telling words with `name` (then the closest spelling)."""
+    key = _name_key(name)
+    words = set(key.split()) - COMMON_NAME_WORDS
+    best, best_score = None, 0.0
+    for candidate, school in names.items():
+        theirs = set(candidate.split()) - COMMON_NAME_WORDS
+        shared = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+        score = shared + difflib.SequenceMatcher(None, key, candidate).ratio() / 10
+        if (shared > 0 or score >= 0.07) and score > best_score:
+            best, best_score = school, score
+    return best
+
+
+def _name_key(name: str) -> str:
+    """A school's name for comparison: lower case, ё as е, no quotes, and no legal form (МКОУ, МБОУ …)."""
+    text = str(name).lower().replace("ё", "е")
+    text = re.sub(r"[«»\"'„“”()]", " ", text)
+    text = re.sub(r"\b(м?[бка]?оу|мау|моу|гоу|гбоу)\b", " ", text)
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -267,6 +444,10 @@ class _Context:
     subjects: SubjectIndex
     all_codes: set[str]
     max_scores: dict[tuple, int]
+    title_max: int | None = None  # «Максимальный первичный балл» of a ФИС ОКО title row
+    task_tables: dict = field(default_factory=dict)  # campaign key → {task label: maximum} of its task table
+    task_maps: dict = field(default_factory=dict)  # campaign key → per task column {cell as read: points}
+    task_template: str = ""
     seen: dict = field(default_factory=dict)  # campaign key → {participant code: first row} or {(school, class): row}
     numbers: dict = field(default_factory=dict)  # campaign key → its number in the file (0, 1, …)
 
@@ -284,6 +465,115 @@ def _statistics_rows(parsed: Parsed, rows, positions, context: _Context):
         parsed.problem(None, "", "", str(refusal))
     _finish(parsed)
     yield from ()
+
+
+def _fis_statistics_rows(parsed: Parsed, rows, positions, context: _Context):
+    """A ФИС ОКО «Статистика по отметкам»: the country, region and municipality rows become reference
+    distributions (`parsed.references`), school rows «(schNNNNNN) …» shape 2 rows of the school with that login.
+    An iterator that yields nothing, like `_statistics_rows`; the logins and names are loaded first (no query may
+    run while a caller streams)."""
+    logins = {}
+    for school_id, login, municipality_id in School.objects.exclude(fis_oko_login=None).values_list(
+        "pk", "fis_oko_login", "municipality_id"
+    ):
+        logins[login.lower()] = (school_id, municipality_id)
+    names = _school_names(context.allowed)
+    return _fis_statistics_generator(parsed, rows, positions, context, logins, names)
+
+
+def _fis_statistics_generator(parsed: Parsed, rows, positions, context: _Context, logins: dict, names: dict):
+    in_scope = set(context.allowed.values())
+    campaign = None
+    first = True
+    references = 0
+    try:
+        for number, raw in rows:
+            values = {
+                key: _cell(parsed, number, key, raw[pos] if pos < len(raw) else None) for key, pos in positions.items()
+            }
+            if all(v in (None, "") for v in values.values()):
+                continue
+            if first:
+                first = False
+                campaign = _campaign(parsed, number, {}, context.supplied, context.subjects)
+            parsed.rows += 1
+            name = str(values.get("group") or "").strip()
+            match = FIS_SCHOOL.match(name)
+            if match is None:
+                level = (
+                    ReferenceLevel.RUSSIA
+                    if name.lower().replace("ё", "е") == "вся выборка" or references == 0
+                    else ReferenceLevel.REGION
+                    if references == 1
+                    else ReferenceLevel.MUNICIPALITY
+                )
+                references += 1
+                reference = _reference_row(parsed, number, values, name, level)
+                if reference is not None and campaign is not None:
+                    parsed.references.append({**reference, "campaign": campaign})
+                continue
+            login, written = match.group(1).lower(), match.group(2).strip()
+            found = logins.get(login)
+            school_id = None
+            if found is None:
+                _unknown_login(parsed, number, login, written, names)
+            elif found[0] not in in_scope:
+                parsed.problem(
+                    number,
+                    "group",
+                    name,
+                    _("The school %(login)s («%(name)s») is outside your area of responsibility.")
+                    % {"login": login, "name": written},
+                )
+            else:
+                school_id = found[0]
+                # The municipality row above the schools describes their municipality.
+                for reference in reversed(parsed.references):
+                    if reference["level"] == ReferenceLevel.MUNICIPALITY:
+                        reference.setdefault("municipality_id", found[1])
+                        break
+            values["school"] = login
+            _aggregate_row(parsed, number, values, campaign, school_id, "", context.seen)
+            if campaign is not None and school_id is not None:
+                parsed.touched.add((campaign, school_id))
+    except FileRefused as refusal:
+        parsed.problem(None, "", "", str(refusal))
+    if campaign is None and parsed.rows and parsed.ok:
+        parsed.problem(
+            None,
+            "",
+            "",
+            _("The year, procedure, subject and grade are neither in the title rows nor given for the import."),
+        )
+    _finish(parsed)
+    yield from ()
+
+
+def _reference_row(parsed: Parsed, number, values, name: str, level: str) -> dict | None:
+    """A row of the country, the region or a municipality: percentages as published (0–100, two decimals)."""
+    before = parsed.problem_count
+    units = _integer(parsed, number, "units", values.get("units"), 0, 1_000_000)
+    participants = _integer(parsed, number, "participants", values.get("participants"), 0, 100_000_000)
+    percents = []
+    for key in ("m2", "m3", "m4", "m5"):
+        text = str(values.get(key) or "0").replace(",", ".").replace(" ", "")
+        try:
+            pct = Decimal(text)
+            if not pct.is_finite() or not 0 <= pct <= 100:
+                raise InvalidOperation
+        except InvalidOperation:
+            parsed.problem(number, key, values.get(key), _("«%(value)s» is not a percentage.") % {"value": values[key]})
+            continue
+        percents.append(pct.quantize(Decimal("0.01")))
+    if parsed.problem_count != before:
+        return None
+    return {
+        "level": level,
+        "name": name[:400],
+        "schools": units,
+        "participants": participants,
+        "pct": percents,
+    }
 
 
 def _finish(parsed: Parsed) -> None:
@@ -316,6 +606,17 @@ def _protocol_rows(parsed: Parsed, rows, positions, context: _Context):
     score_cells = _columns(positions, (*campaign_keys, "primary", "max", "mark", "test", "journal"))
     school_at, code_at = positions["school"], positions["participant"]
     width = max(positions.values()) + 1
+    try:
+        rows = _after_max_row(parsed, rows, context)
+    except FileRefused as refusal:
+        parsed.problem(None, "", "", str(refusal))
+        rows = iter(())
+    task_at = [index for index, _label, _written in parsed.task_columns]
+    if task_at:
+        width = max(width, max(task_at) + 1)
+    task_cells = _columns({i: i for i in task_at}, task_at) if len(task_at) > 1 else (lambda raw: (raw[task_at[0]],))
+    task_maps = context.task_maps  # campaign key → per task column {cell: points}, made by the careful path
+    template = context.task_template = _task_template(parsed.tasks)
     known_places: dict = {}  # campaign, school and class cells → (campaign key, its seen codes, school id, class)
     known_scores: dict = {}  # campaign and score cells → Scores
     # The parts of a place, so that a new combination of known parts does not need the careful path.
@@ -353,17 +654,29 @@ def _protocol_rows(parsed: Parsed, rows, positions, context: _Context):
                 and " " not in code  # codes with spaces are rare: the careful path trims and collapses them
                 and "\\" not in code
             ):
-                if place.seen.setdefault(code, number) is number:
+                tasks = NO_TASKS
+                if task_at:
+                    # Each cell looked up in its column's map of the values checked already (C-level map): a cell
+                    # not in it (a new value, above the maximum, not a number) goes to the careful path.
+                    try:
+                        points = tuple(map(getitem, task_maps[place.campaign], task_cells(raw)))
+                    except (KeyError, IndexError):
+                        points = None
+                    if points is None or (checked.primary is not None and sum(points) != checked.primary):
+                        tasks = None
+                    else:
+                        tasks = template % points
+                if tasks is not None and place.seen.setdefault(code, number) is number:
                     fast_rows += 1
                     if clean:
-                        yield place, code, checked
+                        yield place, code, checked, tasks
                     continue
             before = parsed.problem_count
             row = _slow_row(parsed, number, raw, positions, context)
             clean = parsed.problem_count == 0
             if REMEMBER_CHECKED_VALUES and row is not None and parsed.problem_count == before and len(raw) >= width:
                 # A clean row: its (campaign, school) pair is in `parsed.touched` already, its code in `seen`.
-                place, _code, checked = row
+                place, _code, checked, _tasks = row
                 known_places[place_cells(raw)] = place
                 known_scores[score_cells(raw)] = checked
                 known_campaigns[campaign_cells(raw)] = place.campaign
@@ -407,11 +720,107 @@ def _slow_row(parsed: Parsed, number: int, raw: list, positions: dict, context: 
         if campaign is not None and school_id is not None:
             parsed.touched.add((campaign, school_id))
         return None
-    row = _participant_row(parsed, number, values, campaign, school_id, context.seen, context.max_scores)
+    row = _participant_row(parsed, number, values, campaign, school_id, context)
+    if row is not None and parsed.task_columns:
+        tasks = _task_points(parsed, number, raw, campaign, row[1].primary, context)
+        row = None if tasks is None else (*row, tasks)
+    elif row is not None:
+        row = (*row, NO_TASKS)
     if row is None or campaign is None or school_id is None:
         return None
     parsed.touched.add((campaign, school_id))
     return context.place(campaign, school_id, class_name), *row
+
+
+NO_TASKS = "\\N"  # COPY's null: a file without task columns
+
+
+def _task_template(labels: list[str]) -> str:
+    """The task scores of a row as the JSON object COPY receives, to be filled with `template % points`."""
+    return "{" + ", ".join(f'"{label}": %d' for label in labels) + "}"
+
+
+def _after_max_row(parsed: Parsed, rows, context: _Context):
+    """The rows after a «Макс. балл» row directly under the header (the tasks' maxima), which is read here."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return rows
+    number, raw = first
+    lead = next((v for v in raw if v not in (None, "")), None)
+    if not parsed.task_columns or type(lead) is not str or not lead.strip().lower().startswith("макс"):
+        return chain((first,), rows)
+    for index, label, written in parsed.task_columns:
+        value = _cell(parsed, number, written, raw[index] if index < len(raw) else None)
+        maximum = _integer(parsed, number, written, value, 0, 100)
+        if maximum is not None:
+            parsed.task_maxima[label] = maximum
+    return rows
+
+
+def _task_maps(parsed: Parsed, campaign, context: _Context) -> list[dict]:
+    """Per task column, the cells whose points are known good for the campaign: 0 … the task's maximum (from the
+    «Макс» row, else the task table, else the work's maximum) and the marks of «nothing earned»."""
+    maps = context.task_maps.get(campaign)
+    if maps is None:
+        table = context.task_tables.get(campaign, {})
+        work = context.title_max or context.max_scores.get(campaign) or 100
+        maps = []
+        for _index, label, _written in parsed.task_columns:
+            maximum = parsed.task_maxima.get(label, table.get(label, work))
+            cells = {None: 0}
+            for nothing in NO_POINTS:
+                cells[nothing] = cells[nothing.upper()] = 0
+            for points in range(maximum + 1):
+                cells[points] = cells[str(points)] = points
+            maps.append(cells)
+        context.task_maps[campaign] = maps
+    return maps
+
+
+def _task_maximum(parsed: Parsed, label: str, campaign, context: _Context) -> int:
+    table = context.task_tables.get(campaign, {})
+    work = context.title_max or context.max_scores.get(campaign) or 100
+    return parsed.task_maxima.get(label, table.get(label, work))
+
+
+def _task_points(parsed: Parsed, number, raw, campaign, primary, context: _Context) -> str | None:
+    """A row's task scores checked one by one (each problem names its cell): the JSON for COPY, or None."""
+    before = parsed.problem_count
+    points = []
+    for index, label, written in parsed.task_columns:
+        value = _cell(parsed, number, written, raw[index] if index < len(raw) else None)
+        if value is None or (type(value) is str and value.lower() in NO_POINTS):
+            points.append(0)
+            continue
+        got = _integer(parsed, number, written, value)
+        if got is None:
+            continue
+        maximum = _task_maximum(parsed, label, campaign, context)
+        if not 0 <= got <= maximum:
+            parsed.problem(
+                number,
+                written,
+                value,
+                _("Cell %(cell)s: %(value)s points for task %(task)s, outside 0…%(max)s.")
+                % {"cell": _cell_name(index, number), "value": value, "task": label, "max": maximum},
+            )
+            continue
+        points.append(got)
+    if parsed.problem_count != before:
+        return None
+    if primary is not None and sum(points) != primary:
+        parsed.problem(
+            number,
+            "primary",
+            primary,
+            _("The task scores add up to %(sum)s, not to the primary score %(primary)s.")
+            % {"sum": sum(points), "primary": primary},
+        )
+        return None
+    if campaign is not None:
+        _task_maps(parsed, campaign, context)  # the fast path may now check this campaign's cells
+    return context.task_template % tuple(points)
 
 
 # Cyrillic letters that look like Latin ones (in either case): a code written with them is not the same code.
@@ -443,26 +852,41 @@ def _unknown_school(parsed: Parsed, number, code, allowed: dict[str, int]):
 
 
 def _has_header(raw) -> bool:
-    """Does this row hold the header of either shape (the columns that tell a results table)?"""
+    """Does this row hold the header of a results table: either shape, a ФИС ОКО statistics report or a school's
+    protocol from ФИС ОКО (a participant code with a score or a mark, and no school column)?"""
     names = {normalise_header(v) for v in raw if v is not None}
-    return not names.isdisjoint(COLUMNS["school"]) and (
-        not names.isdisjoint(COLUMNS["participant"]) or not names.isdisjoint(COLUMNS["participants"])
+    if not names.isdisjoint(FIS_COLUMNS["group"]):
+        return True
+    if not names.isdisjoint(COLUMNS["school"]):
+        return not names.isdisjoint(COLUMNS["participant"]) or not names.isdisjoint(COLUMNS["participants"])
+    return not names.isdisjoint(COLUMNS["participant"]) and (
+        not names.isdisjoint(COLUMNS["primary"]) or not names.isdisjoint(COLUMNS["mark"])
     )
 
 
 def _find_header(parsed: Parsed, rows, supplied: Supplied):
     seen = set()
+    titles = []
     for number, raw in rows:
         names = [normalise_header(v) for v in raw]
         seen.update(names)
+        if not set(names).isdisjoint(FIS_COLUMNS["group"]):
+            _read_titles(parsed, titles)
+            return _fis_header(parsed, number, names, rows, supplied)
         positions = {}
         for key, spellings in COLUMNS.items():
             for index, name in enumerate(names):
                 if name in spellings and key not in positions:
                     positions[key] = index
-        if "school" in positions and ("participant" in positions or "participants" in positions):
+        school_protocol = "participant" in positions and ("primary" in positions or "mark" in positions)
+        if ("school" in positions and ("participant" in positions or "participants" in positions)) or (school_protocol):
             parsed.shape = "protocol" if "participant" in positions else "statistics"
-            missing = _missing(parsed.shape, positions, supplied)
+            _read_titles(parsed, titles)
+            if parsed.shape == "protocol":
+                # «2» … «5» head the marks of statistics; in a protocol they are tasks.
+                for key in ("m2", "m3", "m4", "m5", "participants"):
+                    positions.pop(key, None)
+            missing = _missing(parsed.shape, positions, supplied, parsed.title)
             if missing:
                 for key in missing:
                     parsed.problem(
@@ -475,8 +899,11 @@ def _find_header(parsed: Parsed, rows, supplied: Supplied):
                 for i, name in enumerate(names)
                 if i not in used and name and not TASK_COLUMN.match(name)
             ]
+            if parsed.shape == "protocol":
+                _task_columns(parsed, number, raw, names, used)
             parsed.percent_marks = any("%" in names[positions[k]] for k in ("m2", "m3", "m4", "m5") if k in positions)
             return names, positions
+        titles.append(raw)
         if number >= HEADER_SCAN_ROWS:
             break
     if not seen - {""}:
@@ -504,7 +931,7 @@ def _find_header(parsed: Parsed, rows, supplied: Supplied):
     return None, None
 
 
-def _missing(shape, positions, supplied: Supplied) -> list[str]:
+def _missing(shape, positions, supplied: Supplied, title: dict) -> list[str]:
     missing = [
         key
         for key, given in (
@@ -513,11 +940,107 @@ def _missing(shape, positions, supplied: Supplied) -> list[str]:
             ("subject", supplied.subject),
             ("grade", supplied.grade),
         )
-        if key not in positions and given is None
+        if key not in positions and given is None and title.get(key) is None
     ]
     if shape == "statistics":
         missing += [key for key in ("m2", "m3", "m4", "m5") if key not in positions]
     return missing
+
+
+def _read_titles(parsed: Parsed, rows) -> None:
+    """What the title rows above a ФИС ОКО table say: procedure, year, grade, subject, date, maximum primary
+    score, and the school «(schNNNNNN) Название» of a school's report."""
+    title = parsed.title
+    for raw in rows:
+        for value in raw:
+            if type(value) is not str or not value.strip() or len(value) > 1000:
+                continue
+            text = " ".join(value.split())
+            if match := FIS_SCHOOL.match(text):
+                title.setdefault("login", match.group(1).lower())
+                title.setdefault("school_name", match.group(2).strip())
+                continue
+            if match := TITLE_SUBJECT.match(text):
+                title.setdefault("subject", match.group(1).strip().rstrip("."))
+                continue
+            if match := TITLE_DATE.match(text):
+                title.setdefault("date", match.group(1).strip())
+                continue
+            if match := TITLE_MAX.search(text):
+                title.setdefault("max_score", int(match.group(1)))
+                continue
+            if match := TITLE_PROCEDURE.search(text):
+                word = match.group(1).lower()
+                procedure = Procedure.NIKO if word.startswith(("нико", "национальн")) else Procedure.VPR
+                title.setdefault("procedure", str(procedure))
+                year = int(match.group(2))
+                if 2015 <= year <= 2100:
+                    title.setdefault("year", year)
+            if "grade" not in title and (match := TITLE_GRADE.search(text)):
+                grade = int(match.group(1))
+                if 1 <= grade <= 11:
+                    title["grade"] = grade
+
+
+def _fis_header(parsed: Parsed, number: int, names: list[str], rows, supplied: Supplied):
+    """A ФИС ОКО «Статистика по отметкам»: «Группы участников» | «Кол-во ОО» | «Кол-во уч.» | «Распределение групп
+    баллов в %» over four cells with «2» … «5» in the row below."""
+    parsed.shape = "statistics"
+    parsed.percent_marks = True
+    positions = {}
+    for key, spellings in FIS_COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in spellings and key not in positions:
+                positions[key] = index
+    below = next(rows, None)
+    below_names = [normalise_header(v) for v in below[1]] if below is not None else []
+    for mark in ("2", "3", "4", "5"):
+        for index, name in enumerate(below_names):
+            if name == mark and index > positions["group"]:
+                positions[f"m{mark}"] = index
+                break
+    missing = _missing("statistics", positions, supplied, parsed.title)
+    if "participants" not in positions:
+        missing.insert(0, "participants")
+    if missing:
+        for key in missing:
+            column = "Кол-во уч." if key == "participants" else HEADER_NAMES[key]
+            parsed.problem(number, key, "", _("Required column «%(column)s» is missing.") % {"column": column})
+        return None, None
+    return names, positions
+
+
+def _task_columns(parsed: Parsed, number: int, raw, names: list[str], used: set[int]) -> None:
+    """The task columns of a protocol header, with their labels normalised («З4(1)» → «4(1)»); a label twice is an
+    error (its scores could not be told apart)."""
+    for index, name in enumerate(names):
+        if index in used or not name:
+            continue
+        match = TASK_COLUMN.match(name)
+        if match is None:
+            continue
+        label = re.sub(r"\s+", "", match.group(1))
+        written = str(raw[index]).strip()
+        if label in parsed.tasks:
+            parsed.problem(
+                number,
+                written,
+                written,
+                _("Task %(task)s has two columns.") % {"task": label},
+            )
+            continue
+        parsed.tasks.append(label)
+        parsed.task_columns.append((index, label, written))
+
+
+def _cell_name(index: int, row) -> str:
+    """A spreadsheet cell's name (G12) for messages about one cell."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
 
 
 def _cell(parsed, number, key, value):
@@ -681,8 +1204,9 @@ def _read_class(parsed, number, value, campaign):
     return f"{int(match.group(1))}{(match.group(2) or '').lower()}"
 
 
-def _participant_row(parsed, number, values, campaign, school_id, seen, max_scores):
+def _participant_row(parsed, number, values, campaign, school_id, context: _Context):
     """(participant code, Scores) of a clean row, None otherwise."""
+    seen, max_scores = context.seen, context.max_scores
     before = parsed.problem_count
     code = values.get("participant")
     if code in (None, ""):
@@ -704,6 +1228,8 @@ def _participant_row(parsed, number, values, campaign, school_id, seen, max_scor
     procedure = campaign[0] if campaign else None
     subject = parsed.campaigns[campaign]["subject"] if campaign else None
     row_max = _integer(parsed, number, "max", values.get("max"), 1, 1000)
+    if row_max is None and context.title_max is not None:
+        row_max = context.title_max  # the title row «Максимальный первичный балл» is the file's own maximum
     maximum = row_max if row_max is not None else (max_scores.get(campaign) if campaign else None)
     primary = _integer(
         parsed,

@@ -48,6 +48,8 @@ def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
         "supplied": supplied.__dict__,
         "problem_count": parsed.problem_count,
         "unknown_columns": parsed.unknown_columns,
+        "tasks": parsed.tasks,  # the task labels in the order of the file (stored scores are a JSON object)
+        "title": parsed.title,
         "campaigns": [
             f"{c['procedure']} {c['year']}. {c['subject']}, {c['grade']} класс" for c in parsed.campaigns.values()
         ],

@@ -34,6 +34,7 @@ ENTRIES = [
     # The school page's results tab, served here as a fragment: read like the school page itself.
     entry("reports:school-results-tab", {"code": "chemashi"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
     entry("reports:results-upload", {}, IMPORTERS, SAME_AS_GET),
+    entry("reports:task-table-upload", {}, IMPORTERS, SAME_AS_GET),
     entry(
         "reports:results-import",
         {"pk": "@results_import"},

@@ -347,8 +347,8 @@ def test_the_fast_path_reads_exactly_what_the_careful_path_reads(demo, tmp_path,
     def read():
         parsed = reader.Parsed()
         rows = [
-            (place.campaign, place.school_id, place.class_name, code, scores)
-            for place, code, scores in reader.iter_results(parsed, path, allowed_schools=schools)
+            (place.campaign, place.school_id, place.class_name, code, scores, tasks)
+            for place, code, scores, tasks in reader.iter_results(parsed, path, allowed_schools=schools)
         ]
         return rows, parsed
 

@@ -65,10 +65,13 @@ class Command(RussianArgumentsCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--out", required=True)
         parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--tasks", type=int, default=0, help="task columns «1» … «N» whose scores add up")
 
-    def handle(self, *args, schools, participants, year, out, seed, **options):
+    def handle(self, *args, schools, participants, year, out, seed, tasks=0, **options):
         if schools < 1 or participants < 0:
             raise CommandError("--schools must be at least 1 and --participants 0 or more.")
+        if not 0 <= tasks <= min(MAXIMUM.values()):
+            raise CommandError(f"--tasks: от 0 до {min(MAXIMUM.values())}.")
         target = writable_file(out)  # before anything is created: a wrong --out leaves the database as it was
         with transaction.atomic():
             region, _ = Region.objects.get_or_create(code="synthetic", defaults={"name": "Синтетический регион"})
@@ -97,7 +100,13 @@ class Command(RussianArgumentsCommand):
             raise CommandError(f"Не удалось записать файл {target}: {exc.strerror or exc}") from exc
         with handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow(HEADER)
+            writer.writerow([*HEADER, *(str(n) for n in range(1, tasks + 1))])
+            # Each work's maximum split over the tasks as evenly as it goes: their maxima add up to it.
+            capacities = {
+                work: [maximum // tasks + (1 if n < maximum % tasks else 0) for n in range(tasks)] if tasks else []
+                for work, maximum in MAXIMUM.items()
+            }
+            order = list(range(tasks))
             for index in range(participants):
                 subject, grade = works[index % len(works)]
                 school = (index // len(works)) % schools + 1
@@ -106,6 +115,15 @@ class Command(RussianArgumentsCommand):
                 mark = mark_for(score, maximum)
                 journal = min(5, max(2, mark + rng.choice((-1, 0, 0, 0, 1))))
                 letter = "абв"[index % 3]
+                points = [0] * tasks
+                if tasks:
+                    # The score spread over the tasks in a random order, each up to its maximum.
+                    left = score
+                    rng.shuffle(order)
+                    capacity = capacities[(subject, grade)]
+                    for n in order:
+                        points[n] = taken = min(capacity[n], left)
+                        left -= taken
                 writer.writerow(
                     [
                         year,
@@ -119,6 +137,7 @@ class Command(RussianArgumentsCommand):
                         maximum,
                         mark,
                         journal,
+                        *points,
                     ]
                 )
         self.stdout.write(f"Муниципалитет synthetic: школ — {schools}; в {out} записано строк — {participants}.")

@@ -18,13 +18,16 @@ class Command(RussianArgumentsCommand):
         parser.add_argument("--year", type=int)
         parser.add_argument("--subject")
         parser.add_argument("--grade", type=int)
+        parser.add_argument("--school", help="school code, for a school's protocol without «Код ОО» (ФИС ОКО)")
         parser.add_argument("--dry-run", action="store_true", help="check the file only, write nothing")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Файл не найден: {path}")
-        supplied = Supplied(options["procedure"], options["year"], options["subject"], options["grade"])
+        supplied = Supplied(
+            options["procedure"], options["year"], options["subject"], options["grade"], options["school"]
+        )
         # The command line works for the whole installation: every school of the registry is in scope.
         schools = dict(School.objects.values_list("code", "pk"))
         if options["dry_run"]:
@@ -43,6 +46,8 @@ class Command(RussianArgumentsCommand):
             f"Записано: строк участников — {summary['participant_rows']}, строк статистики — "
             f"{summary['aggregate_rows']}; заменено прежних строк — {summary['replaced_rows']}."
         )
+        if summary.get("reference_rows"):
+            self.stdout.write(f"Распределения отметок страны, региона, муниципалитета — {summary['reference_rows']}.")
 
     def _summary(self, path, parsed):
         kind = "протокол участников" if parsed.shape == "protocol" else "статистика по отметкам"
@@ -52,21 +57,27 @@ class Command(RussianArgumentsCommand):
         )
         for info in parsed.campaigns.values():
             self.stdout.write(f"  {info['procedure']} {info['year']}. {info['subject']}, {info['grade']} класс")
+        if parsed.tasks:
+            self.stdout.write("Баллы за задания: " + ", ".join(parsed.tasks))
         if parsed.unknown_columns:
             self.stdout.write("Неизвестные столбцы пропущены: " + ", ".join(parsed.unknown_columns))
 
     def _refuse(self, path, parsed):
         self.stderr.write(f"Файл {path.name} не загружен: ошибок — {parsed.problem_count}. Ничего не записано.")
         for problem in parsed.problems:
-            place = ", ".join(
-                part
-                for part in (
-                    f"лист «{problem.sheet}»" if problem.sheet else "",
-                    f"строка {problem.row}" if problem.row else "",
-                    f"столбец «{problem.column}»" if problem.column else "",
-                    f"значение «{problem.value}»" if problem.value else "",
-                )
-                if part
-            )
-            self.stderr.write(f"  {place + ': ' if place else ''}{problem.message}")
+            self.write_problem(self.stderr, problem)
         sys.exit(1)
+
+    @staticmethod
+    def write_problem(stream, problem) -> None:
+        place = ", ".join(
+            part
+            for part in (
+                f"лист «{problem.sheet}»" if problem.sheet else "",
+                f"строка {problem.row}" if problem.row else "",
+                f"столбец «{problem.column}»" if problem.column else "",
+                f"значение «{problem.value}»" if problem.value else "",
+            )
+            if part
+        )
+        stream.write(f"  {place + ': ' if place else ''}{problem.message}")

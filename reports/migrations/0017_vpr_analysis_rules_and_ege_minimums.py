@@ -24,7 +24,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0015_vpr_tasks_and_references'),
+        ('reports', '0016_vpr_labels'),
     ]
 
     operations = [
