@@ -6,7 +6,7 @@ with, never what it means about a school (REFERENCE §3).
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from shnor_portal.charts import distribution_chart, format_number, histogram_chart, zone_bar_chart
 from shnor_portal.xlsx import Column, build_workbook
@@ -144,7 +144,9 @@ def distribution(result: dict, school_details: dict, school_name: str, municipal
         if found["participants"]:
             counts = [round((found["marks_pct"][mark] or 0) * found["participants"] / 100) for mark in MARKS]
             bars.append((labels[level], counts))
-    chart = distribution_chart(bars, title=_("Distribution of marks"), categories=MARKS, category_caption=_("mark"))
+    chart = distribution_chart(
+        bars, title=_("Distribution of marks"), categories=MARKS, category_caption=pgettext("marks chart", "mark")
+    )
     return chart, references
 
 
