@@ -33,7 +33,7 @@ def main() -> int:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from bench import indicators, registry_list, results_import, roadmaps_due, roadmaps_import
+        from bench import indicators, registry_list, results_import, roadmaps_due, roadmaps_import, vpr_analysis
 
         only = set(sys.argv[1:])  # `python -m bench results_import` runs one part
         if not only or "registry_list" in only:
@@ -46,6 +46,8 @@ def main() -> int:
             roadmaps_import.run(print)
         if not only or "indicators" in only:
             indicators.run(print)
+        if not only or "vpr_analysis" in only:
+            vpr_analysis.run(print)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

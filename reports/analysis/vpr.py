@@ -16,10 +16,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, F, Func, Q, Sum
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
 
-from reports.assessments.aggregates import pct
+from registry.models import School
 from reports.assessments.models import (
     Campaign,
     ParticipantResult,
@@ -82,6 +83,17 @@ def one_decimal(value: Decimal | None) -> float | None:
     return None if value is None else float(value.quantize(TENTH, rounding=ROUND_HALF_UP))
 
 
+def pct(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator × 100, one decimal, half up, in integers (a page of 1,000 schools × 16 tasks computes
+    some 100,000 of them); the same values as `reports.assessments.aggregates.pct`."""
+    if not denominator:
+        return None
+    tenths, rest = divmod(int(numerator) * 1000, int(denominator))
+    if 2 * rest >= denominator:
+        tenths += 1
+    return tenths / 10
+
+
 def exact_pct(numerator: int, denominator: int) -> Decimal | None:
     return None if not denominator else Decimal(numerator) * 100 / Decimal(denominator)
 
@@ -114,6 +126,12 @@ def mastery_status(value: float | None, level: str, limits: Thresholds) -> str |
     return BORDERLINE
 
 
+class SchoolRef(NamedTuple):
+    pk: int
+    code: str
+    short_name: str
+
+
 @dataclass
 class Group:
     """Exact counts of a school (or of the whole municipality) from which every figure of its row is derived."""
@@ -127,7 +145,7 @@ class Group:
     lowest: dict = None  # {mark: lowest primary score seen with it}
     journaled: int = 0  # participants with both a ВПР and a journal mark
     gaps: list = None  # [(class, participant, mark, journal mark)]
-    task_points: dict = None  # {(label, mark): [points, participants]}
+    task_points: dict = None  # {mark or None: ([points per task], [participants with a score per task])}
 
     def __post_init__(self):
         self.marks = {mark: 0 for mark in MARKS}
@@ -156,48 +174,61 @@ def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
     limits = thresholds()
     previous = previous_campaign(campaign)
     campaign_ids = [campaign.pk] + ([previous.pk] if previous else [])
+    # Plain tuples, not model instances: a municipality of 1,000 schools reads 2,000 rows here.
     stored = (
         SchoolAggregate.objects.filter(campaign_id__in=campaign_ids, school__municipality=municipality)
-        .select_related("school")
-        .order_by("school__short_name", "school_id")
+        .order_by()
+        .values_list(
+            "campaign_id",
+            "school_id",
+            "school__code",
+            "school__short_name",
+            "participants",
+            "marks_2",
+            "marks_3",
+            "marks_4",
+            "marks_5",
+        )
     )
     groups: dict[int, Group] = {}
-    schools = {}
+    schools: dict[int, SchoolRef] = {}
     previous_rows = []
-    for row in stored:
-        if row.campaign_id == campaign.pk:
-            schools[row.school_id] = row.school
-            group = groups[row.school_id] = Group()
-            group.participants = row.participants
-            group.marks = {"2": row.marks_2, "3": row.marks_3, "4": row.marks_4, "5": row.marks_5}
+    for campaign_id, school_id, code, short_name, participants, *marks in stored:
+        if campaign_id == campaign.pk:
+            schools[school_id] = SchoolRef(school_id, code, short_name)
+            group = groups[school_id] = Group()
+            group.participants = participants
+            group.marks = dict(zip(MARKS, marks, strict=True))
         else:
-            previous_rows.append(row)
-    for row in previous_rows:
-        if row.school_id in groups:
-            group = groups[row.school_id]
-            group.has_previous = True
-            group.previous_participants, group.previous_twos = row.participants, row.marks_2
+            previous_rows.append((school_id, participants, marks[0]))
     total = Group()
-    total_previous = [row for row in previous_rows]
-    total.has_previous = bool(total_previous)
-    total.previous_participants = sum(row.participants for row in total_previous)
-    total.previous_twos = sum(row.marks_2 for row in total_previous)
+    total.has_previous = bool(previous_rows)
+    for school_id, participants, twos in previous_rows:
+        total.previous_participants += participants
+        total.previous_twos += twos
+        if school_id in groups:
+            group = groups[school_id]
+            group.has_previous = True
+            group.previous_participants, group.previous_twos = participants, twos
 
     ids = sorted(groups)
-    rows = ParticipantResult.objects.filter(campaign=campaign, school_id__in=ids)
+    # The municipality's schools as a subquery: a list of 1,000 ids costs more to compile and send than to run.
+    rows = ParticipantResult.objects.filter(
+        campaign=campaign, school_id__in=School.objects.filter(municipality=municipality).values("pk")
+    )
     if ids:
-        for found in (
-            rows.values("school_id", "primary_score", "mark")
-            .annotate(works=Count("id"), journaled=Count("journal_mark"))
-            .order_by()
-        ):
-            group = groups[found["school_id"]]
-            score, mark = found["primary_score"], found["mark"]
+        # Rows of a school whose stored aggregate is not there yet (a recalculation still running) are left out,
+        # like the school itself: the page counts what the stored aggregates count.
+        histogram = rows.order_by().values_list("school_id", "primary_score", "mark")
+        for school_id, score, mark, works, journaled in histogram.annotate(Count("id"), Count("journal_mark")):
+            group = groups.get(school_id)
+            if group is None:
+                continue
             if mark is not None:
-                group.journaled += found["journaled"]
+                group.journaled += journaled
             if score is None:
                 continue
-            group.histogram[score] += found["works"]
+            group.histogram[score] += works
             if mark is not None:
                 group.lowest[mark] = min(group.lowest.get(mark, score), score)
         gaps = (
@@ -207,7 +238,8 @@ def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
             .values_list("school_id", "class_name", "participant", "mark", "journal_mark")
         )
         for school_id, *gap in gaps:
-            groups[school_id].gaps.append(tuple(gap))
+            if school_id in groups:
+                groups[school_id].gaps.append(tuple(gap))
     tasks = list(campaign.tasks.order_by("position", "label")) if ids else []
     if tasks:
         _task_points(rows, tasks, groups)
@@ -222,10 +254,11 @@ def analyse(campaign: Campaign, municipality, school_ids=None) -> dict:
             total.lowest[mark] = min(total.lowest.get(mark, score), score)
         total.journaled += group.journaled
         total.gaps.extend(group.gaps)
-        for key, (points, counted) in group.task_points.items():
-            summed = total.task_points.setdefault(key, [0, 0])
-            summed[0] += points
-            summed[1] += counted
+        for mark, (points, counted) in group.task_points.items():
+            summed = total.task_points.setdefault(mark, ([0] * len(tasks), [0] * len(tasks)))
+            for index in range(len(tasks)):
+                summed[0][index] += points[index]
+                summed[1][index] += counted[index]
 
     scale = _scale(campaign, total.lowest)
     listed = ids if school_ids is None else [pk for pk in ids if pk in set(school_ids)]
@@ -287,7 +320,7 @@ class TaskPoints(Func):
     Not Django's KeyTextTransform: it reads a key that looks like a number («1», «2») as an array index, and most
     task labels are numbers. The key is always passed as a string parameter here."""
 
-    output_field = DecimalField()
+    output_field = IntegerField()
 
     def __init__(self, label: str):
         super().__init__(F("task_scores"))
@@ -299,24 +332,20 @@ class TaskPoints(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"(({column} ->> %s)::numeric)", [*params, self.label]
+        return f"(({column} ->> %s)::numeric::integer)", [*params, self.label]
 
 
 def _task_points(rows, tasks: list, groups: dict) -> None:
     """Each task's points and the participants who have a score for it, per (school, mark): one grouped query, a
-    sum and a count of the task's JSON key per task."""
+    sum and a count of the task's JSON key per task, read as tuples (1,000 schools × 5 marks × 32 numbers)."""
     sums = {}
-    for index, task in enumerate(tasks):
+    for index, task in enumerate(tasks):  # in this order: points, works of task 0, then of task 1 …
         sums[f"p{index}"] = Sum(TaskPoints(task.label))
         sums[f"n{index}"] = Count(TaskPoints(task.label))
-    grouped = rows.filter(task_scores__isnull=False).values("school_id", "mark").annotate(**sums).order_by()
-    for found in grouped:
-        points = groups[found["school_id"]].task_points
-        for index, task in enumerate(tasks):
-            counted = found[f"n{index}"]
-            if counted:
-                # str(): a sum SQLite hands back as a float is read as written, not as its binary expansion.
-                points[(task.label, found["mark"])] = [Decimal(str(found[f"p{index}"] or 0)), counted]
+    grouped = rows.filter(task_scores__isnull=False).order_by().values_list("school_id", "mark").annotate(**sums)
+    for school_id, mark, *numbers in grouped:
+        if school_id in groups:
+            groups[school_id].task_points[mark] = ([int(n or 0) for n in numbers[0::2]], numbers[1::2])
 
 
 def _figures(group: Group, scale: dict, tasks: list, limits: Thresholds) -> dict:
@@ -332,28 +361,36 @@ def _figures(group: Group, scale: dict, tasks: list, limits: Thresholds) -> dict
         "negative_dynamics": None if dynamics is None else Decimal(str(dynamics)) >= limits.negative_dynamics_pp,
         "journal_gap_2": len(group.gaps) if group.journaled else None,
         "boundary_peaks": boundary_peaks(group.histogram, scale, limits),
-        "tasks": [_task_figures(task, group, limits) for task in tasks],
+        "tasks": _task_figures(tasks, group, limits),
     }
 
 
-def _task_figures(task, group: Group, limits: Thresholds) -> dict:
-    points, counted = 0, 0
-    by_mark = {}
-    for mark in MARKS:
-        mark_points, mark_counted = group.task_points.get((task.label, int(mark)), (0, 0))
-        points, counted = points + mark_points, counted + mark_counted
-        by_mark[mark] = pct(mark_points, mark_counted * task.max_points) if mark_counted >= limits.group_min else None
-    unmarked = group.task_points.get((task.label, None), (0, 0))
-    points, counted = points + unmarked[0], counted + unmarked[1]
-    mastery = pct(points, counted * task.max_points)
-    return {
-        "task": task.label,
-        "max": task.max_points,
-        "level": task.level,
-        "mastery_pct": mastery,
-        "status": mastery_status(mastery, task.level, limits),
-        "by_mark": by_mark,
-    }
+def _task_figures(tasks: list, group: Group, limits: Thresholds) -> list[dict]:
+    """Per task: its mastery over every work with a score for it, and per mark group (null under `group_min`)."""
+    none = ([0] * len(tasks), [0] * len(tasks))
+    by_group = {mark: group.task_points.get(int(mark), none) for mark in MARKS}
+    unmarked = group.task_points.get(None, none)
+    figures = []
+    for index, task in enumerate(tasks):
+        points, counted = unmarked[0][index], unmarked[1][index]
+        by_mark = {}
+        for mark, (mark_points, mark_counted) in by_group.items():
+            points += mark_points[index]
+            counted += mark_counted[index]
+            n = mark_counted[index]
+            by_mark[mark] = pct(mark_points[index], n * task.max_points) if n >= limits.group_min else None
+        mastery = pct(points, counted * task.max_points)
+        figures.append(
+            {
+                "task": task.label,
+                "max": task.max_points,
+                "level": task.level,
+                "mastery_pct": mastery,
+                "status": mastery_status(mastery, task.level, limits),
+                "by_mark": by_mark,
+            }
+        )
+    return figures
 
 
 def _details(school, group: Group) -> dict:
