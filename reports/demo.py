@@ -10,6 +10,7 @@ from decimal import Decimal
 from registry.models import School
 from shnor_portal.demo import FIXTURES, Tally, read_fixture, upsert
 
+from . import vpr_demo
 from .assessments.models import PublishedResult, ResultImport, Subject
 from .assessments.services import import_path
 
@@ -31,6 +32,7 @@ def load(tally: Tally) -> None:
             problems = "; ".join(problem.message for problem in outcome.parsed.problems[:5])
             raise RuntimeError(f"demo results file {name} does not import: {problems}")
         tally.note(label, True, False)
+    vpr_demo.load(tally)  # the ВПР analysis data of Октябрьский район (task scores, task table, ФИС ОКО report)
 
 
 PUBLISHED_FIELDS = (

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from registry.models import School
+from registry.models import Municipality, School
 from shnor_portal.files.limits import MAX_UPLOAD
 
 from .models import (
@@ -283,6 +283,13 @@ def _store_references(parsed: Parsed, campaigns: _Campaigns, record: ResultImpor
         return 0
     ids = parsed.schools or set(allowed.values())
     units = set(School.objects.filter(pk__in=ids).values_list("municipality_id", "municipality__region_id").distinct())
+    if not parsed.schools:
+        # A report of the country, region and municipality rows alone: its municipality row names the unit.
+        named = _municipalities_named(
+            [r["name"] for r in parsed.references if r["level"] == ReferenceLevel.MUNICIPALITY], units
+        )
+        if len(named) == 1:
+            units = named
     municipality_id = next(iter(units))[0] if len({unit[0] for unit in units}) == 1 else None
     regions = {unit[1] for unit in units}
     region_id = next(iter(regions)) if len(regions) == 1 else None
@@ -314,6 +321,19 @@ def _store_references(parsed: Parsed, campaigns: _Campaigns, record: ResultImpor
         ).delete()
     ReferenceDistribution.objects.bulk_create(rows)
     return len(rows)
+
+
+def _municipalities_named(names: list[str], units: set[tuple]) -> set[tuple]:
+    """(municipality, region) of the importer's municipalities whose name or short name is one of `names`."""
+    wanted = {" ".join(name.lower().replace("ё", "е").split()) for name in names}
+    found = set()
+    for pk, region_id, name, short_name in Municipality.objects.filter(pk__in={unit[0] for unit in units}).values_list(
+        "pk", "region_id", "name", "short_name"
+    ):
+        spellings = {" ".join(str(text).lower().replace("ё", "е").split()) for text in (name, short_name) if text}
+        if spellings & wanted:
+            found.add((pk, region_id))
+    return found
 
 
 def _refuse_codes_of_other_schools(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> None:

@@ -93,11 +93,13 @@ NO_POINTS = ("", "х", "x", "-", "–", "—")
 FIS_SCHOOL = re.compile(r"^\(\s*(sch\d{6})\s*\)\s*(.*)$", re.IGNORECASE)
 # Title rows of a ФИС ОКО report.
 TITLE_PROCEDURE = re.compile(
-    r"(всероссийск\w* проверочн\w* работ\w*|впр|нико|национальн\w* исследовани\w*)\D{0,20}(\d{4})"
+    r"\b(всероссийск\w* проверочн\w* работ\w*|впр|нико|национальн\w* исследовани\w*)\D{0,20}(\d{4})"
     r"(?:\s*\(?\s*(\d{1,2})\s*класс)?",
     re.IGNORECASE,
 )
-TITLE_GRADE = re.compile(r"(\d{1,2})\s*класс", re.IGNORECASE)
+# A grade on its own in a title cell («5 класс», «Класс: 5», «Параллель: 5»); inside longer text («5–11 классов») it is
+# not taken: only with the procedure and year («Всероссийские проверочные работы 2022 (5 класс)»).
+TITLE_GRADE = re.compile(r"^(?:(\d{1,2})\s*класс|(?:класс|параллель)\s*:\s*(\d{1,2}))$", re.IGNORECASE)
 TITLE_SUBJECT = re.compile(r"^предмет\s*:\s*(.+)$", re.IGNORECASE)
 TITLE_DATE = re.compile(r"^дата\s*:\s*(.+)$", re.IGNORECASE)
 TITLE_MAX = re.compile(r"максимальный\s+первичный\s+балл\s*:?\s*(\d{1,4})", re.IGNORECASE)
@@ -976,8 +978,11 @@ def _read_titles(parsed: Parsed, rows) -> None:
                 year = int(match.group(2))
                 if 2015 <= year <= 2100:
                     title.setdefault("year", year)
-            if "grade" not in title and (match := TITLE_GRADE.search(text)):
-                grade = int(match.group(1))
+                if match.group(3) and 1 <= int(match.group(3)) <= 11:
+                    title.setdefault("grade", int(match.group(3)))
+                continue
+            if "grade" not in title and (match := TITLE_GRADE.match(text)):
+                grade = int(match.group(1) or match.group(2))
                 if 1 <= grade <= 11:
                     title["grade"] = grade
 

@@ -281,3 +281,51 @@ def test_a_statistics_report_without_its_marks_row_names_what_is_missing(demo, t
     parsed = read_results(workbook(tmp_path, rows), allowed_schools={}, supplied=Supplied())
     assert (not parsed.ok and "«2»" in parsed.problems[0].message) or "2" in parsed.problems[0].column
     assert ResultImport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "message"),
+    [
+        ("1\x00", "З1", "управляющие символы"),
+        ("1e999999999", "З1", "вне допустимого диапазона"),
+        ("-1", "З1", "Ячейка H3: -1 балла за задание 1 — вне 0…2."),
+        ("½", "З1", "не целое число"),
+        ("9" * 30, "З1", "вне допустимого диапазона"),
+    ],
+)
+def test_hostile_task_cells_are_errors_naming_the_cell(demo, tmp_path, cell, column, message):
+    lines = [*MUNICIPAL[:2], f"2025;ВПР;История;6;osh-16;6а;H-9;{cell};1;3;2;8;5;5"]
+    code, _out, err = run("import_results", write(tmp_path, lines))
+    assert code == 1
+    assert f"строка 3, столбец «{column}»" in err and message in err, err
+    assert ParticipantResult.objects.count() == 0
+
+
+def test_a_task_twice_under_two_spellings_is_refused(demo, tmp_path):
+    lines = [MUNICIPAL[0].replace("Зад. 2", "1"), MUNICIPAL[2]]
+    code, _out, err = run("import_results", write(tmp_path, lines))
+    assert code == 1 and "У задания 1 два столбца." in err, err
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["150", "0", "0", "0"], "не процент"),
+        (["NaN", "50", "25", "25"], "не процент"),
+        (["=1/0", "50", "25", "25"], "формула без сохранённого значения"),
+    ],
+)
+def test_hostile_percentages_of_a_reference_row_are_errors(demo, tmp_path, values, message):
+    rows = _statistics_rows([])
+    rows[7] = ["Вся выборка", 1, 100, *values]
+    code, _out, err = run("import_results", workbook(tmp_path, rows))
+    assert code == 1 and message in err, err
+    assert ReferenceDistribution.objects.count() == 0
+
+
+def test_a_huge_title_cell_is_ignored_not_read(demo, tmp_path):
+    rows = _statistics_rows([["(sch860125) МКОУ «Чемашинская СОШ»", 1, 8, "12,5", "50", "25", "12,5"]])
+    rows.insert(0, ["Предмет: " + "Я" * 9000])
+    code, _out, err = run("import_results", workbook(tmp_path, rows))
+    assert code == 0, err
+    assert Campaign.objects.get().subject.name == "История"
