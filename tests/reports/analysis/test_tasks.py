@@ -80,3 +80,20 @@ def test_the_total_has_the_same_tasks_and_the_scale_comes_from_the_task_table(wo
     assert total == tasks  # one school: the municipality's figures are the school's
     # «5» is not in the task table: the lowest score seen with «5», 5 + 5 + 5 + 8 + 6 = 29.
     assert result["scale"] == {"3": 10, "4": 20, "5": 29}
+
+
+def test_a_task_label_with_quotes_and_sql_is_read_as_a_key(world):
+    """Labels come from files: one that would end a quoted identifier is still only a JSON key."""
+    label = 'x" int) --'
+    campaign = Campaign.objects.create(procedure="ВПР", year=2025, subject=Subject.objects.get(name="История"), grade=6)
+    Task.objects.create(campaign=campaign, position=0, label=label, max_points=2, level="Б")
+    ParticipantResult.objects.bulk_create(
+        ParticipantResult(
+            campaign=campaign, school=world.school, participant=f"q{n}", mark=3, task_scores={label: n % 3}
+        )
+        for n in range(10)
+    )
+    recalculate([campaign.pk])
+    (task,) = analyse(campaign, world.municipality)["analysis"]["schools"][0]["tasks"]
+    # 0+1+2 repeated: 0,1,2,0,1,2,0,1,2,0 = 9 points of 10 × 2 → 45.0; the «3» group has exactly 10 works.
+    assert (task["task"], task["mastery_pct"], task["by_mark"]["3"]) == (label, 45.0, 45.0)
