@@ -33,7 +33,16 @@ def main() -> int:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        from bench import documents, indicators, registry_list, results_import, roadmaps_due, roadmaps_import, signing
+        from bench import (
+            documents,
+            indicators,
+            registry_list,
+            results_import,
+            roadmaps_due,
+            roadmaps_import,
+            signing,
+            vpr_analysis,
+        )
 
         only = set(sys.argv[1:])  # `python -m bench results_import` runs one part
         if not only or "registry_list" in only:
@@ -50,6 +59,8 @@ def main() -> int:
             documents.run(print)
         if not only or "signing" in only:
             signing.run(print)
+        if not only or "vpr_analysis" in only:
+            vpr_analysis.run(print)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0

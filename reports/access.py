@@ -13,7 +13,7 @@ from accounts.access import VIEW, decide, scope_of
 from accounts.models import Role
 from registry.models import Municipality, Region, School
 
-from .assessments.models import ResultImport
+from .assessments.models import ResultImport, SchoolAggregate
 from .documents.models import DocumentRender
 
 
@@ -247,3 +247,20 @@ def get_document_for(user, pk, action: str = VIEW):
     if entry is None:
         raise Http404
     return decide(entry, True, may_sign_for(user, entry.scope), action)
+
+
+# --- The ВПР analysis of a campaign (reports/analysis/views.py) -------------------------------------------------------
+# It follows the results' rules: the municipality's page (all its schools side by side) belongs to those who oversee
+# the municipality; one school's page to everyone who reads that school's results (the registry's `get_school_for`:
+# its principal, its mentor school, the coordinators and inspectors of its municipality and region).
+
+
+def analysis_municipalities_for(user, campaign):
+    """Municipalities the user oversees that have results in the campaign, by name (the page's choice)."""
+    scope = scope_of(user)
+    with_results = Municipality.objects.filter(
+        pk__in=SchoolAggregate.objects.filter(campaign=campaign).values("school__municipality_id")
+    )
+    if not scope.is_admin:
+        with_results = with_results.filter(Q(region_id__in=scope.regions_read) | Q(pk__in=scope.municipalities_read))
+    return with_results.select_related("region").order_by("name")

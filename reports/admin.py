@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .assessments.models import Campaign, PublishedResult, ReferenceDistribution, Task
+from .assessments.models import Campaign, EgeMinimumScore, PublishedResult, ReferenceDistribution, Task
 from .assessments.rules import DEFAULTS, FlagRule
 from .indicators.base import FORMULAS
 from .indicators.models import AdoptedIndicator, Indicator, IndicatorTarget, ManualValue
@@ -82,6 +82,17 @@ class FlagRuleAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a rule is switched off, not deleted: the flag page explains every rule it knows
+
+
+@admin.register(EgeMinimumScore)
+class EgeMinimumScoreAdmin(admin.ModelAdmin):
+    """ЕГЭ minimum test scores by year and subject (REFERENCE §4): a year the table lacks uses the subject's own."""
+
+    list_display = ("year", "subject", "min_score")
+    list_editable = ("min_score",)
+    list_filter = ("year",)
+    search_fields = ("subject__name",)
+    ordering = ("-year", "subject__name")
 
 
 @admin.register(PublishedResult)

@@ -1,6 +1,7 @@
 from .assessments.models import (  # noqa: F401 — models of the reports app live in its sub-packages
     AggregatedResult,
     Campaign,
+    EgeMinimumScore,
     MaxScore,
     ParticipantResult,
     PublishedResult,

@@ -11,6 +11,7 @@ from shnor_portal.charts import trend_chart
 from shnor_portal.htmx import render_page_or_fragment
 
 from .assessments.aggregates import school_dynamics
+from .assessments.models import MARKED, SchoolAggregate
 from .assessments.published import published_results
 from .assessments.school_years import marks_charts, school_results_by_year
 
@@ -59,6 +60,13 @@ def school_results_tab(request, code):
     context["result_charts"] = result_charts(school, marks_charts(works), works)
     context["works"] = works
     context["published"] = published_results(school)
+    # The ВПР analysis of each marked campaign the school took part in (the page reads it like this tab): one query.
+    context["analysis_campaigns"] = [
+        aggregate.campaign
+        for aggregate in SchoolAggregate.objects.filter(school=school, campaign__procedure__in=MARKED)
+        .select_related("campaign__subject")
+        .order_by("-campaign__year", "campaign__procedure", "campaign__subject__name", "campaign__grade")
+    ]
     return render_page_or_fragment(
         request, "reports/school/results_tab.html", "reports/school/_results_tab.html", context
     )

@@ -10,6 +10,7 @@ from . import (
     signed_views,
     views,
 )
+from .analysis import views as analysis_views
 
 app_name = "reports"
 
@@ -18,6 +19,12 @@ urlpatterns = [
     path("results/flags/", flag_views.flags, name="flags"),
     path("results/flags/<slug:code>/include/", flag_views.flag_listing, name="flag-listing"),
     path("results/campaigns/<int:pk>/", views.campaign_results, name="campaign-results"),
+    path("results/campaigns/<int:pk>/analysis/", analysis_views.vpr_analysis, name="vpr-analysis"),
+    path(
+        "results/campaigns/<int:pk>/analysis/<slug:code>/",
+        analysis_views.vpr_analysis_school,
+        name="vpr-analysis-school",
+    ),
     path("results/import/", views.results_upload, name="results-upload"),
     path("results/import/tasks/", views.task_table_upload, name="task-table-upload"),
     path("results/import/<uuid:pk>/", views.results_import, name="results-import"),

@@ -19,8 +19,8 @@ from shnor_portal.pagination import paginate
 from shnor_portal.params import parse_year
 from shnor_portal.xlsx import xlsx_response
 
-from .access import get_result_import_for, oversees_schools, schools_importable_by
-from .assessments.models import Procedure, Recalculation, ResultImport
+from .access import analysis_municipalities_for, get_result_import_for, oversees_schools, schools_importable_by
+from .assessments.models import MARKED, Procedure, Recalculation, ResultImport
 from .assessments.problem_groups import import_problems
 from .assessments.reader import Supplied
 from .assessments.services import (
@@ -283,6 +283,7 @@ def campaign_results(request, pk):
         "page": page,
         "query": query,
         "ege": campaign.procedure == Procedure.EGE,
+        "can_analyse": campaign.procedure in MARKED and analysis_municipalities_for(request.user, campaign).exists(),
     }
     return render(request, "reports/results/campaign.html", context)
 

@@ -595,3 +595,244 @@ def _open(chart_id: str, height: int, title: str, description: str, css_class: s
         f'<title id="{chart_id}-title">{_x(title)}</title>',
         f'<desc id="{chart_id}-desc">{_x(description)}</desc>',
     ]
+
+
+# Histograms ------------------------------------------------------------------------------------------------------
+
+HIST_H = 170  # px of the plot area
+PEAK = "#c0392b"
+
+
+@dataclass(frozen=True)
+class HistogramChart:
+    """Works per score as vertical bars, with marked boundaries (a dashed line before the first score of each named
+    class, e.g. the lowest primary score of a mark) and highlighted bars (the peaks at a boundary, drawn hatched)."""
+
+    title: str
+    counts: tuple[tuple[int, int], ...]  # (score, works), every score of the range, zeros included
+    boundaries: tuple[tuple[str, int], ...]  # (label, first score)
+    highlighted: frozenset  # scores drawn as peaks
+    value_label: str
+    score_label: str
+
+    def __bool__(self) -> bool:
+        return any(works for _score, works in self.counts)
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.score_label, self.value_label, _("Boundary"), _("Peak")]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        starts = {score: label for label, score in self.boundaries}
+        return [
+            [str(score), str(works), starts.get(score, ""), _("yes") if score in self.highlighted else ""]
+            for score, works in self.counts
+        ]
+
+    @property
+    def description(self) -> str:
+        works = ", ".join(f"{score}: {count}" for score, count in self.counts if count)
+        bounds = ", ".join(f"{label} — {score}" for label, score in self.boundaries)
+        text = f"{self.score_label} — {self.value_label}: {works}."
+        if bounds:
+            text += " " + _("Boundaries: %(bounds)s.") % {"bounds": bounds}
+        if self.highlighted:
+            peaks = ", ".join(str(score) for score in sorted(self.highlighted))
+            text += " " + _("Peaks at: %(scores)s.") % {"scores": peaks}
+        return text
+
+    def svg(self) -> SafeString:
+        if not self:
+            return SafeString("")
+        chart_id = _chart_id("histogram", str(self.title), self.description)
+        axis = axis_range([works for _score, works in self.counts], include_zero=True)
+        legend_h = 22
+        top = TOP + legend_h
+        height = top + HIST_H + 40
+        plot_x, plot_w = LEFT, WIDTH - LEFT - RIGHT
+        slot = plot_w / max(len(self.counts), 1)
+        parts = _open(chart_id, height, self.title, self.description, "chart chart-histogram")
+        hatch = f"{chart_id}-hatch"
+        parts.append(
+            f'<defs><pattern id="{hatch}" width="5" height="5" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="5" height="5" fill="{PEAK}"/>'
+            f'<line x1="0" y1="0" x2="0" y2="5" stroke="#ffffff" stroke-width="1.5" stroke-opacity="0.6"/>'
+            f"</pattern></defs>"
+        )
+        # Legend: ordinary bars, peak bars, boundary lines.
+        parts.append(f'<rect x="8" y="{TOP - 10}" width="14" height="14" fill="{ACTUAL}"/>')
+        parts.append(f'<text x="27" y="{TOP + 1}" font-size="11" fill="{INK}">{_x(self.value_label)}</text>')
+        x = 40 + int(len(self.value_label) * 6.5)
+        parts.append(f'<rect x="{x}" y="{TOP - 10}" width="14" height="14" fill="url(#{hatch})" stroke="{INK}"/>')
+        peak, boundary = _("peak"), _("mark boundary")
+        parts.append(f'<text x="{x + 19}" y="{TOP + 1}" font-size="11" fill="{INK}">{_x(peak)}</text>')
+        x += 70
+        parts.append(
+            f'<line x1="{x}" y1="{TOP - 3}" x2="{x + 18}" y2="{TOP - 3}" stroke="{TARGET}" stroke-dasharray="4 3" '
+            f'stroke-width="2"/><text x="{x + 23}" y="{TOP + 1}" font-size="11" fill="{INK}">'
+            f"{_x(boundary)}</text>"
+        )
+        for tick in axis.ticks:
+            y = top + HIST_H * (1 - axis.fraction(tick))
+            parts.append(
+                f'<line x1="{plot_x}" y1="{y:.1f}" x2="{plot_x + plot_w}" y2="{y:.1f}" stroke="{GRID}"/>'
+                f'<text x="{plot_x - 6}" y="{y + 4:.1f}" font-size="10" text-anchor="end" fill="{MUTED}">'
+                f"{format_number(tick, axis.decimals)}</text>"
+            )
+        every = max(1, math.ceil(len(self.counts) / 24))
+        for index, (score, works) in enumerate(self.counts):
+            x0 = plot_x + index * slot
+            if works:
+                bar_h = HIST_H * axis.fraction(works)
+                fill = f"url(#{hatch})" if score in self.highlighted else ACTUAL
+                parts.append(
+                    f'<rect x="{x0 + 1:.1f}" y="{top + HIST_H - bar_h:.1f}" width="{max(slot - 2, 1):.1f}" '
+                    f'height="{bar_h:.1f}" fill="{fill}" stroke="{INK}" stroke-width="0.5">'
+                    f"<title>{_x(self.score_label)} {score}: {works}</title></rect>"
+                )
+            if index % every == 0:
+                parts.append(
+                    f'<text x="{x0 + slot / 2:.1f}" y="{top + HIST_H + 14}" font-size="10" text-anchor="middle" '
+                    f'fill="{MUTED}">{score}</text>'
+                )
+        index_of = {score: index for index, (score, _works) in enumerate(self.counts)}
+        for label, score in self.boundaries:
+            if score not in index_of:
+                continue
+            x0 = plot_x + index_of[score] * slot
+            parts.append(
+                f'<line x1="{x0:.1f}" y1="{top - 4}" x2="{x0:.1f}" y2="{top + HIST_H}" stroke="{TARGET}" '
+                f'stroke-dasharray="4 3" stroke-width="2"/>'
+                f'<text x="{x0 + 3:.1f}" y="{top + 6}" font-size="11" fill="{INK}" font-weight="bold">'
+                f"{_x(label)}</text>"
+            )
+        parts.append(
+            f'<line x1="{plot_x}" y1="{top + HIST_H}" x2="{plot_x + plot_w}" y2="{top + HIST_H}" stroke="{INK}"/>'
+            f'<text x="{plot_x + plot_w / 2:.1f}" y="{top + HIST_H + 32}" font-size="11" text-anchor="middle" '
+            f'fill="{INK}">{_x(self.score_label)}</text>'
+        )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # every text above went through _x or format_number
+
+    def __html__(self) -> str:
+        return self.svg()
+
+    def __str__(self) -> str:
+        return self.svg()
+
+
+def histogram_chart(
+    counts: dict, *, title: str, boundaries=(), highlighted=(), value_label: str, score_label: str, upper=None
+) -> HistogramChart:
+    """`counts` {score: works}; every score from 0 to the highest seen (or `upper`) gets a slot, zeros included."""
+    last = max([*counts, *(score for _label, score in boundaries if score is not None), upper or 0], default=0)
+    return HistogramChart(
+        title=title,
+        counts=tuple((score, int(counts.get(score, 0))) for score in range(0, int(last) + 1)),
+        boundaries=tuple((str(label), int(score)) for label, score in boundaries if score is not None),
+        highlighted=frozenset(highlighted),
+        value_label=value_label,
+        score_label=score_label,
+    )
+
+
+# Shares against a zone --------------------------------------------------------------------------------------------
+
+ZONE = "#e9ecef"
+
+
+@dataclass(frozen=True)
+class ZoneBarChart:
+    """One horizontal bar per row (a share 0–100 %) over its own zone [low, high] drawn as a grey band, with the
+    value written at the bar's end: task mastery against its level's borderline zone."""
+
+    title: str
+    bars: tuple[tuple[str, Decimal | None, Decimal, Decimal, str], ...]  # (label, value, low, high, note)
+    value_label: str
+
+    def __bool__(self) -> bool:
+        return any(value is not None for _label, value, _low, _high, _note in self.bars)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["", self.value_label, _("Zone"), ""]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        return [
+            [label, format_number(value, 1), f"{format_number(low, 1)}–{format_number(high, 1)}", note]
+            for label, value, low, high, note in self.bars
+        ]
+
+    @property
+    def description(self) -> str:
+        return (
+            "; ".join(
+                f"{label}: {format_number(value, 1)} % "
+                f"({format_number(low, 1)}–{format_number(high, 1)}) {note}".strip()
+                for label, value, low, high, note in self.bars
+            )
+            + "."
+        )
+
+    def svg(self) -> SafeString:
+        if not self:
+            return SafeString("")
+        chart_id = _chart_id("zones", str(self.title), self.description)
+        row_h, gap, label_w = 18, 6, 70
+        height = TOP + 10 + len(self.bars) * (row_h + gap) + 18
+        bar_x, bar_w = label_w + 8, WIDTH - label_w - 8 - RIGHT - 44
+        parts = _open(chart_id, height, self.title, self.description, "chart chart-zones")
+        y = TOP
+        for tick in (0, 25, 50, 75, 100):
+            x = bar_x + bar_w * tick / 100
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 6}" x2="{x:.1f}" y2="{height - 18}" stroke="{GRID}"/>'
+                f'<text x="{x:.1f}" y="{height - 5}" font-size="10" text-anchor="middle" fill="{MUTED}">{tick}</text>'
+            )
+        for label, value, low, high, note in self.bars:
+            parts.append(
+                f'<text x="{label_w}" y="{y + row_h / 2 + 4:.1f}" font-size="11" text-anchor="end" fill="{INK}">'
+                f"{_x(_shorten(label, 10))}</text>"
+            )
+            zx = bar_x + bar_w * float(low) / 100
+            zw = bar_w * float(high - low) / 100
+            parts.append(
+                f'<rect x="{zx:.1f}" y="{y - 2}" width="{max(zw, 1):.1f}" height="{row_h + 4}" fill="{ZONE}" '
+                f'stroke="{BASELINE}" stroke-dasharray="2 2"/>'
+            )
+            if value is None:
+                parts.append(
+                    f'<text x="{bar_x + 4}" y="{y + row_h / 2 + 4:.1f}" font-size="11" fill="{MUTED}">'
+                    f"{_x(_('no data'))}</text>"
+                )
+            else:
+                width = bar_w * float(min(max(value, 0), 100)) / 100
+                parts.append(
+                    f'<rect x="{bar_x}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="{ACTUAL}">'
+                    f"<title>{_x(label)}: {format_number(value, 1)} % · {_x(note)}</title></rect>"
+                    f'<text x="{bar_x + width + 4:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="11" fill="{INK}">'
+                    f"{format_number(value, 1)}</text>"
+                )
+            y += row_h + gap
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # every text above went through _x or format_number
+
+    def __html__(self) -> str:
+        return self.svg()
+
+    def __str__(self) -> str:
+        return self.svg()
+
+
+def zone_bar_chart(bars, *, title: str, value_label: str) -> ZoneBarChart:
+    """`bars` are (label, value or None, low, high, note)."""
+    return ZoneBarChart(
+        title=title,
+        bars=tuple(
+            (str(label), number(value), Decimal(str(low)), Decimal(str(high)), str(note))
+            for label, value, low, high, note in bars
+        ),
+        value_label=value_label,
+    )

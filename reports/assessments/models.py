@@ -43,6 +43,24 @@ class Subject(models.Model):
         return self.name
 
 
+class EgeMinimumScore(models.Model):
+    """The ЕГЭ minimum test score for the certificate of a subject in a year (REFERENCE §4): `below_min_pct` reads it,
+    and falls back to the subject's own `ege_min_score` for a year the table does not name."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.ForeignKey(Subject, models.CASCADE, related_name="ege_minimums", verbose_name=_("subject"))
+    min_score = models.PositiveSmallIntegerField(_("minimum test score (certificate)"))
+
+    class Meta:
+        ordering = ["-year", "subject__name"]
+        verbose_name = _("ЕГЭ minimum score")
+        verbose_name_plural = _("ЕГЭ minimum scores")
+        constraints = [models.UniqueConstraint(fields=["year", "subject"], name="one_ege_minimum_per_year")]
+
+    def __str__(self):
+        return f"{self.year}. {self.subject}: {self.min_score}"
+
+
 class MaxScore(models.Model):
     """Maximum primary score of a (procedure, year, subject, grade); a file's column overrides it per row."""
 

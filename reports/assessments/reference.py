@@ -45,3 +45,7 @@ SUBJECTS = [
     ("Французский язык", 22, False, ["иностранный язык (французский)", "французский"]),
     ("Окружающий мир", None, False, ["окруж. мир", "окр. мир", "окружающий"]),
 ]
+
+# The years for which the data migration writes REFERENCE §4's ЕГЭ minimums into the yearly table (the administrator
+# adds a year's row when the minimums change; a year without rows falls back to the subject's own minimum).
+EGE_MINIMUM_YEARS = range(2020, 2027)

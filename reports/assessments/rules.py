@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 @dataclass(frozen=True)
 class Parameter:
     kind: type  # int, Decimal or bool
-    default: int | bool  # as stored in JSON
+    default: int | bool | Decimal  # stored in JSON as a number
     label: str
     minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
@@ -89,12 +89,43 @@ DEFAULTS: dict[str, tuple[bool, dict[str, Parameter]]] = {
             "min_participants": Parameter(int, 5, _("participants with a journal mark, at least"), 1, 100000),
         },
     ),
+    # The thresholds of the ВПР analysis (docs/vpr-analysis.md): the analysis pages show them beside the numbers;
+    # nothing is applied to a school. `enabled` is not read: the analysis is always computed.
+    "VA": (
+        True,
+        {
+            "negative_dynamics_pp": Parameter(
+                Decimal, 10, _("rise of the share of «2» marked as negative dynamics, points, at least"), **PCT
+            ),
+            "peak_min_works": Parameter(int, 3, _("works exactly at a mark's lowest score, at least"), 1, 1000),
+            "peak_factor": Parameter(
+                Decimal, 2, _("works at the boundary against works one point below, times, at least"), 1, 100
+            ),
+            "sample_informative": Parameter(int, 50, _("works for an informative sample, at least"), 1, 100000),
+            "sample_approximate": Parameter(int, 20, _("works for an approximate sample, at least"), 1, 100000),
+            "basic_low": Parameter(Decimal, Decimal("57.0"), _("basic level: not mastered below, %"), **PCT),
+            "basic_high": Parameter(Decimal, Decimal("63.0"), _("basic level: mastered above, %"), **PCT),
+            "advanced_low": Parameter(
+                Decimal, Decimal("28.5"), _("advanced and high levels: not mastered below, %"), **PCT
+            ),
+            "advanced_high": Parameter(
+                Decimal, Decimal("31.5"), _("advanced and high levels: mastered above, %"), **PCT
+            ),
+            "group_min": Parameter(int, 10, _("participants of a mark group, at least"), 1, 100000),
+        },
+    ),
 }
 
 
 def default_parameters(code: str) -> dict:
     """JSON-ready defaults of a rule (decimals as numbers)."""
-    return {name: parameter.default for name, parameter in DEFAULTS[code][1].items()}
+    return {name: _json(parameter.default) for name, parameter in DEFAULTS[code][1].items()}
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 class FlagRule(models.Model):
@@ -105,6 +136,7 @@ class FlagRule(models.Model):
         O1 = "O1", _("O1 — quality by journal above quality by ВПР")
         O2 = "O2", _("O2 — marks raised on ВПР")
         O3 = "O3", _("O3 — marks lowered on ВПР")
+        VA = "VA", _("VA — thresholds of the ВПР analysis")
 
     code = models.CharField(_("code"), max_length=2, choices=Code.choices, unique=True)
     enabled = models.BooleanField(_("enabled"), default=True)

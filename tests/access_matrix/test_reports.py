@@ -53,6 +53,15 @@ ENTRIES = [
     entry("reports:results-retry", {"pk": "@results_import"}, everyone(405), ACT_ON_THE_IMPORT),
     # A campaign shows only where it has results in the user's scope (chemashi's): 404 as if it did not exist.
     entry("reports:campaign-results", {"pk": "@campaign"}, _statuses(200, 404, 200, 200, 200, 200, 404, 200)),
+    # The ВПР analysis of the campaign: the municipality's page for those who oversee a municipality with results in
+    # it (404 otherwise, as if it did not exist); a school's page read like the school's results (its principal and
+    # its mentor school too).
+    entry("reports:vpr-analysis", {"pk": "@campaign"}, _statuses(200, 404, 404, 404, 200, 200, 404, 200)),
+    entry(
+        "reports:vpr-analysis-school",
+        {"pk": "@campaign", "code": "chemashi"},
+        _statuses(200, 404, 200, 200, 200, 200, 404, 200),
+    ),
     entry("reports:flags", {}, _statuses(200, 200, 403, 403, 200, 200, 403, 200)),
     entry(
         "reports:flag-listing",

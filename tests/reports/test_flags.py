@@ -92,7 +92,7 @@ def scope(world):
 
 def test_it_loads_the_rules_of_the_reference_with_their_defaults():
     rules = {r.code: r for r in FlagRule.objects.all()}
-    assert sorted(rules) == ["O1", "O2", "O3", "R1", "R2", "R3"]
+    assert sorted(rules) == ["O1", "O2", "O3", "R1", "R2", "R3", "VA"]
     assert (rules["R1"].enabled, rules["R2"].enabled, rules["R3"].enabled) == (True, False, False)
     assert rules["R1"].parameters == {
         "min_participants": 5,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0009_pairing_tables'),
-        ('reports', '0014_aggregates_mean_primary'),
+        ('reports', '0017_vpr_analysis_rules_and_ege_minimums'),
         ('roadmaps', '0006_activity_risk_factors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

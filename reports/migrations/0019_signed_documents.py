@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0009_pairing_tables'),
-        ('reports', '0016_document_renders'),
+        ('reports', '0018_document_renders'),
         ('roadmaps', '0006_activity_risk_factors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
