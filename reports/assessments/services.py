@@ -49,6 +49,7 @@ def check_upload(user, uploaded, supplied: Supplied) -> ResultImport:
         "problem_count": parsed.problem_count,
         "unknown_columns": parsed.unknown_columns,
         "tasks": parsed.tasks,  # the task labels in the order of the file (stored scores are a JSON object)
+        "references": [reference["name"] for reference in parsed.references],  # ФИС ОКО rows kept for comparison
         "title": parsed.title,
         "campaigns": [
             f"{c['procedure']} {c['year']}. {c['subject']}, {c['grade']} класс" for c in parsed.campaigns.values()

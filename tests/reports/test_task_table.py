@@ -184,3 +184,38 @@ def test_the_wizards_school_field_places_a_school_protocol(client_for, coordinat
         (chemashi.pk, "50001", {"1": 2, "2": 3}),
         (chemashi.pk, "50002", {"1": 0, "2": 0}),
     ]
+
+
+def test_the_wizard_reads_a_fis_oko_statistics_report(client_for, coordinator, world):
+    from reports.assessments.models import AggregatedResult, ReferenceDistribution
+
+    world.school.fis_oko_login = "sch860125"
+    world.school.save()
+    text = (
+        "Всероссийские проверочные работы 2025 (7 класс)\n"
+        "Предмет: Биология\n"
+        "Статистика по отметкам\n"
+        "Группы участников;Кол-во ОО;Кол-во уч.;Распределение групп баллов в %;;;\n"
+        ";;;2;3;4;5\n"
+        "Вся выборка;30000;1000000;10,5;40,5;35;14\n"
+        "Регион;200;20000;9;41;36;14\n"
+        f"{world.municipality.name};5;100;12;48;30;10\n"
+        "  (sch860125) Школа как в ФИС ОКО;1;4;25;25;50;0\n"
+    )
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("reports:results-upload"), {"file": SimpleUploadedFile("stat.csv", text.encode("cp1251"))}
+    )
+    record = ResultImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert record.state == "checked", record.problems
+    page = client.get(reverse("reports:results-import", kwargs={"pk": record.pk})).content.decode()
+    assert "ВПР 2025. Биология, 7 класс" in page
+    assert f"Распределения отметок для сравнения: Вся выборка; Регион; {world.municipality.name}." in page
+    client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+    aggregate = AggregatedResult.objects.get()
+    assert (aggregate.school_id, aggregate.marks_2, aggregate.marks_3, aggregate.marks_4) == (world.school.pk, 1, 1, 2)
+    assert set(ReferenceDistribution.objects.values_list("level", "municipality_id")) == {
+        ("russia", world.municipality.pk),
+        ("region", world.municipality.pk),
+        ("municipality", world.municipality.pk),
+    }

@@ -329,3 +329,20 @@ def test_a_huge_title_cell_is_ignored_not_read(demo, tmp_path):
     code, _out, err = run("import_results", workbook(tmp_path, rows))
     assert code == 0, err
     assert Campaign.objects.get().subject.name == "История"
+
+
+def test_a_generic_title_gives_no_grade_and_a_school_outside_the_scope_is_refused_once(demo, tmp_path):
+    rows = _school_protocol_rows()
+    rows.insert(0, ["Протоколы 4–11 классов"])
+    path = workbook(tmp_path, rows)
+    others = dict(School.objects.exclude(code="chemashi").values_list("code", "pk"))
+    parsed = read_results(path, allowed_schools=others, supplied=Supplied())
+    assert parsed.title["grade"] == 4  # from «… работы 2025 (4 класс)», not from «4–11 классов»
+    assert [p.message for p in parsed.problems] == ["Школа «chemashi» вне вашей зоны ответственности."]
+
+
+def test_a_dry_run_of_a_school_protocol_writes_nothing(demo, tmp_path):
+    path = workbook(tmp_path, _school_protocol_rows(title_school=None))
+    code, out, err = run("import_results", path, "--school", "chemashi", "--dry-run")
+    assert code == 0, err
+    assert "Баллы за задания: 1, 2, 3(1), 3(2)" in out and ParticipantResult.objects.count() == 0
