@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+# pyHanko imports cryptography's DSA key type, which cryptography now deprecates: a warning about a library's internals
+# that `render_report --sign` and `verify_pdf` would otherwise print to every user of the command line.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 FIELD_NAME = "ShnorSignature"
 # The registry number travels inside the signature dictionary (/Reason) as well as in the visible stamp, so that a
