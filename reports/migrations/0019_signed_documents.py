@@ -10,9 +10,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_pairing_tables'),
+        ('registry', '0001_initial'),
         ('reports', '0018_document_renders'),
-        ('roadmaps', '0006_activity_risk_factors'),
+        ('roadmaps', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
