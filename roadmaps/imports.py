@@ -341,19 +341,23 @@ MARK = re.compile(r"^[+хxv✓✔■●•*□▪✗1]$", re.IGNORECASE)
 
 def _funding_columns(header: Header, merges) -> tuple[int | None, dict[int, str]]:
     """The funding source column and the year columns under «Объем средств …»: the years within the cell merged
-    across them, or the one year right under an unmerged cell."""
+    across them, or the one year right under an unmerged cell; or one column per year labelled «Объем средств
+    (рублей), 2018» in a one-row header (the plan's own export)."""
     sheet = header.sheet
-    source, amounts = None, None
+    source, amounts, labelled = None, None, {}
     for index in range(header.first, header.last + 1):
         number, values = sheet.rows[index]
         for column, value in enumerate(values):
             text = _normal(value) if value else ""
-            if source is None and FUNDING_SOURCE_LABEL.match(text):
+            own_year = re.search(r",\s*(20\d\d)$", text) if FUNDING_LABEL.match(text) else None
+            if own_year:
+                labelled[column] = own_year.group(1)
+            elif source is None and FUNDING_SOURCE_LABEL.match(text):
                 source = column
             elif amounts is None and FUNDING_LABEL.match(text):
                 amounts = (number, column)
     if amounts is None:
-        return source, {}
+        return source, labelled
     row, first = amounts
     last = first
     for min_row, min_col, _max_row, max_col in merges:

@@ -227,6 +227,17 @@ class Activity(models.Model):
         super().save(*args, **kwargs)
         self.sync_periods()
 
+    @property
+    def funding_shown(self) -> list[tuple[str, str]]:
+        """(year, «150 000,50» or «x») of the amounts, by year, as a Russian page writes them."""
+        shown = []
+        for year, amount in sorted((self.funding or {}).items()):
+            if re.fullmatch(r"\d+\.\d\d", amount or ""):
+                whole, cents = amount.split(".")
+                amount = f"{int(whole):,}".replace(",", "\u00a0") + f",{cents}"
+            shown.append((year, amount))
+        return shown
+
     def sync_periods(self) -> None:
         """Keep one ActivityPeriod row per period of the reading, so that due and overdue are plain SQL.
 
