@@ -80,6 +80,7 @@ class ReadPlan:
     # What the reader saw and left out, in Russian: a labelled column it does not read, notes under the table,
     # another sheet that looks like a plan table.
     warnings: list[str] = field(default_factory=list)
+    has_funding: bool = False  # the table has seed 003's funding columns: the JSON then shows them
 
     @property
     def activity_count(self) -> int:
@@ -93,19 +94,18 @@ class ReadPlan:
             activities = []
             for activity in section.activities:
                 reading = read_deadline(activity.deadline_text or section.deadline_text, start, end)
-                activities.append(
-                    {
-                        "number": activity.number,
-                        "name": activity.name,
-                        "deadline_text": activity.deadline_text,
-                        "kind": str(reading.kind),
-                        "periods": reading.periods_iso(),
-                        "responsible": activity.responsible,
-                        "expected_result": activity.expected_result,
-                        "funding_source": activity.funding_source,
-                        "funding": activity.funding,
-                    }
-                )
+                read = {
+                    "number": activity.number,
+                    "name": activity.name,
+                    "deadline_text": activity.deadline_text,
+                    "kind": str(reading.kind),
+                    "periods": reading.periods_iso(),
+                    "responsible": activity.responsible,
+                    "expected_result": activity.expected_result,
+                }
+                if self.has_funding:
+                    read.update(funding_source=activity.funding_source, funding=activity.funding)
+                activities.append(read)
             sections.append({"number": section.number, "title": section.title, "activities": activities})
         return {"sections": sections}
 
@@ -734,6 +734,7 @@ def _read_table(header: Header) -> ReadPlan:
         else:
             lines.append(line)
     plan = _assemble(sheet, title, lines, roles)
+    plan.has_funding = bool(header.funding_columns)
     used_others = {column for line in lines for column in line.stage_columns}
     dated = [line for line in lines if line.number_was_date]
     if dated:

@@ -1,6 +1,7 @@
 """Seed 003's plan annex with funding columns: «Источник финансирования (расшифровать)» and «Объем средств …
 (рублей)» over one column per year, read into the activities; a table without them reads as before."""
 
+import datetime as dt
 import json
 
 from django.core.management import call_command
@@ -98,3 +99,17 @@ def test_import_plan_json_shows_the_funding_and_the_import_keeps_it(world, tmp_p
     activity = Activity.objects.get(section__plan__municipality__code="oktyabrsky", number="2.")
     assert (activity.funding_source, activity.funding) == ("внебюджетные средства", second["funding"])
     assert activity.history.get().funding == second["funding"]  # the import's history row holds it as well
+
+
+def test_the_json_of_a_table_without_funding_columns_has_no_funding_keys():
+    rows = [["№ п/п", "Наименование мероприятия", "Сроки", "Ответственный"], ["1.", "Семинар", "март 2025", "Методист"]]
+    document = read_plan_file(workbook_bytes(rows)).as_json(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert set(document["sections"][0]["activities"][0]) == {
+        "number",
+        "name",
+        "deadline_text",
+        "kind",
+        "periods",
+        "responsible",
+        "expected_result",
+    }
