@@ -5,9 +5,12 @@ import datetime as dt
 import json
 
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from roadmaps.imports import funding_amount, read_plan_file
 from roadmaps.models import Activity
+from roadmaps.previews import build_preview
 
 from .builders import workbook_bytes
 
@@ -113,3 +116,15 @@ def test_the_json_of_a_table_without_funding_columns_has_no_funding_keys():
         "responsible",
         "expected_result",
     }
+
+
+def test_the_wizard_preview_shows_the_funding_as_the_plan_will_keep_it():
+    read = read_plan_file(workbook_bytes(SEED_003, merges=MERGES))
+    preview = build_preview(read, dt.date(2018, 1, 1), dt.date(2021, 12, 31))
+    second = preview.sections[0].activities[1]
+    assert second.funding_source == "внебюджетные средства"
+    assert second.funding_shown == [("2018", "150\u00a0000,50"), ("2019", "1\u00a0200,00"), ("2021", "x")]
+    with translation.override("ru"):
+        html = render_to_string("roadmaps/plan/_funding.html", {"activity": second})
+    assert "Финансирование:" in html
+    assert "внебюджетные средства; 2018: 150\u00a0000,50, 2019: 1\u00a0200,00, 2021: x" in html
