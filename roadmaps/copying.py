@@ -147,6 +147,8 @@ def _write_copy(
                 deadline_periods=_shift_periods(activity.deadline_periods, years) if by_hand else [],
                 responsible=activity.responsible,
                 expected_result=activity.expected_result,
+                funding_source=activity.funding_source,
+                funding=activity.funding,
             )
             copy.apply_reading(plan)
             activities.append(copy)

@@ -13,7 +13,7 @@ from registry.models import SUPPORT_STATUSES, Listing, Municipality, School
 from shnor_portal.demo import as_date, read_fixture, upsert
 
 from . import lifecycle, progress
-from .imports import ReadActivity, ReadPlan, ReadSection
+from .imports import ReadActivity, ReadPlan, ReadSection, funding_amount
 from .models import Activity, Level, Plan, ProgressReport, ReportNote, ReportStatus, Section
 from .services import Owner, create_plan_from_table
 
@@ -79,6 +79,9 @@ def _load_sections(plan, sections, schools, tally, plan_executors=()) -> None:
                 "deadline_text": row.get("deadline") or "",
                 "responsible": row.get("responsible") or "",
                 "expected_result": row.get("expected_result") or "",
+                # Seed 003's funding cells, read as the plan import reads them («X» → "x", amounts as decimals).
+                "funding_source": row.get("funding_source") or "",
+                "funding": {str(year): funding_amount(str(cell)) for year, cell in (row.get("funding") or {}).items()},
                 "deadline_set_by_hand": bool(row.get("periods")),
             }
             if row.get("periods"):

@@ -94,6 +94,12 @@ def lock_for_editing(user, plan: Plan) -> Plan:
     return locked
 
 
+def plan_has_funding(plan: Plan) -> bool:
+    """Whether any activity of the plan names a funding source or an amount (seed 003): its page and forms then show
+    the funding columns, a plan without them keeps the seeds' five columns."""
+    return Activity.objects.filter(section__plan=plan).exclude(funding_source="", funding={}).exists()
+
+
 def executor_schools(plan: Plan) -> QuerySet:
     """The schools that may be executors of the plan's activities: those that can see the plan in «Мои задачи»
     and report on it. A municipal plan's are the municipality's schools; a school plan's only its school; a pair

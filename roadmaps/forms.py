@@ -5,6 +5,7 @@ cases that save them live in roadmaps/editing.py.
 """
 
 import datetime as dt
+import re
 
 from crispy_forms.layout import Column, Row, Submit
 from django import forms
@@ -18,7 +19,8 @@ from registry.models import Municipality, Pairing, PairingStatus, RiskFactor, Sc
 from shnor_portal.forms import DATE_INPUT, SchoolChoiceField, SchoolsField, form_helper
 from shnor_portal.params import parse_code, parse_pk
 
-from .editing import executor_schools
+from .editing import executor_schools, plan_has_funding
+from .imports import funding_amount
 from .models import Activity, Level, Plan, Section
 from .periods import period_errors
 
@@ -256,6 +258,7 @@ class ActivityForm(forms.ModelForm):
             "deadline_text",
             "responsible",
             "expected_result",
+            "funding_source",
             "executors",
             "improves_facilities",
             "risk_factors",
@@ -265,6 +268,7 @@ class ActivityForm(forms.ModelForm):
             "name": forms.Textarea(attrs={"rows": 3}),
             "responsible": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "funding_source": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"name": capfirst(_("activity name"))}
         help_texts = {"deadline_text": _("As written: «Октябрь-ноябрь 2020г», «Ежегодно», «4 квартал 2024 года».")}
@@ -290,6 +294,43 @@ class ActivityForm(forms.ModelForm):
             initial=(section or self.instance.section).pk if (section or self.instance.section_id) else None,
         )
         self.sections = {s.pk: s for s in choices}
+        # The funding fields, where the plan has funding data (seed 003): the source and an amount per year of the
+        # plan's period (and any other year the activity already has).
+        self.funding_years: list[str] = []
+        funding = self.instance.funding or {}
+        if funding or self.instance.funding_source or plan_has_funding(plan):
+            years = {str(year) for year in range(plan.period_start.year, plan.period_end.year + 1)} | set(funding)
+            self.funding_years = sorted(years)
+            for year in self.funding_years:
+                self.fields[f"funding_{year}"] = forms.CharField(
+                    label=_("Funds for %(year)s, roubles") % {"year": year},
+                    required=False,
+                    max_length=40,
+                    initial=funding.get(year, ""),
+                    help_text=_("An amount («150 000,50») or «x» where the year does not apply."),
+                )
+        else:
+            del self.fields["funding_source"]
+
+    def funding_fields(self):
+        return [self[f"funding_{year}"] for year in self.funding_years]
+
+    def clean(self):
+        data = super().clean()
+        if not self.funding_years:
+            return data
+        amounts = {}
+        for year in self.funding_years:
+            text = (data.get(f"funding_{year}") or "").strip()
+            if not text:
+                continue
+            amount = funding_amount(text)
+            if amount != "x" and not re.fullmatch(r"\d+\.\d\d", amount):
+                self.add_error(f"funding_{year}", _("Write the amount in roubles («150 000,50») or «x»."))
+                continue
+            amounts[year] = amount
+        self.instance.funding = amounts
+        return data
 
     def clean_section(self):
         pk = self.cleaned_data["section"]

@@ -14,6 +14,7 @@ activities restarting at «1.»), by a cell merged across the table, or by carry
 
 import bisect
 import datetime as dt
+import decimal
 import logging
 import re
 from collections import Counter
@@ -56,6 +57,8 @@ class ReadActivity:
     responsible: str
     expected_result: str
     row: int = 0
+    funding_source: str = ""
+    funding: dict[str, str] = field(default_factory=dict)  # year → amount as a decimal string, or "x"
 
 
 @dataclass
@@ -77,6 +80,7 @@ class ReadPlan:
     # What the reader saw and left out, in Russian: a labelled column it does not read, notes under the table,
     # another sheet that looks like a plan table.
     warnings: list[str] = field(default_factory=list)
+    has_funding: bool = False  # the table has seed 003's funding columns: the JSON then shows them
 
     @property
     def activity_count(self) -> int:
@@ -90,17 +94,18 @@ class ReadPlan:
             activities = []
             for activity in section.activities:
                 reading = read_deadline(activity.deadline_text or section.deadline_text, start, end)
-                activities.append(
-                    {
-                        "number": activity.number,
-                        "name": activity.name,
-                        "deadline_text": activity.deadline_text,
-                        "kind": str(reading.kind),
-                        "periods": reading.periods_iso(),
-                        "responsible": activity.responsible,
-                        "expected_result": activity.expected_result,
-                    }
-                )
+                read = {
+                    "number": activity.number,
+                    "name": activity.name,
+                    "deadline_text": activity.deadline_text,
+                    "kind": str(reading.kind),
+                    "periods": reading.periods_iso(),
+                    "responsible": activity.responsible,
+                    "expected_result": activity.expected_result,
+                }
+                if self.has_funding:
+                    read.update(funding_source=activity.funding_source, funding=activity.funding)
+                activities.append(read)
             sections.append({"number": section.number, "title": section.title, "activities": activities})
         return {"sections": sections}
 
@@ -157,6 +162,8 @@ def column_role(text: str) -> str | None:
         return RESPONSIBLE
     if short and re.search(r"результат|показател|индикатор|эффект|продукт|критери", t):
         return RESULT
+    if t.startswith(("планируемое значение показател", "значение показател")):
+        return RESULT  # seed 003: «Планируемое значение показателя реализации муниципальной программы на …»
     if short and "срок" in t:
         return DEADLINE  # «Планируемые сроки», «Плановый срок», «Ориентировочный срок исполнения»
     if t.startswith(("форма завершения", "итоговый документ", "форма отчет", "отчетн", "продукт", "итог", "выход")):
@@ -168,6 +175,29 @@ def column_role(text: str) -> str | None:
     if short and GROUP_LABEL.match(t):
         return GROUP  # the name column itself where the table has no other (header_roles)
     return None
+
+
+# Seed 003's funding columns: «Источник финансирования (расшифровать)» and «Объем средств на реализацию … (рублей)»
+# over one column per year. They are no role of the plan's own columns (a stage row keeps its deadline in them).
+FUNDING_SOURCE_LABEL = re.compile(r"^источники? финансировани")
+FUNDING_LABEL = re.compile(r"^(?:объем|объемы) (?:средств|финансировани)|^финансовое обеспечение|^финансирование\b")
+YEAR_LABEL = re.compile(r"^(20\d\d)(?: ?г(?:од)?\.?)?$")
+NOT_APPLICABLE = re.compile(r"^[xх]$", re.IGNORECASE)  # the seed's «x» / «X» (Latin or Cyrillic): no funding
+
+
+def funding_amount(text: str) -> str:
+    """«150 000,50» → "150000.50", «x» → "x"; text that is not an amount is kept as written."""
+    text = text.strip()
+    if NOT_APPLICABLE.match(text):
+        return "x"
+    digits = re.sub(r"[\s\u00a0\u202f]+|руб\w*\.?$", "", text).replace(",", ".")
+    try:
+        amount = decimal.Decimal(digits)
+    except decimal.InvalidOperation:
+        return text
+    if not amount.is_finite() or amount < 0:
+        return text
+    return str(amount.quantize(decimal.Decimal("0.01")))
 
 
 def header_roles(values: list[str]) -> dict[str, int]:
@@ -209,6 +239,12 @@ class Header:
     # Columns of quarters or months («I кв. | II кв. …», «янв … дек» under «2024 год») marked «+», «х», «■» in the
     # rows: column → the period it stands for, the deadline being the periods marked.
     marks: dict[int, tuple[str, str]] = field(default_factory=dict)  # column → (period as labelled, its year)
+    funding_source: int | None = None  # the «Источник финансирования» column
+    funding_years: dict[int, str] = field(default_factory=dict)  # column → year under «Объем средств …»
+
+    @property
+    def funding_columns(self) -> set[int]:
+        return set(self.funding_years) | ({self.funding_source} if self.funding_source is not None else set())
 
     @property
     def score(self) -> int:
@@ -250,8 +286,12 @@ def _headers(sheet: xlsx_grid.Sheet) -> list[Header]:
             header = Header(sheet, index, last, roles)
             header.joined = _joined_columns(header, top_merges)
             header.marks = _mark_columns(header, top_merges)
+            header.funding_source, header.funding_years = _funding_columns(header, top_merges)
             header.only_labels = all(
-                column_role(v) or _period_label(v) or (i < len(values) and values[i] == v)
+                column_role(v)
+                or _period_label(v)
+                or YEAR_LABEL.match(_normal(v))
+                or (i < len(values) and values[i] == v)
                 for r in range(index, last + 1)
                 for i, v in enumerate(rows[r][1])
                 if v
@@ -297,6 +337,39 @@ MONTH_LABELS = {
 QUARTER_LABEL = re.compile(r"^(i{1,3}|iv|[1-4])\s*-?(?:й\s*)?(?:кв\.?|квартал)(?:\s+(20\d\d))?")
 MONTH_LABEL = re.compile(r"^(янв|фев|мар|апр|май|мая|июн|июл|авг|сен|окт|ноя|дек)[а-я]*\.?(?:\s+(20\d\d))?$")
 MARK = re.compile(r"^[+хxv✓✔■●•*□▪✗1]$", re.IGNORECASE)
+
+
+def _funding_columns(header: Header, merges) -> tuple[int | None, dict[int, str]]:
+    """The funding source column and the year columns under «Объем средств …»: the years within the cell merged
+    across them, or the one year right under an unmerged cell; or one column per year labelled «Объем средств
+    (рублей), 2018» in a one-row header (the plan's own export)."""
+    sheet = header.sheet
+    source, amounts, labelled = None, None, {}
+    for index in range(header.first, header.last + 1):
+        number, values = sheet.rows[index]
+        for column, value in enumerate(values):
+            text = _normal(value) if value else ""
+            own_year = re.search(r",\s*(20\d\d)$", text) if FUNDING_LABEL.match(text) else None
+            if own_year:
+                labelled[column] = own_year.group(1)
+            elif source is None and FUNDING_SOURCE_LABEL.match(text):
+                source = column
+            elif amounts is None and FUNDING_LABEL.match(text):
+                amounts = (number, column)
+    if amounts is None:
+        return source, labelled
+    row, first = amounts
+    last = first
+    for min_row, min_col, _max_row, max_col in merges:
+        if min_row == row and min_col - 1 == first:
+            last = max_col - 1
+    years = {}
+    for index in range(header.first, header.last + 1):
+        for column, value in enumerate(sheet.rows[index][1]):
+            year = YEAR_LABEL.match(_normal(value)) if value and first <= column <= last else None
+            if year:
+                years[column] = year.group(1)
+    return source, years
 
 
 def _period_label(text: str) -> tuple[str, str] | None:
@@ -354,10 +427,11 @@ def _is_sub_header(above: list[str], below: list[str], groups: set[int]) -> bool
     filled = [(i, v) for i, v in enumerate(below) if v]
     if not filled:
         return False
+    funding = any(FUNDING_LABEL.match(_normal(a)) for a in above if a)
     for i, v in filled:
         upper = above[i] if i < len(above) else ""
-        if upper == v:
-            continue
+        if upper == v or (funding and YEAR_LABEL.match(_normal(v))):
+            continue  # merged down, or a year under «Объем средств …» (seed 003)
         if not (column_role(v) or _period_label(v)) or (upper and i not in groups and column_role(upper)):
             return False  # «Мероприятие 2 | май 2025» under «Мероприятие | Сроки» is the first activity
     return True
@@ -627,6 +701,8 @@ class Line:
     number_was_date: str = ""  # «01.02.2024» in the «№» column, read as «1.2»
     groups: tuple[str, str] = ("", "")  # the texts of the grouping columns beside the row
     note: bool = False  # «Примечание: …», «* ОО – …», «Итого по программе»: under the table, not of it
+    funding_source: str = ""
+    funding: dict[str, str] = field(default_factory=dict)
 
 
 def _read_table(header: Header) -> ReadPlan:
@@ -649,6 +725,8 @@ def _read_table(header: Header) -> ReadPlan:
         if _is_column_numbering(values) or _repeats_header(values, labels) or _is_page_break_label(values):
             continue
         line = _line(row_number, values, roles, spans, header.joined, header.marks)
+        if line is not None and not line.merged:
+            _read_funding(line, values, header)
         if line is None:
             continue
         if line.note:
@@ -656,6 +734,7 @@ def _read_table(header: Header) -> ReadPlan:
         else:
             lines.append(line)
     plan = _assemble(sheet, title, lines, roles)
+    plan.has_funding = bool(header.funding_columns)
     used_others = {column for line in lines for column in line.stage_columns}
     dated = [line for line in lines if line.number_was_date]
     if dated:
@@ -673,7 +752,8 @@ def _read_table(header: Header) -> ReadPlan:
             _("Cells with Excel errors were read as they show (%(cells)s): correct them in the plan.")
             % {"cells": ", ".join(f"{cell} «{text}»" for cell, text in errors[:10]) + ("…" if len(errors) > 10 else "")}
         )
-    unread = _unread_columns(body, roles, header.joined, label_texts, used_others, header.marks)
+    read_columns = used_others | header.funding_columns
+    unread = _unread_columns(body, roles, header.joined, label_texts, read_columns, header.marks)
     plan.warnings[:0] = unread + _notes_left_out(notes)
     if hidden:
         plan.warnings.append(
@@ -681,6 +761,19 @@ def _read_table(header: Header) -> ReadPlan:
             % {"rows": ", ".join(str(n) for n in hidden[:20]) + ("…" if len(hidden) > 20 else "")}
         )
     return plan
+
+
+def _read_funding(line: Line, values: list[str], header: Header) -> None:
+    """The row's funding source and its amounts per year, kept on the line whatever it turns out to be: a stage
+    row that keeps its deadline in these columns (seed 003) does not carry them to a plan's activity."""
+    source = header.funding_source
+    if source is not None and source < len(values):
+        line.funding_source = values[source].strip()
+    line.funding = {
+        year: funding_amount(values[column])
+        for column, year in sorted(header.funding_years.items())
+        if column < len(values) and values[column].strip()
+    }
 
 
 def _unread_columns(body, roles, joined, label_texts, used_others: set[int], marks) -> list[str]:
@@ -964,7 +1057,16 @@ def _assemble(sheet, title: str, lines: list[Line], roles: dict[str, int]) -> Re
             embedded, rest = split_number(name)
             if embedded and _dotted(embedded) and rest:
                 number, name = embedded, rest
-        activity = ReadActivity(number, name, line.deadline, line.responsible, line.result, row=line.row)
+        activity = ReadActivity(
+            number,
+            name,
+            line.deadline,
+            line.responsible,
+            line.result,
+            row=line.row,
+            funding_source=line.funding_source,
+            funding=dict(line.funding),
+        )
         current.activities.append(activity)
         last = (activity, current)
     if not any(section.activities for section in sections):
@@ -1030,6 +1132,9 @@ def _append(activity: ReadActivity, line: Line) -> None:
     activity.deadline_text = joined(activity.deadline_text, line.deadline)
     activity.responsible = joined(activity.responsible, line.responsible)
     activity.expected_result = joined(activity.expected_result, line.result)
+    activity.funding_source = joined(activity.funding_source, line.funding_source)
+    for year, amount in line.funding.items():
+        activity.funding.setdefault(year, amount)  # «X | X» on the continuation line of seed 003's activity 3
 
 
 def _is_section(line: Line, following, current: ReadSection | None, by_key: dict) -> bool:

@@ -193,6 +193,13 @@ class Activity(models.Model):
     deadline_set_by_hand = models.BooleanField(_("deadline set by hand"), default=False)
     responsible = models.TextField(_("responsible"), blank=True)
     expected_result = models.TextField(_("expected result"), blank=True)
+    # Seed 003's plan has funding columns: «Источник финансирования» and «Объем средств … (рублей)» per year. The
+    # amounts stay as the plan writes them, year → "150000.00" or "x" (not applicable): a plan shows a year's cell, it
+    # never sums it, and one JSON value keeps the import, the history and the version comparison plain.
+    funding_source = models.TextField(_("funding source"), blank=True)
+    funding = models.JSONField(
+        _("funding by year"), default=dict, blank=True, help_text=_('{"2018": "150000.00" or "x"} in roubles.')
+    )
     executors = models.ManyToManyField(
         School, blank=True, related_name="plan_activities", verbose_name=_("executor schools")
     )
@@ -219,6 +226,17 @@ class Activity(models.Model):
         self.apply_reading()
         super().save(*args, **kwargs)
         self.sync_periods()
+
+    @property
+    def funding_shown(self) -> list[tuple[str, str]]:
+        """(year, «150 000,50» or «x») of the amounts, by year, as a Russian page writes them."""
+        shown = []
+        for year, amount in sorted((self.funding or {}).items()):
+            if re.fullmatch(r"\d+\.\d\d", amount or ""):
+                whole, cents = amount.split(".")
+                amount = f"{int(whole):,}".replace(",", "\u00a0") + f",{cents}"
+            shown.append((year, amount))
+        return shown
 
     def sync_periods(self) -> None:
         """Keep one ActivityPeriod row per period of the reading, so that due and overdue are plain SQL.

@@ -82,6 +82,8 @@ def build_preview(read: ReadPlan, start: dt.date, end: dt.date, title: str = "")
                 deadline_text=read_activity.deadline_text[:500],
                 responsible=read_activity.responsible,
                 expected_result=read_activity.expected_result,
+                funding_source=read_activity.funding_source,
+                funding=read_activity.funding,
             )
             activity.apply_reading(plan)
             activity.source_row = read_activity.row

@@ -99,6 +99,8 @@ def create_plan_from_table(read: ReadPlan, owner: Owner, start: dt.date, end: dt
                 deadline_text=read_activity.deadline_text[:500],
                 responsible=read_activity.responsible,
                 expected_result=read_activity.expected_result,
+                funding_source=read_activity.funding_source,
+                funding=read_activity.funding,
             )
             activity.apply_reading(plan)
             activities.append(activity)

@@ -53,7 +53,11 @@ ACTIVITY_FIELDS = [
     "deadline_set_by_hand",
     "responsible",
     "expected_result",
+    "funding_source",
+    "funding",
 ]
+# Snapshots taken before the funding fields existed lack them: read as none.
+MISSING_DEFAULTS = {"funding_source": "", "funding": {}}
 # What a withdrawal writes back; the reading (kind, periods, outside) follows from the text, unless set by hand.
 RESTORED_ACTIVITY_FIELDS = [
     "number",
@@ -63,9 +67,11 @@ RESTORED_ACTIVITY_FIELDS = [
     "deadline_set_by_hand",
     "responsible",
     "expected_result",
+    "funding_source",
+    "funding",
 ]
 # What a comparison looks at, in the order it lists the changes.
-COMPARED_ACTIVITY_FIELDS = ["number", "name", "deadline_text", "responsible", "expected_result"]
+COMPARED_ACTIVITY_FIELDS = ["number", "name", "deadline_text", "responsible", "expected_result", "funding_source"]
 
 
 class RestoreRefused(Exception):
@@ -221,7 +227,7 @@ def restore_snapshot(plan: Plan, snapshot: dict, *, user=None) -> None:
     recreated_activities: dict[int, int] = {}
     for pk, wanted in wanted_activities.items():
         section = sections[wanted["section"]["pk"]]
-        values = {name: wanted.get(name) for name in RESTORED_ACTIVITY_FIELDS}
+        values = {name: wanted.get(name, MISSING_DEFAULTS.get(name)) for name in RESTORED_ACTIVITY_FIELDS}
         if wanted.get("deadline_set_by_hand"):
             values["deadline_periods"] = wanted.get("deadline_periods", [])
         activity = current_activities.get(pk)
@@ -315,7 +321,9 @@ def version_sections(snapshot: dict) -> list[VersionSection]:
             parent_id=wanted.get("parent"),
         )
         for item in wanted.get("activities", []):
-            activity = Activity(pk=item["pk"], **{name: item.get(name) for name in ACTIVITY_FIELDS})
+            activity = Activity(
+                pk=item["pk"], **{name: item.get(name, MISSING_DEFAULTS.get(name)) for name in ACTIVITY_FIELDS}
+            )
             activity.executor_names = [names.get(code, code) for code in item.get("executors", [])]
             section.activities.append(activity)
         sections.append(section)

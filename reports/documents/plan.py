@@ -2,17 +2,31 @@
 
 Sections and activities print with their numbers exactly as the plan holds them («1.», «I.», «1.1», none at all in
 seed 000); the columns are those of seeds 000/001: № п/п · Наименование мероприятия · Сроки исполнения ·
-Ответственные · Ожидаемый результат (the number column only when the plan numbers anything). Three queries
-whatever the plan's size.
+Ответственные · Ожидаемый результат (the number column only when the plan numbers anything). A plan with funding
+data (seed 003) adds «Источник финансирования» and the amounts per year under the grouped header «Объем средств
+(рублей)», before the expected result as in the seed. Three queries whatever the plan's size.
 """
 
 from __future__ import annotations
 
+import decimal
+
 from roadmaps.models import Activity, Section
+from shnor_portal.xlsx import HeaderCell
 
 from . import formatting as f
 from .base import Annex, Column, Document, Row, Table
 from .selection import APPROVED
+
+AMOUNTS_GROUP = "Объем средств на реализацию программы (рублей)"
+
+
+def amount_value(amount: str):
+    """A year's amount as a Decimal to print with decimal commas; «x» (not applicable) or text as written."""
+    try:
+        return decimal.Decimal(amount) if amount and amount != "x" else amount
+    except decimal.InvalidOperation:
+        return amount
 
 
 def order_label(plan) -> str:
@@ -51,33 +65,72 @@ class PlanAnnex(Document):
         activities: dict[int, list[Activity]] = {}
         for activity in (
             Activity.objects.filter(section__plan=plan)
-            .only("pk", "section_id", "number", "name", "deadline_text", "responsible", "expected_result")
+            .only(
+                "pk",
+                "section_id",
+                "number",
+                "name",
+                "deadline_text",
+                "responsible",
+                "expected_result",
+                "funding_source",
+                "funding",
+            )
             .order_by("order", "pk")
         ):
             activities.setdefault(activity.section_id, []).append(activity)
 
-        numbered = any(s.number for s in sections) or any(a.number for group in activities.values() for a in group)
+        every = [a for group in activities.values() for a in group]
+        numbered = any(s.number for s in sections) or any(a.number for a in every)
+        funded = any(a.funding_source or a.funding for a in every)
+        years = sorted({year for a in every for year in a.funding or {}})
         columns = [
-            Column("Наименование мероприятия", 60),
+            Column("Наименование мероприятия", 50 if funded else 60),
             Column("Сроки исполнения", 22),
-            Column("Ответственные", 34),
-            Column("Ожидаемый результат", 44),
+            Column("Ответственные", 28 if funded else 34),
+            Column("Ожидаемый результат", 30 if funded else 44),
         ]
+        if funded:
+            columns[3:3] = [
+                Column("Источник финансирования", 24),
+                *(Column(year, 14, f.NUMBER2, "num") for year in years),
+            ]
         if numbered:
             columns.insert(0, Column("№ п/п", 8, css="center"))
+        header = None
+        if years:
+            # The seed's grouped header: each column spans both rows, the amounts' group spans the year columns.
+            first = [HeaderCell(str(column.title), rowspan=2) for column in columns]
+            at = columns.index(Column("Источник финансирования", 24)) + 1
+            first[at : at + len(years)] = [HeaderCell(AMOUNTS_GROUP, colspan=len(years))]
+            header = [first, [HeaderCell(year) for year in years]]
+        blank_funding = [""] * (1 + len(years)) if funded else []
 
         rows = []
         for section in sections:
             title = section.title or ""
             if section.deadline_text or section.responsible:
                 # A stage row with its own deadline or responsible (seed 003): those belong to the section.
-                values = [title, section.deadline_text, section.responsible, ""]
+                values = [title, section.deadline_text, section.responsible, *blank_funding, ""]
                 rows.append(Row([section.number, *values] if numbered else values, section=True))
             elif title or section.number:
                 rows.append(Row([section.number if numbered else "", title], section=True))
             for activity in activities.get(section.pk, ()):
-                values = [activity.name, activity.deadline_text, activity.responsible, activity.expected_result]
-                rows.append(Row([activity.number, *values] if numbered else values))
+                funding, fmts = [], None
+                if funded:
+                    amounts = [amount_value((activity.funding or {}).get(year, "")) for year in years]
+                    funding = [activity.funding_source, *amounts]
+                    # «x» and text written in an amount's cell print as written, not as a number.
+                    own = ["" if isinstance(value, decimal.Decimal) else f.TEXT for value in amounts]
+                    fmts = [*([""] * (5 if numbered else 4)), *own, ""]
+                values = [
+                    activity.name,
+                    activity.deadline_text,
+                    activity.responsible,
+                    *funding,
+                    activity.expected_result,
+                ]
+                rows.append(Row([activity.number, *values] if numbered else values, fmts=fmts))
 
         owner = plan.owner
         subtitle = [str(owner)] if owner is not None and str(owner) not in plan.title else []
@@ -85,6 +138,6 @@ class PlanAnnex(Document):
             "title": plan.title,
             "subtitle_lines": subtitle,
             "passport": [(str(label), value) for label, value in plan.passport()],
-            "tables": [Table(columns, rows, empty_text="В плане нет мероприятий.")],
+            "tables": [Table(columns, rows, header=header, empty_text="В плане нет мероприятий.")],
             "activity_count": sum(len(group) for group in activities.values()),
         }

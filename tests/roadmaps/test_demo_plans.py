@@ -88,3 +88,10 @@ def test_it_loads_the_yartsevo_programme_with_stages_under_the_main_activity(dem
         [["2019-09-01", "2021-12-31"]],
     )
     assert Activity.objects.filter(section__plan=plan).count() == 33
+    # Seed 003's funding cells, as it writes them: «x» where a year does not apply, the source where it names one.
+    sixth = Activity.objects.get(section=sections[1], number="6.")
+    assert (sixth.funding_source, sixth.funding) == ("", {"2018": "x", "2021": "50%"})
+    courses = Activity.objects.get(section=sections[2], number="7.")
+    assert (courses.funding_source, courses.funding) == ("внебюджетные средства", {})
+    funded = Activity.objects.filter(section__plan=plan).exclude(funding_source="", funding={})
+    assert funded.count() == 8

@@ -591,3 +591,56 @@ def test_the_demo_users_edit_only_their_own_municipalitys_plans(demo):
         client.force_login(User.objects.get(username=username))
         assert client.post(create, data).status_code == 403, username
     assert Activity.objects.filter(section=section).count() == 2
+
+
+# --- Funding (seed 003) --------------------------------------------------------------------------------------------
+
+
+def test_a_plan_without_funding_has_no_funding_fields(plan, coordinator, client_for):
+    html = client_for(coordinator).get(url("activity-edit", plan, activity("Анализ").pk), **HTMX).content.decode()
+    assert "Источник финансирования" not in html and "funding_" not in html
+
+
+def test_funding_is_shown_and_edited_where_the_plan_has_it(plan, coordinator, client_for):
+    Activity.objects.filter(pk=activity("Семинар").pk).update(funding_source="местный бюджет", funding={"2020": "x"})
+    item = activity("Анализ")
+    client = client_for(coordinator)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Финансирование: местный бюджет; 2020: x" in page
+    form = client.get(url("activity-edit", plan, item.pk), **HTMX).content.decode()
+    assert "Источник финансирования" in form and 'name="funding_2020"' in form and 'name="funding_2021"' in form
+    bad = client.post(
+        url("activity-edit", plan, item.pk),
+        activity_data(item, funding_source="внебюджетные средства", funding_2020="сто рублей", funding_2021="x"),
+        **HTMX,
+    ).content.decode()
+    assert "Укажите сумму в рублях" in bad and "сто рублей" in bad  # next to the field, the input kept
+    item.refresh_from_db()
+    assert (item.funding_source, item.funding) == ("", {})
+    row = client.post(
+        url("activity-edit", plan, item.pk),
+        activity_data(item, funding_source="внебюджетные средства", funding_2020="150 000,5", funding_2021="Х"),
+        **HTMX,
+    ).content.decode()
+    item.refresh_from_db()
+    assert (item.funding_source, item.funding) == ("внебюджетные средства", {"2020": "150000.50", "2021": "x"})
+    assert "2020: 150\u00a0000,50" in row and "2021: x" in row
+    assert item.history.first().funding == {"2020": "150000.50", "2021": "x"}  # the history keeps it
+
+
+def test_the_plan_export_has_the_funding_columns_and_import_plan_reads_them_back(plan, coordinator, client_for):
+    from roadmaps.imports import read_plan_file
+
+    item = activity("Анализ")
+    Activity.objects.filter(pk=item.pk).update(
+        funding_source="внебюджетные средства", funding={"2020": "150000.50", "2021": "x"}
+    )
+    response = client_for(coordinator).get(plan.get_absolute_url(), {"export": "xlsx"})
+    read = read_plan_file(response.content)
+    found = {a.name: a for s in read.sections for a in s.activities}
+    assert (found["Анализ"].funding_source, found["Анализ"].funding) == (
+        "внебюджетные средства",
+        {"2020": "150000.50", "2021": "x"},
+    )
+    assert (found["Семинар"].funding_source, found["Семинар"].funding) == ("", {})
+    assert found["Семинар"].deadline_text == "Ежегодно"

@@ -3,13 +3,14 @@ PDF that is A4 landscape with repeated headers, page numbers and embedded Cyrill
 .xlsx."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
 
 from reports.documents import DocumentUnavailable, document_for
-from reports.documents.plan import PlanAnnex
-from roadmaps.models import Level, PlanStatus, Section
+from reports.documents.plan import AMOUNTS_GROUP, PlanAnnex
+from roadmaps.models import Activity, Level, PlanStatus, Section
 
 from .builders import make_plan, pdf_fonts, pdf_info, pdf_text
 
@@ -137,3 +138,60 @@ def test_a_plan_of_another_unit_is_refused(world):
         document_for("plan", world.municipality, 2021, plan)
     with pytest.raises(DocumentUnavailable, match="Неизвестный вид документа"):
         document_for("poster", world.municipality, 2021)
+
+
+def funded_plan(world):
+    """Seed 003's plan annex: a funding source and amounts per year, «x» where the year does not apply."""
+    plan = make_plan(world.municipality, sections=1, per_section=3, period=(2018, 2021))
+    first, second, _third = Activity.objects.filter(section__plan=plan).order_by("order")
+    first.funding_source = "внебюджетные средства"
+    first.funding = {"2018": "150000.50", "2019": "x", "2021": "1200.00"}
+    first.save()
+    second.funding = {"2018": "x", "2019": "x", "2021": "x"}
+    second.save()
+    return plan
+
+
+def test_a_plan_with_funding_has_the_funding_columns_under_a_grouped_header(world):
+    table = PlanAnnex(world.municipality, 2021, funded_plan(world)).tables()[0]
+    assert [column.title for column in table.columns] == [
+        "№ п/п",
+        "Наименование мероприятия",
+        "Сроки исполнения",
+        "Ответственные",
+        "Источник финансирования",
+        "2018",
+        "2019",
+        "2021",
+        "Ожидаемый результат",
+    ]
+    top, years = table.header_rows()
+    assert [(cell.title, cell.colspan) for cell in top][5] == (AMOUNTS_GROUP, 3)
+    assert [cell.title for cell in years] == ["2018", "2019", "2021"]
+    html = str(table.html())
+    assert re.search(r"150\s000,50", html) and re.search(r"1\s200,00", html)  # with a thin space between thousands
+
+
+def test_the_funding_columns_are_in_the_pdf_and_the_workbook(world):
+    document = PlanAnnex(world.municipality, 2021, funded_plan(world))
+    content = document.pdf()
+    assert pdf_info(content)["Page size"] == "841.89 x 595.276 pts (A4)"
+    text = " ".join(pdf_text(content).split())
+    # Header cells wrap in their narrow columns: their words, then the years and each row's cells in order.
+    for expected in ("Источник", "финансирования", "Объем средств", "(рублей)", "2018 2019 2021", "внебюджетные"):
+        assert expected in text
+    assert "150 000,50 x 1 200,00" in text and "x x x" in text
+    ws = load_workbook(io.BytesIO(document.xlsx())).active
+    values = [list(row) for row in ws.iter_rows(values_only=True)]
+    top = next(index for index, row in enumerate(values) if row[0] == "№ п/п")
+    assert values[top][4:6] == ["Источник финансирования", AMOUNTS_GROUP]
+    assert values[top + 1][5:8] == ["2018", "2019", "2021"]
+    assert f"F{top + 1}:H{top + 1}" in {str(r) for r in ws.merged_cells.ranges}
+    first = next(row for row in values if row[0] == "1.1")
+    assert first[4:8] == ["внебюджетные средства", 150000.5, "x", 1200]
+    assert ws.page_setup.orientation == "landscape"
+
+
+def test_a_plan_without_funding_keeps_the_plain_layout(world):
+    table = PlanAnnex(world.municipality, 2021, make_plan(world.municipality)).tables()[0]
+    assert table.header is None and len(table.columns) == 5
