@@ -287,3 +287,26 @@ def test_the_server_built_svg_escapes_every_label():
         assert RAW not in svg
         for field in fields:
             assert escape(payload(field)) in svg, field
+
+
+def test_the_official_documents_escape_every_text_of_the_plan_and_the_schools(world, planted_school):
+    """The documents build their tables in Python (reports/documents/base.py), outside the templates' autoescape."""
+    from reports.documents.kinds import KINDS, document_for
+
+    plan = make_plan(world.municipality, title=payload("plan"), status=PlanStatus.IN_PROGRESS)
+    plan.goal = payload("goal")
+    plan.save()
+    section = make_section(plan, title=payload("section"))
+    activity = make_activity(section, "15.03.2021", executors=[planted_school], name=payload("activity"))
+    activity.responsible = payload("responsible")
+    activity.funding_source = payload("funding")
+    activity.funding = {"2021": payload("amount")}
+    activity.save()
+
+    annex = document_for("plan", world.municipality, 2021, plan).html()
+    assert RAW not in annex
+    for field in ("plan", "section", "activity", "responsible", "funding", "amount"):
+        assert escape(payload(field)) in annex, field
+    for kind in KINDS:
+        html = document_for(kind, world.municipality, 2021, plan if kind == "plan" else None).html()
+        assert RAW not in html, kind
