@@ -149,8 +149,18 @@ LEFT, RIGHT, TOP = 48, 20, 18
 INSET = 22
 
 
+class SvgChart:
+    """A chart is placed in a template as itself: `{{ chart }}` writes its SVG (already escaped inside `svg()`)."""
+
+    def __html__(self) -> str:
+        return self.svg()
+
+    def __str__(self) -> str:
+        return self.svg()
+
+
 @dataclass(frozen=True)
-class LineChart:
+class LineChart(SvgChart):
     """Values by category (years) as a line; optionally targets as a dashed line and a baseline."""
 
     title: str
@@ -369,12 +379,6 @@ class LineChart:
             parts.append(f'<text x="{x + 30}" y="{y + 4}" font-size="11" fill="{INK}">{_x(text)}</text>')
         return parts
 
-    def __html__(self) -> str:
-        return self.svg()
-
-    def __str__(self) -> str:
-        return self.svg()
-
 
 def dynamics_chart(
     points,
@@ -444,7 +448,7 @@ def _share(count: int, total: int) -> Decimal:
 
 
 @dataclass(frozen=True)
-class DistributionChart:
+class DistributionChart(SvgChart):
     """One 100 % bar per row, split into the categories' shares, each part with its percentage written in."""
 
     title: str
@@ -564,12 +568,6 @@ class DistributionChart:
         parts.append("</svg>")
         return mark_safe("".join(parts))  # every text above went through _x or format_number
 
-    def __html__(self) -> str:
-        return self.svg()
-
-    def __str__(self) -> str:
-        return self.svg()
-
 
 def distribution_chart(bars, *, title: str, categories, category_caption: str = "") -> DistributionChart:
     """`bars` are (row label, counts in the order of `categories`); a row of no counts shows «нет данных»."""
@@ -604,7 +602,7 @@ PEAK = "#c0392b"
 
 
 @dataclass(frozen=True)
-class HistogramChart:
+class HistogramChart(SvgChart):
     """Works per score as vertical bars, with marked boundaries (a dashed line before the first score of each named
     class, e.g. the lowest primary score of a mark) and highlighted bars (the peaks at a boundary, drawn hatched)."""
 
@@ -715,12 +713,6 @@ class HistogramChart:
         parts.append("</svg>")
         return mark_safe("".join(parts))  # every text above went through _x or format_number
 
-    def __html__(self) -> str:
-        return self.svg()
-
-    def __str__(self) -> str:
-        return self.svg()
-
 
 def histogram_chart(
     counts: dict, *, title: str, boundaries=(), highlighted=(), value_label: str, score_label: str, upper=None
@@ -743,7 +735,7 @@ ZONE = "#e9ecef"
 
 
 @dataclass(frozen=True)
-class ZoneBarChart:
+class ZoneBarChart(SvgChart):
     """One horizontal bar per row (a share 0–100 %) over its own zone [low, high] drawn as a grey band, with the
     value written at the bar's end: task mastery against its level's borderline zone."""
 
@@ -818,12 +810,6 @@ class ZoneBarChart:
             y += row_h + gap
         parts.append("</svg>")
         return mark_safe("".join(parts))  # every text above went through _x or format_number
-
-    def __html__(self) -> str:
-        return self.svg()
-
-    def __str__(self) -> str:
-        return self.svg()
 
 
 def zone_bar_chart(bars, *, title: str, value_label: str) -> ZoneBarChart:
