@@ -354,7 +354,7 @@ def _task_points(rows, tasks: list, groups: dict, campaign: Campaign, municipali
 
 
 def _task_sums_postgresql(tasks: list, campaign: Campaign, municipality) -> list[tuple]:
-    """The same grouping with each row's `task_scores` decomposed once by `jsonb_to_record` into a column per task:
+    """The same grouping with each row's `task_scores` decomposed once by `json_to_record` into a column per task:
     half the time of one `->>` per task and row (100,000 works × 16 tasks: 0.7 s against 1.4 s on a busy machine)."""
     # Task labels come from files: each is a quoted identifier with its quotes doubled, PostgreSQL's own escaping, so
     # no label can end the identifier (tests/reports/analysis/test_tasks.py tries one that would).
@@ -364,7 +364,7 @@ def _task_sums_postgresql(tasks: list, campaign: Campaign, municipality) -> list
     # Identifiers quoted above, values as parameters.
     sql = (
         f"SELECT p.school_id, p.mark, {sums} "  # noqa: S608
-        f"FROM {ParticipantResult._meta.db_table} p, jsonb_to_record(p.task_scores) AS r({record}) "
+        f"FROM {ParticipantResult._meta.db_table} p, json_to_record(p.task_scores) AS r({record}) "
         f"WHERE p.campaign_id = %s AND p.task_scores IS NOT NULL "
         f"AND p.school_id IN (SELECT id FROM {School._meta.db_table} WHERE municipality_id = %s) "
         "GROUP BY p.school_id, p.mark"

@@ -7,7 +7,10 @@ the campaign — rolls the whole transaction back: nothing is written. A clean f
 (campaign, school) it holds, all rows kept before (docs/import-formats.md «Replacement»).
 """
 
+import io
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from registry.models import Municipality, School
 from shnor_portal.files.limits import MAX_UPLOAD
 
+from . import columnar
 from .models import (
     AggregatedResult,
     Campaign,
@@ -26,7 +30,7 @@ from .models import (
     ReferenceLevel,
     ResultImport,
 )
-from .reader import NO_TASKS, Parsed, Supplied, iter_results
+from .reader import NO_TASKS, Parsed, Supplied, iter_results, prepare
 
 BATCH = 5000
 COPY_CHUNK = 1 << 20  # what psycopg2 asks for per read; a read hands over ROWS_PER_READ rows instead
@@ -67,15 +71,21 @@ def import_file(
     with transaction.atomic():
         record.save()
         campaigns = _Campaigns()
-        rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
+        written = None
         if connection.vendor == "postgresql":
+            written = _write_in_columns(source, allowed_schools, supplied, max_bytes, record)
+        if written is not None:
+            parsed, campaigns = written
+        elif connection.vendor == "postgresql":
+            rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
             _copy(rows, campaigns, record.pk)
-            if parsed.ok and parsed.participant_rows >= ANALYZE_AFTER:
-                # Fresh statistics for the plans of the replacement, the checks and the recalculation that follow.
-                with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {ParticipantResult._meta.db_table} (campaign_id, school_id)")
         else:
+            rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
             _insert(rows, campaigns, record.pk)
+        if parsed.ok and parsed.participant_rows >= ANALYZE_AFTER and connection.vendor == "postgresql":
+            # Fresh statistics for the plans of the replacement, the checks and the recalculation that follow.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {ParticipantResult._meta.db_table} (campaign_id, school_id)")
         for key in parsed.campaigns:  # campaigns of shape 2, or of rows whose participants were all refused
             if parsed.ok:
                 campaigns.get(key)
@@ -121,6 +131,62 @@ def import_file(
             "tasks": parsed.tasks,
         },
     )
+
+
+def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> tuple[Parsed, "_Campaigns"] | None:
+    """A large clean CSV protocol checked and written in columns (columnar.py): (parsed, campaigns), or None when
+    the file is to be read row by row — then nothing this wrote is left (a savepoint)."""
+    size = _size(source)
+    scratch = Parsed()
+    prepared = prepare(scratch, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
+    if prepared is None:
+        return None
+    prepared.rows.close()  # the rows are read again, in columns
+    if not columnar.applies(prepared, size):
+        return None
+    campaigns = _Campaigns()
+    sql = f"COPY {ParticipantResult._meta.db_table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"
+    # A batch's COPY runs in a thread while the next batch is checked: PostgreSQL writes while Arrow reads (both
+    # leave the GIL). The connection is used by one of them at a time: a query waits for the COPY before it.
+    copying = ThreadPoolExecutor(max_workers=1)
+    pending = []
+
+    def settle():
+        while pending:
+            pending.pop().result()
+
+    def copy(data):
+        settle()
+        pending.append(copying.submit(cursor.copy_expert, sql, io.BytesIO(data), COPY_CHUNK))
+
+    def campaign_id(key):
+        settle()
+        return campaigns.get(key).pk
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if hasattr(source, "seek"):
+                source.seek(0)
+            try:
+                columnar.write(prepared, source, campaign_id=campaign_id, copy=copy, suffix=f"\t{record.pk}\n")
+            finally:
+                settle()
+    except columnar.NotForColumns:
+        return None
+    finally:
+        copying.shutdown()
+    return scratch, campaigns
+
+
+def _size(source) -> int | None:
+    if isinstance(source, str | os.PathLike):
+        return os.path.getsize(source)
+    if hasattr(source, "seek") and hasattr(source, "tell"):
+        here = source.tell()
+        size = source.seek(0, os.SEEK_END)
+        source.seek(here)
+        return size
+    return None
 
 
 class _Campaigns:

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Municipality, Region, School
 
+from .fields import TextJSONField
+
 
 class Procedure(models.TextChoices):
     VPR = "ВПР", "ВПР"
@@ -155,7 +157,7 @@ class ParticipantResult(models.Model):
     test_score = models.PositiveSmallIntegerField(null=True)
     journal_mark = models.PositiveSmallIntegerField(null=True)
     # {task label as normalised («4(1)»): points}, in the order of the file; null when the file had no task columns.
-    task_scores = models.JSONField(null=True)
+    task_scores = TextJSONField(null=True)
     source = models.ForeignKey(
         ResultImport, models.SET_NULL, null=True, related_name="+", db_constraint=False, db_index=False
     )

@@ -140,6 +140,7 @@ class Parsed:
     schools: set[int] = field(default_factory=set)
     percent_marks: bool = False  # the header says the mark columns are percentages
     title: dict = field(default_factory=dict)  # what the title rows above the header said (ФИС ОКО reports)
+    header_row: int = 0  # the header's row number in the file (0 until it is found)
     tasks: list[str] = field(default_factory=list)  # task labels of a protocol, normalised, in the file's order
     task_columns: list[tuple[int, str, str]] = field(default_factory=list, repr=False)  # (index, label, as written)
     task_maxima: dict = field(default_factory=dict)  # label → maximum from the «Макс» row under the header
@@ -217,32 +218,79 @@ def iter_results(
     `parsed.aggregates`. Every query runs here, before the iterator is returned: none runs while rows flow, so
     that a caller may stream them into COPY on the same connection.
     """
+    prepared = prepare(
+        parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes, name=name
+    )
+    if prepared is None:
+        return iter(())
+    return prepared.checked_rows()
+
+
+@dataclass
+class Prepared:
+    """A file opened and its header read: the rows still to come, where each column is, and what the checks need."""
+
+    parsed: Parsed
+    kind: str  # "csv" or "xlsx"
+    facts: dict  # what the survey of a CSV found (shnor_portal/files/rows.py `open_rows`)
+    header: list[str]
+    header_row: int
+    positions: dict
+    rows: Iterator
+    context: "_Context"
+    school_from_file: bool  # the school is a column of the file (not a title row or `--school`)
+
+    def checked_rows(self, rows=None) -> Iterator[tuple]:
+        """The participant rows checked as they are read (or the statistics kept in `parsed`); `rows` replaces the
+        file's remaining rows."""
+        parsed, positions, context = self.parsed, self.positions, self.context
+        rows = self.rows if rows is None else rows
+        if parsed.shape == "protocol":
+            return _protocol_rows(parsed, rows, positions, context)
+        if "group" in positions:
+            return _fis_statistics_rows(parsed, rows, positions, context)
+        return _statistics_rows(parsed, rows, positions, context)
+
+
+def prepare(
+    parsed: Parsed,
+    source,
+    *,
+    allowed_schools: dict[str, int],
+    supplied: Supplied | None = None,
+    max_bytes: int | None = MAX_UPLOAD,
+    name: str | None = None,
+) -> Prepared | None:
+    """Open a file and read up to its header; None when the file is refused already (the problems are in
+    `parsed`)."""
     supplied = supplied or Supplied()
     if supplied.subject and SubjectIndex().find(supplied.subject) is None:
         parsed.problem(
             None, "subject", supplied.subject, _("Unknown subject «%(value)s».") % {"value": supplied.subject}
         )
-        return iter(())
+        return None
     if supplied.procedure and supplied.procedure not in Procedure.values:
         parsed.problem(
             None, "procedure", supplied.procedure, _("Unknown procedure «%(value)s».") % {"value": supplied.procedure}
         )
-        return iter(())
+        return None
+    facts: dict = {}
     try:
-        _kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header, name=name)
+        kind, sheet, rows = open_rows(source, max_bytes=max_bytes, has_header=_has_header, name=name, facts=facts)
         parsed.sheet = sheet
         header, positions = _find_header(parsed, rows, supplied)
     except FileRefused as refusal:
         parsed.problem(None, "", "", str(refusal))
-        return iter(())
+        return None
     if header is None:
-        return iter(())
+        return None
     subjects = SubjectIndex()
     supplied = _with_titles(parsed, supplied, subjects)
-    if parsed.shape == "protocol" and "school" not in positions:
+    school_from_file = "school" in positions
+    if parsed.shape == "protocol" and not school_from_file:
         code = _protocol_school(parsed, supplied, allowed_schools)
         if code is None:
-            return iter(())
+            return None
         positions["school"] = len(header)
         rows = _with_school(rows, len(header), code)
     # Everything the checks need is loaded before the first row: no query may run while rows are streamed.
@@ -259,11 +307,7 @@ def iter_results(
             c = task.campaign
             table = context.task_tables.setdefault((c.procedure, c.year, c.subject_id, c.grade), {})
             table[task.label] = task.max_points
-    if parsed.shape == "protocol":
-        return _protocol_rows(parsed, rows, positions, context)
-    if "group" in positions:
-        return _fis_statistics_rows(parsed, rows, positions, context)
-    return _statistics_rows(parsed, rows, positions, context)
+    return Prepared(parsed, kind, facts, header, parsed.header_row, positions, rows, context, school_from_file)
 
 
 def _with_titles(parsed: Parsed, supplied: Supplied, subjects) -> Supplied:
@@ -886,6 +930,7 @@ def _find_header(parsed: Parsed, rows, supplied: Supplied):
         school_protocol = "participant" in positions and ("primary" in positions or "mark" in positions)
         if ("school" in positions and ("participant" in positions or "participants" in positions)) or (school_protocol):
             parsed.shape = "protocol" if "participant" in positions else "statistics"
+            parsed.header_row = number
             _read_titles(parsed, titles)
             if parsed.shape == "protocol":
                 # «2» … «5» head the marks of statistics; in a protocol they are tasks.

@@ -56,11 +56,14 @@ def open_rows(
     max_bytes: int | None = MAX_UPLOAD,
     has_header: Callable[[list], bool] | None = None,
     name: str | None = None,
+    facts: dict | None = None,
 ) -> tuple[str, str, Iterator[tuple[int, list]]]:
     """(kind, sheet name, iterator of (row number, cell values)) for an .xlsx or a .csv file.
 
     `source` is a path, bytes or a binary file object; `max_bytes=None` lifts the upload limit (command line).
     `has_header(values)` tells a header row: an .xlsx is read from its first visible sheet that has one.
+    `facts`, when given, receives what the survey of a CSV found — "encoding", "quoted" and, once the first rows
+    are read, "delimiter" — for a reader that takes the file's rows in columns (reports/assessments/columnar.py).
     """
     if name is None:
         name = os.fspath(source) if isinstance(source, str | os.PathLike) else getattr(source, "name", None) or ""
@@ -76,7 +79,9 @@ def open_rows(
         else:
             encoding, quoted = _survey(handle, max_bytes)
             handle.seek(start)
-            sheet, rows = "", _csv_rows(handle, encoding, quoted)
+            if facts is not None:
+                facts.update(encoding=encoding, quoted=quoted)
+            sheet, rows = "", _csv_rows(handle, encoding, quoted, facts)
     except BaseException:
         close()
         raise
@@ -244,13 +249,15 @@ def _mixed(line: int) -> FileRefused:
     )
 
 
-def _csv_rows(handle, encoding: str, quoted: bool):
+def _csv_rows(handle, encoding: str, quoted: bool, facts: dict | None = None):
     """Second pass: the text stream straight into the csv module; the first pass made every line short enough."""
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
     number, reader = 0, None
     try:
         head = list(itertools.islice(text, DELIMITER_SAMPLE))
         delimiter = _delimiter(head)
+        if facts is not None:
+            facts["delimiter"] = delimiter
         lines = itertools.chain(head, text)
         if not quoted:
             # No quotes: a record is one line, already checked, and splitting it at the delimiter is all the csv

@@ -1,5 +1,9 @@
-"""Fixtures of the signed documents' tests (signing_fixtures.py): a certificate of the tests' own and documents
-signed with it."""
+"""Fixtures of the reports' tests: the signed documents' (signing_fixtures.py: a certificate of the tests' own and
+documents signed with it), and the columnar lane of the results import taken by files of any size."""
+
+import pytest
+
+from reports.assessments import columnar
 
 from .signing_fixtures import (  # noqa: F401 — fixtures
     make_document,
@@ -8,3 +12,11 @@ from .signing_fixtures import (  # noqa: F401 — fixtures
     signing_key,
     signing_p12,
 )
+
+
+@pytest.fixture(autouse=True)
+def _files_of_any_size_take_the_columnar_lane(monkeypatch):
+    """Every CSV protocol imported in these tests takes the columnar lane where it qualifies, however small (in use
+    it starts at columnar.MIN_BYTES): each test of a refusal or a reading then shows that the lane hands the file
+    to the row-by-row reader, or writes exactly what it would."""
+    monkeypatch.setattr(columnar, "MIN_BYTES", 0)

@@ -1,0 +1,221 @@
+"""The columnar lane of a large CSV protocol (reports/assessments/columnar.py) against the row-by-row reader.
+
+Every file is imported both ways on the real PostgreSQL: the rows stored, the command's output and its problems must
+be the same, and the lane must have been taken for a clean file and handed back for every kind of file it leaves to
+the row-by-row reader.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from reports.assessments import columnar
+from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
+
+pytestmark = pytest.mark.django_db
+HEADER = (
+    "Год;Процедура;Предмет;Параллель;Код ОО;Класс;Код участника;Первичный балл;Максимальный балл;Отметка;"
+    "Отметка по журналу;1;2;3;4(1);4(2)"
+)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the columnar lane is PostgreSQL's")
+
+
+@pytest.fixture
+def demo(db):
+    from registry import demo as registry_demo
+    from shnor_portal.demo import Tally
+
+    registry_demo.load(Tally())
+
+
+@pytest.fixture
+def lanes(monkeypatch):
+    """Counts the files the lane wrote and those it handed back."""
+    taken = {"written": 0, "handed back": 0}
+    write = columnar.write
+
+    def counted(*args, **kwargs):
+        try:
+            write(*args, **kwargs)
+        except columnar.NotForColumns:
+            taken["handed back"] += 1
+            raise
+        taken["written"] += 1
+
+    monkeypatch.setattr(columnar, "write", counted)
+    return taken
+
+
+def run(*args) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def rows_stored() -> list[tuple]:
+    return sorted(
+        ParticipantResult.objects.values_list(
+            "campaign__subject__name",
+            "campaign__grade",
+            "school__code",
+            "class_name",
+            "participant",
+            "primary_score",
+            "max_score",
+            "mark",
+            "test_score",
+            "journal_mark",
+            "task_scores",
+        )
+    )
+
+
+def line(n, *, school="osh-16", subject="Математика", grade=5, tasks=(2, 1, 0, 1, 1), code=None, primary=None,
+         mark=None, klass=None):  # fmt: skip
+    total = sum(t if isinstance(t, int) else 0 for t in tasks) if primary is None else primary
+    cells = ";".join(str(t) for t in tasks)
+    mark = mark if mark is not None else 2 + n % 4
+    return (
+        f"2025;ВПР;{subject};{grade};{school};{klass or f'{grade}а'};{code or f'W{n:05d}'};{total};20;{mark};"
+        f"{2 + (n + 1) % 4};{cells}"
+    )
+
+
+def clean_lines(count=600) -> list[str]:
+    """Two subjects, three schools, two grades, classes, marks of «nothing earned», and untidy place cells that only
+    the row-by-row reader's checks map (spaces, case, «5 А»)."""
+    schools = ("osh-16", "sh-18", " OSH-16 ")
+    lines = []
+    for n in range(count):
+        tasks = (n % 3, "х" if n % 7 == 0 else 1, "" if n % 5 == 0 else 0, n % 2, "-" if n % 11 == 0 else 1)
+        lines.append(
+            line(
+                n,
+                school=schools[n % 3],
+                subject=("Математика", "Русский язык")[n % 2],
+                grade=5 + n % 2,
+                tasks=tasks,
+                klass=("5 А" if n % 4 == 0 else None) if 5 + n % 2 == 5 else None,
+            )
+        )
+    return lines
+
+
+def import_both_ways(tmp_path, monkeypatch, text: str, encoding="utf-8", *args) -> tuple:
+    """(code, output, problems, rows) of the lane and of the row-by-row reader, each on an empty database."""
+    path = tmp_path / "protocol.csv"
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    outcomes = []
+    for min_bytes in (0, 1 << 60):
+        monkeypatch.setattr(columnar, "MIN_BYTES", min_bytes)
+        code, out, err = run("import_results", str(path), *args)
+        outcomes.append((code, out, err, rows_stored(), AggregatedResult.objects.count()))
+        ParticipantResult.objects.all().delete()
+        AggregatedResult.objects.all().delete()
+        ResultImport.objects.all().delete()
+        Campaign.objects.all().delete()
+    return outcomes
+
+
+def test_a_clean_protocol_is_written_in_columns_exactly_as_row_by_row(demo, tmp_path, monkeypatch, lanes):
+    monkeypatch.setattr(columnar, "BLOCK", 8192)  # several batches: new places turn up in later ones
+    lines = clean_lines()
+    columns, rows = import_both_ways(tmp_path, monkeypatch, HEADER + "\n" + "\n".join(lines) + "\n")
+    assert lanes == {"written": 1, "handed back": 0}
+    assert columns[0] == 0, columns[2]
+    assert columns == rows
+    stored = columns[3]
+    assert len(stored) == 600
+    assert {row[2] for row in stored} == {"osh-16", "sh-18"}
+    first = next(row for row in stored if row[4] == "W00000")
+    # «х» and «» are no points; the JSON object keeps the file's labels.
+    assert first[10] == {"1": 0, "2": 0, "3": 0, "4(1)": 0, "4(2)": 0}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1251"])
+def test_a_bom_or_windows_1251_file_takes_the_lane(demo, tmp_path, monkeypatch, lanes, encoding):
+    text = HEADER + "\r\n" + "\r\n".join(clean_lines(50)) + "\r\n"
+    columns, rows = import_both_ways(tmp_path, monkeypatch, text, encoding)
+    assert lanes["written"] == 1
+    assert columns[0] == 0, columns[2]
+    assert columns == rows and len(columns[3]) == 50
+
+
+def spoil(index: int, replacement: str):
+    def change(lines: list[str]) -> list[str]:
+        lines = list(lines)
+        lines[index] = replacement
+        return lines
+
+    return change
+
+
+HANDED_BACK = {
+    "a code twice in a campaign, in another batch": lambda lines: [*lines, lines[2]],
+    "a code with a space": spoil(300, line(300, code="W 300")),
+    "a code with a backslash": spoil(300, line(300, code="W\\300")),
+    "a code of 65 characters": spoil(300, line(300, code="W" * 65)),
+    "a task cell with a leading zero": spoil(300, line(300, tasks=(2, 1, 0, 1, "01"), primary=5)),
+    "a task cell above its maximum": spoil(300, line(300, tasks=(2, 1, 0, 1, 101), primary=5)),
+    "task points that do not add up": spoil(300, line(300, primary=3)),
+    "a task cell of a word": spoil(300, line(300, tasks=(2, 1, 0, 1, "два"), primary=4)),
+    "a row one cell short": spoil(300, line(300).rsplit(";", 1)[0]),
+    "a row one cell long": spoil(300, line(300) + ";1"),
+    "a row of maxima under the header": lambda lines: ["Макс. балл;;;;;;;;;;;2;1;1;1;1", *lines],
+    "a school outside the registry": spoil(300, line(300, school="no-such-school")),
+    "a mark of 7": spoil(300, line(300, mark=7)),
+    "a separator inside a cell": spoil(300, line(300, klass="5\x1fа")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HANDED_BACK))
+def test_what_the_lane_hands_back_reads_as_row_by_row(demo, tmp_path, monkeypatch, lanes, case):
+    monkeypatch.setattr(columnar, "BLOCK", 8192)
+    lines = HANDED_BACK[case](clean_lines())
+    columns, rows = import_both_ways(tmp_path, monkeypatch, HEADER + "\n" + "\n".join(lines) + "\n")
+    assert lanes["handed back"] == 1 and lanes["written"] == 0
+    assert columns == rows
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('"' + HEADER.replace(";", '";"') + '"\n' + "\n".join(clean_lines(20)) + "\n", id="quoted"),
+        pytest.param("ВПР 2025. Протокол\n" + HEADER + "\n" + "\n".join(clean_lines(20)) + "\n", id="title row"),
+    ],
+)
+def test_a_file_the_lane_does_not_take_is_read_row_by_row(demo, tmp_path, monkeypatch, lanes, text):
+    columns, rows = import_both_ways(tmp_path, monkeypatch, text)
+    assert lanes == {"written": 0, "handed back": 0}
+    assert columns == rows and columns[0] == 0
+
+
+def test_a_file_handed_back_after_batches_were_written_leaves_only_the_row_by_row_result(
+    demo, tmp_path, monkeypatch, lanes
+):
+    """The duplicate is found after every batch went into COPY: the savepoint takes them back, and the refusal
+    leaves nothing (and the earlier import stays as it was)."""
+    monkeypatch.setattr(columnar, "BLOCK", 8192)
+    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    earlier = tmp_path / "earlier.csv"
+    earlier.write_text(HEADER + "\n" + "\n".join(clean_lines(40)) + "\n", encoding="utf-8")
+    assert run("import_results", str(earlier))[0] == 0
+    before = rows_stored()
+    lines = clean_lines()
+    path = tmp_path / "twice.csv"
+    path.write_text(HEADER + "\n" + "\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
+    code, _out, err = run("import_results", str(path))
+    assert code == 1 and "«W00005»" in err and "строке 7" in err, err
+    assert rows_stored() == before
+    assert lanes == {"written": 1, "handed back": 1}
