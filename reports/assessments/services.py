@@ -3,6 +3,7 @@
 import getpass
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from registry.access import schools_visible_to
 from shnor_portal.files.limits import MAX_UPLOAD, too_large_message
 from shnor_portal.files.refusals import ImportRefused
-from shnor_portal.files.uploads import compress_stored, is_too_large, remove_with_files, save_compressed
+from shnor_portal.files.uploads import compress_stored, compressed, is_too_large, remove_with_files, save_packed
 
 from ..access import may_open_import, schools_importable_by
 from ..tasks import enqueue_recalculation, send_recalculation, waiting_for_queue
@@ -111,14 +112,22 @@ def import_path(path: Path, *, allowed_schools: dict[str, int], supplied: Suppli
     with path.open("rb") as handle:
         digest = sha256_of_upload(handle)
     summary = {"sha256": digest, "ran_by": ran_by(summary.get("demo") if summary else False), **(summary or {})}
-    outcome = import_file(path, allowed_schools=allowed_schools, record=record, supplied=supplied, max_bytes=None)
-    if outcome.summary is None:
-        return outcome, None
-    record.shape, record.rows = outcome.parsed.shape, outcome.parsed.rows
-    record.summary = {**outcome.summary, **summary}
-    record.committed_at = timezone.now()
-    with path.open("rb") as handle:
-        save_compressed(record.file, f"{record.pk}{path.suffix.lower()[:5]}", handle)
+    # The original is compressed in a thread while the import runs (most of it waits on PostgreSQL).
+    with ThreadPoolExecutor(max_workers=1) as packing, path.open("rb") as handle:
+        packed = packing.submit(compressed, handle)
+        try:
+            outcome = import_file(
+                path, allowed_schools=allowed_schools, record=record, supplied=supplied, max_bytes=None
+            )
+        finally:
+            packed = packed.result()
+    with packed:
+        if outcome.summary is None:
+            return outcome, None
+        record.shape, record.rows = outcome.parsed.shape, outcome.parsed.rows
+        record.summary = {**outcome.summary, **summary}
+        record.committed_at = timezone.now()
+        save_packed(record.file, f"{record.pk}{path.suffix.lower()[:5]}", packed)
     record.save()
     recalculate(outcome.summary["campaign_ids"], outcome.summary["school_ids"])
     return outcome, record

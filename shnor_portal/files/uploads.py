@@ -28,11 +28,27 @@ def save_compressed(field_file, name: str, source) -> None:
     the originals kept with committed imports are tables, which compress about fivefold even at the fastest level.
     Level 1, not 6: on a million-row results file level 6 took about 15 % of the whole import for a 7× rather than
     5× smaller file (bench/results_import.py), and nothing but a person looking back reads the original again."""
-    with tempfile.TemporaryFile() as packed:
+    with compressed(source) as packed:
+        save_packed(field_file, name, packed)
+
+
+def compressed(source):
+    """A temporary file holding `source` gzip-compressed, at its start (close it when done). zlib leaves the GIL
+    while it works, so a caller may compress in a thread while it waits on something else."""
+    packed = tempfile.TemporaryFile()
+    try:
         with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=1, mtime=0) as archive:
             shutil.copyfileobj(source, archive, COPY_CHUNK)
         packed.seek(0)
-        field_file.save(name + GZIP_SUFFIX, File(packed), save=False)
+    except BaseException:
+        packed.close()
+        raise
+    return packed
+
+
+def save_packed(field_file, name: str, packed) -> None:
+    """Store a file made by `compressed` in `field_file` under `name` + ".gz" (the model is not saved)."""
+    field_file.save(name + GZIP_SUFFIX, File(packed), save=False)
 
 
 def compress_stored(field_file) -> bool:
