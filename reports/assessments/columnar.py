@@ -168,11 +168,13 @@ class _Columns:
         self.copy(_text_of(lines))
 
     def key(self, columns, at: list[int]):
-        """One string per row from the cells at `at`, to look places and score combinations up by."""
+        """One string per row from the cells at `at`, to look places and score combinations up by.
+
+        Cells are joined by a control character without looking for it inside them: two different rows can only
+        share a key if both hold that character in a cell, and the first of them is checked by the reader, which
+        refuses control characters in every cell it reads — so the file is handed back before the second is mapped.
+        """
         cells = [columns[i] for i in at]
-        for column in cells:
-            if pc.any(pc.match_substring(column, KEY_SEPARATOR)).as_py():
-                raise NotForColumns("a separator inside a cell")
         if len(cells) == 1:
             return cells[0]
         return pc.binary_join_element_wise(*cells, KEY_SEPARATOR)
@@ -235,9 +237,11 @@ class _Columns:
             if found.null_count:
                 raise NotForColumns("a task cell to be read with care")
             points = pc.take(TASK_POINTS, found)
-            highest = pc.take(pa.array([row[number] for row in maxima], pa.int32()), campaign)
-            if not pc.all(pc.less_equal(points, highest)).as_py():
-                raise NotForColumns("task points above the maximum")
+            column_maxima = [row[number] for row in maxima]
+            if pc.max(points).as_py() > min(column_maxima):  # row by row only where a campaign's maximum is lower
+                highest = pc.take(pa.array(column_maxima, pa.int32()), campaign)
+                if not pc.all(pc.less_equal(points, highest)).as_py():
+                    raise NotForColumns("task points above the maximum")
             total = points if total is None else pc.add(total, points)
             # A cell found past the marks of «nothing earned» is the number as written: the JSON takes it as it is.
             text = columns[at] if pc.min(found).as_py() >= len(CELL_VALUES) else pc.cast(points, pa.string())

@@ -176,6 +176,12 @@ HANDED_BACK = {
     "a school outside the registry": spoil(300, line(300, school="no-such-school")),
     "a mark of 7": spoil(300, line(300, mark=7)),
     "a separator inside a cell": spoil(300, line(300, klass="5\x1fа")),
+    # Joined, both places read «…;osh-16␟5а␟б»: the first is checked (and refused) before the second could borrow it.
+    "two places whose cells join alike": lambda lines: [
+        *lines,
+        line(900, school="osh-16\x1f5а", klass="б"),
+        line(901, school="osh-16", klass="5а\x1fб"),
+    ],
 }
 
 
