@@ -65,28 +65,62 @@ def write(prepared: Prepared, path, campaign_id: Callable, copy: Callable, suffi
     _Columns(prepared, campaign_id, copy, suffix).run(path)
 
 
+class _Known:
+    """Keys checked already (one string per row, see `_Columns.key`) and, by the same number, what each maps to."""
+
+    def __init__(self):
+        self.keys: list[str] = []
+        self.values: list = []
+        self._numbers: dict[str, int] = {}
+        self._array = None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._numbers
+
+    def add(self, key: str, value) -> None:
+        if key not in self._numbers:
+            self._numbers[key] = len(self.keys)
+            self.keys.append(key)
+            self.values.append(value)
+            self._array = None
+
+    def find(self, column):
+        """Each row's number in `keys` (null where the key is new)."""
+        if self._array is None:
+            self._array = pa.array(self.keys, pa.string())
+        return pc.index_in(column, value_set=self._array)
+
+    def taken(self, numbers, kind=None):
+        """Each row's value: `numbers` as `find` gave them."""
+        return pc.take(pa.array(self.values, kind or pa.string()), numbers)
+
+
 class _Columns:
     def __init__(self, prepared: Prepared, campaign_id: Callable, copy: Callable, suffix: str):
         self.prepared, self.parsed, self.context = prepared, prepared.parsed, prepared.context
         self.campaign_id, self.copy, self.suffix = campaign_id, copy, suffix
         positions = prepared.positions
         self.width = len(prepared.header)
-        campaign_keys = [k for k in ("year", "procedure", "subject", "grade") if k in positions]
-        self.place_at = [positions[k] for k in (*campaign_keys, "school", "class") if k in positions]
+        self.campaign_at = [positions[k] for k in ("year", "procedure", "subject", "grade") if k in positions]
+        self.school_at = [positions["school"]]
+        self.class_at = [*self.campaign_at, *([positions["class"]] if "class" in positions else [])]
         self.score_at = [
-            positions[k] for k in (*campaign_keys, "primary", "max", "mark", "test", "journal") if k in positions
+            *self.campaign_at,
+            *(positions[k] for k in ("primary", "max", "mark", "test", "journal") if k in positions),
         ]
         self.code_at = positions["participant"]
         self.task_at = [index for index, _label, _written in self.parsed.task_columns]
         self.positioned = sorted(set(positions.values()))
-        # Places and score combinations checked already: their key → their number in the lists below.
-        self.place_keys: list[str] = []
-        self.place_heads: list[str] = []  # "campaign id\tschool id\tclass\t"
-        self.place_campaigns: list[int] = []  # the campaign's number in `campaign_keys`
-        self.score_keys: list[str] = []
-        self.score_texts: list[str] = []  # the scores as COPY text
-        self.score_primary: list[int | None] = []
+        # A place is a campaign, a school and a class, each checked once by the reader (a place of parts it has
+        # checked needs no other check: the reader's `compose`); score combinations likewise.
+        self.campaigns = _Known()  # campaign cells → the campaign's number in `campaign_keys`
         self.campaign_keys: list = []
+        self.campaign_ids: list[str] = []  # by the campaign's number
+        self.schools = _Known()  # school cell → school id (as text)
+        self.school_ids: list[int] = []  # by the school's number
+        self.classes = _Known()  # campaign cells and class cell → class
+        self.scores = _Known()  # campaign cells and score cells → the scores as COPY text
+        self.primaries: list[int | None] = []  # by the score combination's number
         self.codes: list[pa.Table] = []  # (campaign number, code) of every row, for the check of duplicates
         self.rows = 0
         template = _task_template(self.parsed.tasks) if self.task_at else ""
@@ -117,6 +151,7 @@ class _Columns:
         self.check_codes_once()
         parsed = self.parsed
         parsed.rows = parsed.participant_rows = self.rows
+        parsed.schools.update(school for _campaign, school in parsed.touched)
         if self.rows == 0:
             raise NotForColumns("no rows")
 
@@ -136,92 +171,104 @@ class _Columns:
             columns = table.columns
         if table.num_rows == 0:
             return
-        place_key = self.key(columns, self.place_at)
-        score_key = self.key(columns, self.score_at)
-        place = pc.index_in(place_key, value_set=pa.array(self.place_keys, pa.string()))
-        score = pc.index_in(score_key, value_set=pa.array(self.score_keys, pa.string()))
-        if place.null_count or score.null_count:
-            self.learn(table, numbers, place_key, score_key, place, score)
-            place = pc.index_in(place_key, value_set=pa.array(self.place_keys, pa.string()))
-            score = pc.index_in(score_key, value_set=pa.array(self.score_keys, pa.string()))
-            if place.null_count or score.null_count:
+        keys = [
+            (self.campaigns, self.key(columns, self.campaign_at)),
+            (self.schools, self.key(columns, self.school_at)),
+            (self.classes, self.key(columns, self.class_at)),
+            (self.scores, self.key(columns, self.score_at)),
+        ]
+        found = [known.find(key) for known, key in keys]
+        if any(numbers_of.null_count for numbers_of in found):
+            self.learn(table, numbers, keys, found)
+            found = [known.find(key) for known, key in keys]
+            if any(numbers_of.null_count for numbers_of in found):
                 raise NotForColumns("a place or scores left unchecked")
+        campaign_at, school_at, class_at, score_at = found
         code = columns[self.code_at]
         if not pc.all(pc.match_substring_regex(code, CODE)).as_py():
             raise NotForColumns("a participant code to be read with care")
-        campaign = pc.take(pa.array(self.place_campaigns, pa.int32()), place)
+        campaign = self.campaigns.taken(campaign_at, pa.int32())
         self.codes.append(pa.table({"campaign": campaign, "code": code}))
-        tasks = self.tasks(columns, campaign, score) if self.task_at else pa.scalar(NO_TASKS)
+        pairs = pa.table({"campaign": campaign, "school": school_at}).group_by(["campaign", "school"]).aggregate([])
+        for number, school in zip(pairs["campaign"].to_pylist(), pairs["school"].to_pylist(), strict=True):
+            self.parsed.touched.add((self.campaign_keys[number], self.school_ids[school]))
+        tasks = self.tasks(columns, campaign, score_at) if self.task_at else pa.scalar(NO_TASKS)
         lines = pc.binary_join_element_wise(
-            pc.take(pa.array(self.place_heads, pa.string()), place),
+            pc.take(pa.array(self.campaign_ids, pa.string()), campaign),
+            self.schools.taken(school_at),
+            self.classes.taken(class_at),
             code,
-            pa.scalar("\t"),
-            pc.take(pa.array(self.score_texts, pa.string()), score),
-            pa.scalar("\t"),
+            self.scores.taken(score_at),
             tasks,
-            pa.scalar(self.suffix),
-            "",
+            pa.scalar(self.suffix[1:]),
+            "\t",
         )
         self.rows += table.num_rows
         # The rows of a place together: the index on (campaign, school) then takes them page by page, not at random.
-        lines = pc.take(lines, pc.sort_indices(place))
-        self.copy(_text_of(lines))
+        order = pc.sort_indices(
+            pa.table({"campaign": campaign, "school": school_at}),
+            sort_keys=[("campaign", "ascending"), ("school", "ascending")],
+        )
+        self.copy(_text_of(pc.take(lines, order)))
 
     def key(self, columns, at: list[int]):
-        """One string per row from the cells at `at`, to look places and score combinations up by.
+        """One string per row from the cells at `at`, to look campaigns, schools, classes and score combinations
+        up by.
 
         Cells are joined by a control character without looking for it inside them: two different rows can only
         share a key if both hold that character in a cell, and the first of them is checked by the reader, which
         refuses control characters in every cell it reads — so the file is handed back before the second is mapped.
         """
         cells = [columns[i] for i in at]
+        if not cells:  # every campaign value supplied or from the title rows
+            return pa.nulls(len(columns[0]), pa.string()).fill_null("")
         if len(cells) == 1:
             return cells[0]
         return pc.binary_join_element_wise(*cells, KEY_SEPARATOR)
 
-    def learn(self, table, numbers, place_key, score_key, place, score) -> None:
-        """Check, with the reader's own row-by-row code, the first row of every new place and score combination."""
+    def learn(self, table, numbers, keys, found) -> None:
+        """Check, with the reader's own row-by-row code, the first row of every new campaign, school, class and
+        score combination, and keep what it made of each."""
         indexes = pa.array(range(table.num_rows), pa.int64())
         first = set()
-        for key, found in ((place_key, place), (score_key, score)):
-            new = pc.is_null(found)
+        for (_known, key), numbers_of in zip(keys, found, strict=True):
+            new = pc.is_null(numbers_of)
+            if not pc.any(new).as_py():
+                continue
             grouped = (
                 pa.table({"key": pc.filter(key, new), "row": pc.filter(indexes, new)})
                 .group_by("key")
                 .aggregate([("row", "min")])
             )
             first.update(grouped["row_min"].to_pylist())
-        chosen = sorted(first)
-        sample = table.take(pa.array(chosen, pa.int64()))
+        chosen = pa.array(sorted(first), pa.int64())
+        sample = table.take(chosen)
         raw_rows = [list(row) for row in zip(*(column.to_pylist() for column in sample.columns), strict=True)]
         for raw in raw_rows:
             lead = next((value for value in raw if value), "")
             if lead.strip().lower().startswith("макс"):
                 raise NotForColumns("a row of maxima")
-        row_numbers = pc.take(numbers, pa.array(chosen, pa.int64())).to_pylist()
+        row_numbers = pc.take(numbers, chosen).to_pylist()
         parsed = self.parsed
         checked = list(self.prepared.checked_rows(iter(zip(row_numbers, raw_rows, strict=True))))
         if not parsed.ok or len(checked) != len(raw_rows):
             raise NotForColumns("a row the reader refuses")
-        place_known, score_known = set(self.place_keys), set(self.score_keys)
-        place_cells = [raw_place_key(raw, self.place_at) for raw in raw_rows]
-        score_cells = [raw_place_key(raw, self.score_at) for raw in raw_rows]
-        for (row_place, _code, scores, _tasks), key_of_place, key_of_scores in zip(
-            checked, place_cells, score_cells, strict=True
-        ):
-            if key_of_place not in place_known:
-                place_known.add(key_of_place)
-                campaign_key = row_place.campaign
-                if campaign_key not in self.campaign_keys:
-                    self.campaign_keys.append(campaign_key)
-                self.place_keys.append(key_of_place)
-                self.place_heads.append(f"{self.campaign_id(campaign_key)}\t{row_place.head}")
-                self.place_campaigns.append(self.campaign_keys.index(campaign_key))
-            if key_of_scores not in score_known:
-                score_known.add(key_of_scores)
-                self.score_keys.append(key_of_scores)
-                self.score_texts.append(scores.copy_text)
-                self.score_primary.append(scores.primary)
+        for (place, _code, scores, _tasks), raw in zip(checked, raw_rows, strict=True):
+            campaign_cells = raw_key(raw, self.campaign_at)
+            if campaign_cells not in self.campaigns:
+                if place.campaign not in self.campaign_keys:
+                    self.campaign_keys.append(place.campaign)
+                    self.campaign_ids.append(str(self.campaign_id(place.campaign)))
+                self.campaigns.add(campaign_cells, self.campaign_keys.index(place.campaign))
+            school_cell = raw_key(raw, self.school_at)
+            if school_cell not in self.schools:
+                self.schools.add(school_cell, str(place.school_id))
+                self.school_ids.append(place.school_id)
+            self.classes.add(raw_key(raw, self.class_at), place.class_name)
+            score_cells = raw_key(raw, self.score_at)
+            if score_cells not in self.scores:
+                self.scores.add(score_cells, scores.copy_text)
+                self.primaries.append(scores.primary)
 
     def tasks(self, columns, campaign, score):
         """The task scores of every row as the JSON the row-by-row path writes; NotForColumns for a cell it would
@@ -246,7 +293,7 @@ class _Columns:
             # A cell found past the marks of «nothing earned» is the number as written: the JSON takes it as it is.
             text = columns[at] if pc.min(found).as_py() >= len(CELL_VALUES) else pc.cast(points, pa.string())
             pieces += [text, pa.scalar(self.json_pieces[number + 1])]
-        primary = pc.take(pa.array(self.score_primary, pa.int32()), score)
+        primary = pc.take(pa.array(self.primaries, pa.int32()), score)
         if not pc.all(pc.or_kleene(pc.is_null(primary), pc.equal(total, primary))).as_py():
             raise NotForColumns("task points that do not add up")
         return pc.binary_join_element_wise(*pieces, "")
@@ -260,7 +307,8 @@ class _Columns:
             raise NotForColumns("a participant code twice in a campaign")
 
 
-def raw_place_key(raw: list, at: list[int]) -> str:
+def raw_key(raw: list, at: list[int]) -> str:
+    """The key of `_Columns.key` for one row of cells."""
     return KEY_SEPARATOR.join(raw[i] for i in at)
 
 
