@@ -27,8 +27,6 @@ import pyarrow.csv as pacsv
 
 from .reader import NO_POINTS, NO_TASKS, Prepared, _task_maps, _task_template
 
-# Below this size the row-by-row path is as quick and there is nothing to win.
-MIN_BYTES = 4 * 1024 * 1024
 BLOCK = 8 * 1024 * 1024  # bytes of the file per batch (about 80,000 rows of a protocol with 16 tasks)
 KEY_SEPARATOR = "\x1f"
 # What the row-by-row fast lane takes as a participant code unchanged: printable, no spaces, no backslash (ASCII or
@@ -43,8 +41,9 @@ class NotForColumns(Exception):
     """The file is not one this path accepts as it is: read it row by row."""
 
 
-def applies(prepared: Prepared, size: int | None) -> bool:
-    """A CSV protocol, header in its first row with the school as a column, no quotes, large enough to matter."""
+def applies(prepared: Prepared) -> bool:
+    """A CSV protocol, header in its first row with the school as a column, no quotes (the caller decides from
+    what size: commit.COLUMNS_FROM_BYTES)."""
     facts = prepared.facts
     return (
         prepared.kind == "csv"
@@ -54,8 +53,6 @@ def applies(prepared: Prepared, size: int | None) -> bool:
         and not facts.get("quoted", True)
         and facts.get("delimiter") is not None
         and facts.get("encoding") in ("utf-8", "utf-8-sig", "cp1251")
-        and size is not None
-        and size >= MIN_BYTES
     )
 
 

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from registry.models import Municipality, School
 from shnor_portal.files.limits import MAX_UPLOAD
 
-from . import columnar
 from .models import (
     AggregatedResult,
     Campaign,
@@ -37,6 +36,9 @@ COPY_CHUNK = 1 << 20  # what psycopg2 asks for per read; a read hands over ROWS_
 ROWS_PER_READ = 10_000
 CLASHES_SHOWN = 20
 ANALYZE_AFTER = 100_000  # rows loaded at once that change the table's statistics
+# From this size a CSV protocol takes the columnar lane (columnar.py); below it the row-by-row path is as quick, and
+# a process that never sees such a file never loads Arrow (some 65 MiB).
+COLUMNS_FROM_BYTES = 4 * 1024 * 1024
 PARTICIPANT_COLUMNS = (
     "campaign_id",
     "school_id",
@@ -137,12 +139,16 @@ def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> t
     """A large clean CSV protocol checked and written in columns (columnar.py): (parsed, campaigns), or None when
     the file is to be read row by row — then nothing this wrote is left (a savepoint)."""
     size = _size(source)
+    if size is None or size < COLUMNS_FROM_BYTES:
+        return None
+    from . import columnar  # here: Arrow is loaded only by a process that imports a large file
+
     scratch = Parsed()
     prepared = prepare(scratch, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
     if prepared is None:
         return None
     prepared.rows.close()  # the rows are read again, in columns
-    if not columnar.applies(prepared, size):
+    if not columnar.applies(prepared):
         return None
     campaigns = _Campaigns()
     sql = f"COPY {ParticipantResult._meta.db_table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"

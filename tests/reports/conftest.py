@@ -3,7 +3,7 @@ documents signed with it), and the columnar lane of the results import taken by 
 
 import pytest
 
-from reports.assessments import columnar
+from reports.assessments import commit
 
 from .signing_fixtures import (  # noqa: F401 — fixtures
     make_document,
@@ -17,6 +17,6 @@ from .signing_fixtures import (  # noqa: F401 — fixtures
 @pytest.fixture(autouse=True)
 def _files_of_any_size_take_the_columnar_lane(monkeypatch):
     """Every CSV protocol imported in these tests takes the columnar lane where it qualifies, however small (in use
-    it starts at columnar.MIN_BYTES): each test of a refusal or a reading then shows that the lane hands the file
+    it starts at commit.COLUMNS_FROM_BYTES): each test of a refusal or a reading then shows that the lane hands the file
     to the row-by-row reader, or writes exactly what it would."""
-    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    monkeypatch.setattr(commit, "COLUMNS_FROM_BYTES", 0)

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from reports.assessments import columnar
+from reports.assessments import columnar, commit
 from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def import_both_ways(tmp_path, monkeypatch, text: str, encoding="utf-8", *args) 
     path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     outcomes = []
     for min_bytes in (0, 1 << 60):
-        monkeypatch.setattr(columnar, "MIN_BYTES", min_bytes)
+        monkeypatch.setattr(commit, "COLUMNS_FROM_BYTES", min_bytes)
         code, out, err = run("import_results", str(path), *args)
         outcomes.append((code, out, err, rows_stored(), AggregatedResult.objects.count()))
         ParticipantResult.objects.all().delete()
@@ -213,7 +213,7 @@ def test_a_file_handed_back_after_batches_were_written_leaves_only_the_row_by_ro
     """The duplicate is found after every batch went into COPY: the savepoint takes them back, and the refusal
     leaves nothing (and the earlier import stays as it was)."""
     monkeypatch.setattr(columnar, "BLOCK", 8192)
-    monkeypatch.setattr(columnar, "MIN_BYTES", 0)
+    monkeypatch.setattr(commit, "COLUMNS_FROM_BYTES", 0)
     earlier = tmp_path / "earlier.csv"
     earlier.write_text(HEADER + "\n" + "\n".join(clean_lines(40)) + "\n", encoding="utf-8")
     assert run("import_results", str(earlier))[0] == 0
