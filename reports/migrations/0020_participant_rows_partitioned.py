@@ -23,6 +23,8 @@ BEGIN
                        'PARTITION BY LIST (source_id)', c);
         EXECUTE format('CREATE TABLE participant_rows_c%s_kept PARTITION OF participant_rows_c%s DEFAULT', c, c);
         EXECUTE format('ALTER TABLE participant_rows_c%s_kept ADD PRIMARY KEY (id)', c);
+        EXECUTE format('ALTER TABLE participant_rows_c%s ALTER COLUMN campaign_id SET STATISTICS 10, '
+                       'ALTER COLUMN school_id SET STATISTICS 10', c);
         EXECUTE format('ALTER TABLE {TABLE} ATTACH PARTITION participant_rows_c%s FOR VALUES IN (%s)', c, c);
     END LOOP;
 END $$
