@@ -29,6 +29,7 @@ from .models import (
     ReferenceLevel,
     ResultImport,
 )
+from .partitions import open_for_import, replace_rows
 from .reader import NO_TASKS, Parsed, Supplied, iter_results, prepare
 
 BATCH = 5000
@@ -72,7 +73,7 @@ def import_file(
     parsed = Parsed()
     with transaction.atomic():
         record.save()
-        campaigns = _Campaigns()
+        campaigns = _Campaigns(record.pk)
         written = None
         if connection.vendor == "postgresql":
             written = _write_in_columns(source, allowed_schools, supplied, max_bytes, record)
@@ -150,7 +151,7 @@ def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> t
     prepared.rows.close()  # the rows are read again, in columns
     if not columnar.applies(prepared):
         return None
-    campaigns = _Campaigns()
+    campaigns = _Campaigns(record.pk)
     sql = f"COPY {ParticipantResult._meta.db_table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"
     # A batch's COPY runs in a thread while the next batch is checked: PostgreSQL writes while Arrow reads (both
     # leave the GIL). The connection is used by one of them at a time: a query waits for the COPY before it.
@@ -199,7 +200,8 @@ class _Campaigns:
     """Campaign rows by the reader's key, created on first sight and locked for the rest of the transaction, so
     that two imports of the same campaign run one after the other."""
 
-    def __init__(self):
+    def __init__(self, source_id):
+        self._source_id = source_id
         self._by_key: dict[tuple, Campaign] = {}
         self.created: set[int] = set()  # ids of campaigns this import created: nothing else is stored for them
 
@@ -213,6 +215,7 @@ class _Campaigns:
             if created:
                 self.created.add(campaign.pk)
             Campaign.objects.select_for_update().filter(pk=campaign.pk).exists()
+            open_for_import(campaign.pk, self._source_id)  # before the campaign's first row is written
             self._by_key[key] = campaign
         return campaign
 
@@ -327,24 +330,9 @@ def _replace(parsed: Parsed, campaigns: _Campaigns, record: ResultImport) -> int
                 .delete()[0]
             )
         replaced += AggregatedResult.objects.filter(campaign=campaign, school_id__in=school_ids).delete()[0]
-    if pairs and connection.vendor == "postgresql":
-        replaced += _delete_replaced_rows(pairs, record.pk)
+    if connection.vendor == "postgresql":
+        replaced += replace_rows(pairs, record.pk)
     return replaced
-
-
-def _delete_replaced_rows(pairs: list[tuple[int, int]], source_id) -> int:
-    """One DELETE joined with the replaced (campaign, school) pairs: the planner joins them with the B-tree on
-    (campaign, school) for a few schools and hashes them against one scan when the file replaces most of the
-    table — never ten per-campaign deletes whose speed hung on its choice of a bitmap scan."""
-    # Rows whose import was deleted have no source (NULL): they are replaced too.
-    sql = (
-        f"DELETE FROM {ParticipantResult._meta.db_table} AS p "  # noqa: S608 — the model's own table name
-        "USING unnest(%s::integer[], %s::integer[]) AS r(campaign_id, school_id) "
-        "WHERE p.campaign_id = r.campaign_id AND p.school_id = r.school_id AND p.source_id IS DISTINCT FROM %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[c for c, _s in pairs], [s for _c, s in pairs], source_id])
-        return cursor.rowcount
 
 
 def _store_references(parsed: Parsed, campaigns: _Campaigns, record: ResultImport, allowed: dict[str, int]) -> int:

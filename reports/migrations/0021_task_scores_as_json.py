@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0019_signed_documents'),
+        ('reports', '0020_participant_rows_partitioned'),
     ]
 
     operations = [
