@@ -334,7 +334,7 @@ class TaskPoints(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"(({column} ->> %s)::numeric::integer)", [*params, self.label]
+        return f"(({column}::json ->> %s)::numeric::integer)", [*params, self.label]
 
 
 def _task_points(rows, tasks: list, groups: dict, campaign: Campaign, municipality) -> None:
@@ -364,7 +364,7 @@ def _task_sums_postgresql(tasks: list, campaign: Campaign, municipality) -> list
     # Identifiers quoted above, values as parameters.
     sql = (
         f"SELECT p.school_id, p.mark, {sums} "  # noqa: S608
-        f"FROM {ParticipantResult._meta.db_table} p, json_to_record(p.task_scores) AS r({record}) "
+        f"FROM {ParticipantResult._meta.db_table} p, json_to_record(p.task_scores::json) AS r({record}) "
         f"WHERE p.campaign_id = %s AND p.task_scores IS NOT NULL "
         f"AND p.school_id IN (SELECT id FROM {School._meta.db_table} WHERE municipality_id = %s) "
         "GROUP BY p.school_id, p.mark"

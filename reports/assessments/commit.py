@@ -29,7 +29,7 @@ from .models import (
     ReferenceLevel,
     ResultImport,
 )
-from .partitions import open_for_import, replace_rows
+from .partitions import open_for_import, refresh_statistics, replace_rows
 from .reader import NO_TASKS, Parsed, Supplied, iter_results, prepare
 
 BATCH = 5000
@@ -86,9 +86,7 @@ def import_file(
             rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
             _insert(rows, campaigns, record.pk)
         if parsed.ok and parsed.participant_rows >= ANALYZE_AFTER and connection.vendor == "postgresql":
-            # Fresh statistics for the plans of the replacement, the checks and the recalculation that follow.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {ParticipantResult._meta.db_table} (campaign_id, school_id)")
+            refresh_statistics(campaigns.ids(), record.pk)
         for key in parsed.campaigns:  # campaigns of shape 2, or of rows whose participants were all refused
             if parsed.ok:
                 campaigns.get(key)

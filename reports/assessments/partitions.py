@@ -163,3 +163,20 @@ def _replace_campaign(cursor, campaign_id: int, school_ids: list[int], source_id
         cursor.execute(f"INSERT INTO {kept} SELECT * FROM {own}")  # noqa: S608 — names made of integer ids and UUIDs
         cursor.execute(f"DROP TABLE {own}")
     return replaced
+
+
+def refresh_statistics(campaign_ids, source_id) -> None:
+    """Statistics of the rows an import has just written, for the plans of the replacement, the checks and the
+    recalculation that follow (each filters by campaign, so PostgreSQL plans them on the campaigns' partitions).
+
+    Partitioned, only the import's own sub-partitions are analysed: an ANALYZE of the whole table samples every
+    partition of every campaign (0.5 s after a region's import against 0.05 s for its own ten). Autovacuum keeps
+    the other partitions' statistics as it always does."""
+    with connection.cursor() as cursor:
+        if not partitioned():
+            cursor.execute(f"ANALYZE {TABLE} (campaign_id, school_id)")
+            return
+        names = [import_partition(campaign_id, source_id) for campaign_id in sorted(set(campaign_ids))]
+        cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s)", [names])
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {name} (campaign_id, school_id)")
