@@ -786,8 +786,8 @@ def _task_template(labels: list[str]) -> str:
 
     `%s`, not `%d`: the points are always ints (the column maps and `_integer` give nothing else), and `%s` formats
     sixteen of them in a third less time than `%d` — about a tenth of the hot loop of a million-row import. No spaces:
-    the column keeps the text as written (fields.py), and a million rows of them are 30 MB that PostgreSQL would write twice
-    (table and WAL). Labels are digits, dots and brackets (TASK_COLUMN): nothing in them needs escaping."""
+    the column keeps the text as written (fields.py), and a million rows of them are 30 MB that PostgreSQL would
+    write twice (table and WAL). Labels are digits, dots and brackets (TASK_COLUMN): nothing in them needs escaping."""
     return "{" + ",".join(f'"{label}":%s' for label in labels) + "}"
 
 
