@@ -167,7 +167,12 @@ def tool_major(tool: str) -> int:
 
 
 def _pg_tables(cursor) -> list[str]:
-    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")
+    """The schema's tables as Django knows them: a partitioned table counts its partitions' rows, and the partitions
+    themselves (participant rows by campaign and import, reports/assessments/partitions.py) are not listed again."""
+    cursor.execute(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname"
+    )
     return [row[0] for row in cursor.fetchall()]
 
 
