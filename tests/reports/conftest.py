@@ -20,3 +20,13 @@ def _files_of_any_size_take_the_columnar_lane(monkeypatch):
     it starts at commit.COLUMNS_FROM_BYTES): each test of a refusal or a reading then shows that the lane hands the file
     to the row-by-row reader, or writes exactly what it would."""
     monkeypatch.setattr(commit, "COLUMNS_FROM_BYTES", 0)
+
+
+@pytest.fixture
+def demo(db):
+    """The registry of the demo (schools with their codes) without users and profiles: quicker than load_demo. Tests
+    that need the whole demo define their own `demo`."""
+    from registry import demo as registry_demo
+    from shnor_portal.demo import Tally
+
+    registry_demo.load(Tally())

@@ -5,14 +5,12 @@ be the same, and the lane must have been taken for a clean file and handed back 
 the row-by-row reader.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from reports.assessments import columnar, commit
 from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
+from tests.commands import run
 
 pytestmark = pytest.mark.django_db
 HEADER = (
@@ -25,14 +23,6 @@ HEADER = (
 def _postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("the columnar lane is PostgreSQL's")
-
-
-@pytest.fixture
-def demo(db):
-    from registry import demo as registry_demo
-    from shnor_portal.demo import Tally
-
-    registry_demo.load(Tally())
 
 
 @pytest.fixture
@@ -51,16 +41,6 @@ def lanes(monkeypatch):
 
     monkeypatch.setattr(columnar, "write", counted)
     return taken
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def rows_stored() -> list[tuple]:

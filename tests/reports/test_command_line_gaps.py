@@ -1,7 +1,6 @@
 """The command lines answer a wrong path or a wrong file with one Russian sentence and exit code 1, never a traceback
 or a message about something else (issue 12, «Command-line gaps»)."""
 
-import io
 import os
 import random
 import subprocess
@@ -17,6 +16,7 @@ from django.utils import translation
 from registry.models import School
 from reports.assessments.models import ResultImport
 from reports.assessments.reader import read_results
+from tests.commands import run
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +32,6 @@ KOI8 = "Кодировка файла не поддерживается: KOI8-R;
 def _russian():
     with translation.override("ru"):
         yield
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def manage(*args) -> subprocess.CompletedProcess:

@@ -4,7 +4,6 @@ bounded memory and time; every quirk docs/import-formats.md allows is read with 
 Each file is made in the test by a small builder: openpyxl for workbooks, hand-built archives for bombs.
 """
 
-import io
 import re
 import struct
 import time
@@ -16,13 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
 from registry.models import School
 from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
 from reports.assessments.reader import Supplied, read_results
+from tests.commands import run
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,16 +54,6 @@ def _russian():
 @pytest.fixture
 def schools(db):
     return {code: SchoolFactory(code=code).pk for code in ("osh-16", "novopavshino")}
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def stored() -> tuple[int, ...]:

@@ -1,16 +1,15 @@
 """`import_results` and `results --json` on the shared samples and on families of malformed files."""
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from openpyxl import Workbook
 
 from registry.models import School
 from reports.assessments.models import AggregatedResult, Campaign, ParticipantResult, ResultImport
+from tests.commands import run
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "results"  # sample files: README there
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
@@ -20,25 +19,6 @@ PROTOCOL = (
     "Отметка по журналу"
 )
 STATISTICS = "Год;Процедура;Предмет;Параллель;Код ОО;Количество участников;2;3;4;5"
-
-
-@pytest.fixture
-def demo(db):
-    """The registry of the demo (schools with their codes) without users and profiles: quicker than load_demo."""
-    from registry import demo as registry_demo
-    from shnor_portal.demo import Tally
-
-    registry_demo.load(Tally())
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def csv_file(tmp_path, text: str, encoding="utf-8", name="results.csv") -> str:

@@ -24,14 +24,6 @@ PROTOCOL = (
 SCHOOLS = ("osh-16", "sh-18")
 
 
-@pytest.fixture
-def demo(db):
-    from registry import demo as registry_demo
-    from shnor_portal.demo import Tally
-
-    registry_demo.load(Tally())
-
-
 def rows(count: int, *, subject="Русский язык", schools=SCHOOLS, prefix="P") -> list[str]:
     return [
         f"2021;ВПР;{subject};5;{schools[n % len(schools)]};5а;{prefix}{n:05d};{n % 40};45;{2 + n % 4};4"

@@ -1,17 +1,15 @@
 """The task table of a work (IMPORT_FORMATS «Task table»): `import_tasks`, the wizard's upload, the admin, and the
 wizard's school field for a school's ФИС ОКО protocol."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
 from registry.models import School
 from reports.assessments.models import Campaign, MaxScore, ParticipantResult, ResultImport, Subject, Task
+from tests.commands import run
 
 pytestmark = pytest.mark.django_db
 ARGS = ["--procedure", "ВПР", "--year", "2025", "--subject", "Биология", "--grade", "7"]
@@ -32,16 +30,6 @@ TABLE = [
 def _russian():
     with translation.override("ru"):
         yield
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def write(tmp_path, lines, name="tasks.csv", encoding="utf-8"):

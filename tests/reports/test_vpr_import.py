@@ -1,10 +1,7 @@
 """Task scores of protocols and ФИС ОКО reports read as they are downloaded (issue 16, IMPORT_FORMATS «Task scores»,
 «Shape 3»): small hand-built files of a subject and a form that are not among the samples."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -18,6 +15,7 @@ from reports.assessments.models import (
     ResultImport,
 )
 from reports.assessments.reader import Supplied, read_results
+from tests.commands import run
 
 pytestmark = pytest.mark.django_db
 
@@ -37,24 +35,6 @@ MUNICIPAL = [
 def _russian():
     with translation.override("ru"):
         yield
-
-
-@pytest.fixture
-def demo(db):
-    from registry import demo as registry_demo
-    from shnor_portal.demo import Tally
-
-    registry_demo.load(Tally())
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(*args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def write(tmp_path, lines, name="protocol.csv", encoding="utf-8"):
