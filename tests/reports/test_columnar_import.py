@@ -205,3 +205,44 @@ def test_a_file_handed_back_after_batches_were_written_leaves_only_the_row_by_ro
     assert code == 1 and "«W00005»" in err and "строке 7" in err, err
     assert rows_stored() == before
     assert lanes == {"written": 1, "handed back": 1}
+
+
+WIZARD_HEADER = "Год;Процедура;Предмет;Параллель;Код ОО;Класс;Код участника;Первичный балл;Отметка;Отметка по журналу"
+
+
+def wizard_file(world, count: int, outside: bool = False) -> bytes:
+    codes = [world.school.code, world.school.code.upper()]
+    lines = [
+        f"2021;ВПР;Русский язык;5;{codes[n % 2]};5а;A{n};{n % 30};{2 + n % 4};{2 + (n + 1) % 4}" for n in range(count)
+    ]
+    if outside:
+        lines[count // 2] = f"2021;ВПР;Русский язык;5;{world.far_school.code};5а;FAR;10;3;3"
+    return (WIZARD_HEADER + "\n" + "\n".join(lines) + "\n").encode()
+
+
+def wizard_import(client, content: bytes) -> ResultImport:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    response = client.post(reverse("reports:results-upload"), {"file": SimpleUploadedFile("vpr.csv", content)})
+    record = ResultImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    if record.state == "checked":
+        client.post(reverse("reports:results-confirm", kwargs={"pk": record.pk}))
+        record.refresh_from_db()
+    return record
+
+
+def test_the_wizard_commits_a_protocol_through_the_lane(client_for, coordinator, world, lanes):
+    """The upload is checked row by row, its confirmation written in columns from the kept file."""
+    record = wizard_import(client_for(coordinator), wizard_file(world, 2000))
+    assert record.state == "committed", record.problems
+    assert lanes == {"written": 1, "handed back": 0}
+    assert ParticipantResult.objects.filter(school=world.school).count() == 2000
+    assert record.summary["participant_rows"] == 2000 and record.summary["school_count"] == 1
+
+
+def test_a_school_outside_the_coordinators_area_is_refused_by_the_wizard(client_for, coordinator, world, lanes):
+    record = wizard_import(client_for(coordinator), wizard_file(world, 2000, outside=True))
+    assert record.state == "rejected"
+    assert [p["row"] for p in record.problems] == [1002]
+    assert not ParticipantResult.objects.exists()
