@@ -74,17 +74,22 @@ def import_file(
     with transaction.atomic():
         record.save()
         campaigns = _Campaigns(record.pk)
-        written = None
+        opened = None
         if connection.vendor == "postgresql":
-            written = _write_in_columns(source, allowed_schools, supplied, max_bytes, record)
-        if written is not None:
-            parsed, campaigns = written
-        elif connection.vendor == "postgresql":
-            rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
-            _copy(rows, campaigns, record.pk)
+            opened = _write_in_columns(source, allowed_schools, supplied, max_bytes, record)
+        if opened is not None and opened[1] is None:  # written in columns
+            parsed, _rows, campaigns = opened
         else:
-            rows = iter_results(parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
-            _insert(rows, campaigns, record.pk)
+            if opened is not None:  # opened and its header read already: read on from there
+                parsed, rows, _campaigns = opened
+            else:
+                rows = iter_results(
+                    parsed, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes
+                )
+            if connection.vendor == "postgresql":
+                _copy(rows, campaigns, record.pk)
+            else:
+                _insert(rows, campaigns, record.pk)
         if parsed.ok and parsed.participant_rows >= ANALYZE_AFTER and connection.vendor == "postgresql":
             refresh_statistics(campaigns.ids(), record.pk)
         for key in parsed.campaigns:  # campaigns of shape 2, or of rows whose participants were all refused
@@ -134,9 +139,12 @@ def import_file(
     )
 
 
-def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> tuple[Parsed, "_Campaigns"] | None:
-    """A large clean CSV protocol checked and written in columns (columnar.py): (parsed, campaigns), or None when
-    the file is to be read row by row — then nothing this wrote is left (a savepoint)."""
+def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> tuple | None:
+    """A large clean CSV protocol checked and written in columns (columnar.py).
+
+    (parsed, None, campaigns) when it was; (parsed, rows, None) when the file was opened and its header read but it
+    is not one for columns — the caller reads on from there, so nothing is read twice; None when the file is to be
+    read from its start (small, or handed back by the lane: what the lane wrote is gone with its savepoint)."""
     size = _size(source)
     if size is None or size < COLUMNS_FROM_BYTES:
         return None
@@ -144,11 +152,11 @@ def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> t
 
     scratch = Parsed()
     prepared = prepare(scratch, source, allowed_schools=allowed_schools, supplied=supplied, max_bytes=max_bytes)
-    if prepared is None:
-        return None
-    prepared.rows.close()  # the rows are read again, in columns
+    if prepared is None:  # refused at its header: the problems are in `scratch`
+        return scratch, iter(()), None
     if not columnar.applies(prepared):
-        return None
+        return scratch, prepared.checked_rows(), None
+    prepared.rows.close()  # the rows are read again, in columns
     campaigns = _Campaigns(record.pk)
     sql = f"COPY {ParticipantResult._meta.db_table} ({', '.join(PARTICIPANT_COLUMNS)}) FROM STDIN"
     # A batch's COPY runs in a thread while the next batch is checked: PostgreSQL writes while Arrow reads (both
@@ -180,7 +188,7 @@ def _write_in_columns(source, allowed_schools, supplied, max_bytes, record) -> t
         return None
     finally:
         copying.shutdown()
-    return scratch, campaigns
+    return scratch, None, campaigns
 
 
 def _size(source) -> int | None:

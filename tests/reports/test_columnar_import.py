@@ -246,3 +246,20 @@ def test_a_school_outside_the_coordinators_area_is_refused_by_the_wizard(client_
     assert record.state == "rejected"
     assert [p["row"] for p in record.problems] == [1002]
     assert not ParticipantResult.objects.exists()
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_a_file_the_lane_does_not_take_is_opened_once(demo, tmp_path, monkeypatch, lanes, refused):
+    """A quoted protocol (or one refused at its header) is read on from where the lane's look at its header
+    stopped, not opened and surveyed a second time."""
+    from reports.assessments import reader
+
+    opened = []
+    open_rows = reader.open_rows
+    monkeypatch.setattr(reader, "open_rows", lambda *a, **k: opened.append(a) or open_rows(*a, **k))
+    header = HEADER.replace("Код ОО", "Школа") if refused else HEADER
+    path = tmp_path / "quoted.csv"
+    path.write_text('"' + header.replace(";", '";"') + '"\n' + "\n".join(clean_lines(20)) + "\n", encoding="utf-8")
+    code, _out, err = run("import_results", str(path))
+    assert len(opened) == 1 and lanes == {"written": 0, "handed back": 0}
+    assert (code, ParticipantResult.objects.count()) == ((1, 0) if refused else (0, 20)), err
